@@ -1,0 +1,322 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A small DAP client speaking to the real server process: Content-Length framed JSON,
+ * requests with sequence numbers, a log of every event, and waits with time limits.
+ */
+public final class DapClient implements Closeable {
+    static final Gson GSON = new Gson();
+    static final long WAIT_MS = Long.getLong("hotrestart.test.wait", 30_000);
+
+    private final Process server;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Thread reader;
+    private int seq = 1;
+    private final Map<Integer, BlockingQueue<JsonObject>> pending = new ConcurrentHashMap<>();
+    private final List<JsonObject> events = new ArrayList<>();
+    private final List<JsonObject> reverseRequests = new ArrayList<>();
+    private final StringBuilder stdout = new StringBuilder();
+    private final StringBuilder stderr = new StringBuilder();
+    private final ByteArrayOutputStream serverErr = new ByteArrayOutputStream();
+    private int eventCursor;
+
+    private DapClient(Process server, InputStream in, OutputStream out) {
+        this.server = server;
+        this.in = in;
+        this.out = out;
+        this.reader = new Thread(this::readLoop, "dap-client-reader");
+        reader.setDaemon(true);
+        reader.start();
+        if (server != null) {
+            Thread err = new Thread(() -> {
+                try {
+                    server.getErrorStream().transferTo(serverErr);
+                } catch (IOException ignored) {
+                    // ended
+                }
+            });
+            err.setDaemon(true);
+            err.start();
+        }
+    }
+
+    static Path serverJar() {
+        return Path.of(System.getProperty("hotrestart.server.jar", "../server/target/hotrestart-server.jar")).toAbsolutePath();
+    }
+
+    /** Starts the server jar speaking DAP on stdio. */
+    public static DapClient stdio(String... extraArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaExe(), "-jar", serverJar().toString()));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).start();
+        return new DapClient(p, p.getInputStream(), p.getOutputStream());
+    }
+
+    /** Connects to a server listening on a TCP port. */
+    public static DapClient tcp(int port) throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        return new DapClient(null, s.getInputStream(), s.getOutputStream());
+    }
+
+    static String javaExe() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void readLoop() {
+        try {
+            while (true) {
+                int len = -1;
+                StringBuilder line = new StringBuilder();
+                while (true) {
+                    int c = in.read();
+                    if (c == -1) return;
+                    if (c == '\n') {
+                        String l = line.toString().trim();
+                        line.setLength(0);
+                        if (l.isEmpty()) break;
+                        if (l.startsWith("Content-Length:")) len = Integer.parseInt(l.substring(15).trim());
+                    } else {
+                        line.append((char) c);
+                    }
+                }
+                byte[] body = in.readNBytes(len);
+                JsonObject msg = JsonParser.parseString(new String(body, StandardCharsets.UTF_8)).getAsJsonObject();
+                dispatch(msg);
+            }
+        } catch (IOException | RuntimeException e) {
+            // connection closed
+        } finally {
+            synchronized (this) {
+                JsonObject closed = new JsonObject();
+                closed.addProperty("type", "event");
+                closed.addProperty("event", "_closed");
+                events.add(closed);
+                notifyAll();
+            }
+        }
+    }
+
+    private void dispatch(JsonObject msg) {
+        String type = msg.get("type").getAsString();
+        if (type.equals("response")) {
+            BlockingQueue<JsonObject> q = pending.get(msg.get("request_seq").getAsInt());
+            if (q != null) q.add(msg);
+        } else if (type.equals("event")) {
+            synchronized (this) {
+                events.add(msg);
+                if (msg.get("event").getAsString().equals("output")) {
+                    JsonObject b = msg.getAsJsonObject("body");
+                    String cat = b.has("category") ? b.get("category").getAsString() : "console";
+                    if (cat.equals("stdout")) stdout.append(b.get("output").getAsString());
+                    if (cat.equals("stderr")) stderr.append(b.get("output").getAsString());
+                }
+                notifyAll();
+            }
+        } else if (type.equals("request")) {
+            synchronized (this) {
+                reverseRequests.add(msg);
+                notifyAll();
+            }
+        }
+    }
+
+    public synchronized void sendRaw(String json) throws IOException {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        out.write(("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.flush();
+    }
+
+    /** Sends a request and waits for its response, successful or not. */
+    public JsonObject request(String command, Object args) throws IOException {
+        int id;
+        BlockingQueue<JsonObject> q = new LinkedBlockingQueue<>();
+        synchronized (this) {
+            id = seq++;
+            pending.put(id, q);
+            JsonObject req = new JsonObject();
+            req.addProperty("seq", id);
+            req.addProperty("type", "request");
+            req.addProperty("command", command);
+            if (args != null) req.add("arguments", GSON.toJsonTree(args));
+            sendRaw(req.toString());
+        }
+        try {
+            JsonObject r = q.poll(WAIT_MS, TimeUnit.MILLISECONDS);
+            if (r == null) fail("no response to '" + command + "' within " + WAIT_MS + " ms" + diagnostics());
+            return r;
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        } finally {
+            pending.remove(id);
+        }
+    }
+
+    /** Sends a request that must succeed; returns its body (or an empty object). */
+    public JsonObject ok(String command, Object args) throws IOException {
+        JsonObject r = request(command, args);
+        assertTrue(r.get("success").getAsBoolean(), "'" + command + "' failed: " + r + diagnostics());
+        return r.has("body") && r.get("body").isJsonObject() ? r.getAsJsonObject("body") : new JsonObject();
+    }
+
+    /** Sends a request that must fail; returns its message. */
+    public String error(String command, Object args) throws IOException {
+        JsonObject r = request(command, args);
+        assertTrue(!r.get("success").getAsBoolean(), "'" + command + "' should have failed: " + r);
+        return r.has("message") && !r.get("message").isJsonNull() ? r.get("message").getAsString() : "";
+    }
+
+    /** Waits for the next event (after those already taken) that matches, and takes it. */
+    public synchronized JsonObject event(String name, Predicate<JsonObject> body) {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (true) {
+            for (int i = eventCursor; i < events.size(); i++) {
+                JsonObject e = events.get(i);
+                String ev = e.get("event").getAsString();
+                JsonObject b = e.has("body") && e.get("body").isJsonObject() ? e.getAsJsonObject("body") : new JsonObject();
+                if (ev.equals(name) && body.test(b)) {
+                    eventCursor = i + 1;
+                    return b;
+                }
+            }
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) fail("no '" + name + "' event within " + WAIT_MS + " ms" + diagnostics());
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                fail("interrupted");
+            }
+        }
+    }
+
+    public JsonObject event(String name) {
+        return event(name, b -> true);
+    }
+
+    /** Waits for a stopped event with this reason; returns its body. */
+    public JsonObject stopped(String reason) {
+        return event("stopped", b -> b.get("reason").getAsString().equals(reason));
+    }
+
+    /** True when such an event arrived within the time (without taking it). */
+    public synchronized boolean sawEvent(String name, Predicate<JsonObject> body, long withinMs) {
+        long deadline = System.currentTimeMillis() + withinMs;
+        while (true) {
+            for (int i = eventCursor; i < events.size(); i++) {
+                JsonObject e = events.get(i);
+                JsonObject b = e.has("body") && e.get("body").isJsonObject() ? e.getAsJsonObject("body") : new JsonObject();
+                if (e.get("event").getAsString().equals(name) && body.test(b)) return true;
+            }
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) return false;
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+    }
+
+    public synchronized List<JsonObject> allEvents() {
+        return new ArrayList<>(events);
+    }
+
+    public synchronized List<JsonObject> reverseRequests() {
+        return new ArrayList<>(reverseRequests);
+    }
+
+    /** The debuggee's stdout so far, from output events. */
+    public synchronized String stdout() {
+        return stdout.toString();
+    }
+
+    public synchronized String stderr() {
+        return stderr.toString();
+    }
+
+    /** Waits until the debuggee's stdout contains the text. */
+    public synchronized void awaitStdout(String text) {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (!stdout.toString().contains(text)) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) fail("stdout never showed '" + text + "'; it has: " + stdout + diagnostics());
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                fail("interrupted");
+            }
+        }
+    }
+
+    public Process process() {
+        return server;
+    }
+
+    String diagnostics() {
+        StringBuilder b = new StringBuilder("\n--- events:\n");
+        synchronized (this) {
+            for (JsonObject e : events) {
+                String s = e.toString();
+                b.append(s, 0, Math.min(s.length(), 400)).append('\n');
+            }
+        }
+        b.append("--- server stderr:\n").append(serverErr.toString(StandardCharsets.UTF_8));
+        return b.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (server != null && server.isAlive()) {
+                try {
+                    request("disconnect", Map.of("terminateDebuggee", true));
+                } catch (Throwable ignored) {
+                    // best effort
+                }
+            }
+        } finally {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // closed
+            }
+            if (server != null) {
+                try {
+                    if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly();
+                } catch (InterruptedException e) {
+                    server.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    static JsonElement json(Object o) {
+        return GSON.toJsonTree(o);
+    }
+}

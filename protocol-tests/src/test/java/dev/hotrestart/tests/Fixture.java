@@ -1,0 +1,149 @@
+package dev.hotrestart.tests;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A sample program from {@code protocol-tests/fixtures/NAME}, copied to a fresh folder (so a
+ * test can edit it like a user would) and compiled with -g against the annotations jar.
+ */
+public final class Fixture {
+    public final Path root;
+    public final Path src;
+    public final Path classes;
+
+    private Fixture(Path root) {
+        this.root = root;
+        this.src = root.resolve("src/main/java");
+        this.classes = root.resolve("target/classes");
+    }
+
+    static Path fixturesDir() {
+        return Path.of(System.getProperty("hotrestart.fixtures", "fixtures")).toAbsolutePath();
+    }
+
+    static Path annotationsJar() {
+        return Path.of(System.getProperty("hotrestart.annotations.jar")).toAbsolutePath();
+    }
+
+    /** The JDK that runs debuggees in this test run (17 by default, 25 in the second pass). */
+    static Path debuggeeJavaHome() {
+        return Path.of(System.getProperty("debuggee.java.home", System.getProperty("java.home")));
+    }
+
+    static int debuggeeFeature() {
+        try {
+            for (String l : Files.readAllLines(debuggeeJavaHome().resolve("release"))) {
+                if (l.startsWith("JAVA_VERSION=")) {
+                    String v = l.substring(14, l.length() - 1);
+                    return Integer.parseInt(v.split("[.\"]")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // fall through
+        }
+        return Runtime.version().feature();
+    }
+
+    public static Fixture of(String name) {
+        return of(name, 17, null);
+    }
+
+    /** Copies and compiles; {@code jdk} (may be null) is the JDK whose javac compiles it. */
+    public static Fixture of(String name, int release, Path jdk) {
+        try {
+            Path root = Files.createTempDirectory("hotrestart-fixture-" + name + "-");
+            Path from = fixturesDir().resolve(name);
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Path to = root.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) Files.createDirectories(to);
+                    else Files.copy(p, to);
+                }
+            }
+            Fixture f = new Fixture(root);
+            f.compile(release, jdk);
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void compile(int release, Path jdk) throws IOException {
+        Files.createDirectories(classes);
+        List<String> sources = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(src)) {
+            files.filter(p -> p.toString().endsWith(".java")).forEach(p -> sources.add(p.toString()));
+        }
+        List<String> args = new ArrayList<>(List.of("-g", "-nowarn", "--release", Integer.toString(release),
+                "-cp", annotationsJar().toString(), "-d", classes.toString()));
+        args.addAll(sources);
+        if (jdk == null) {
+            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int rc = javac.run(null, null, err, args.toArray(new String[0]));
+            assertEquals(0, rc, "fixture does not compile: " + err.toString(StandardCharsets.UTF_8));
+        } else {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(jdk.resolve("bin/javac").toString());
+            cmd.addAll(args);
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, p.waitFor(), "fixture does not compile: " + text);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+        }
+    }
+
+    public Path file(String relative) {
+        return src.resolve(relative);
+    }
+
+    public String read(String relative) {
+        try {
+            return Files.readString(file(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Edits a source file as a user would: replaces one exact piece of text. */
+    public void edit(String relative, String from, String to) {
+        String text = read(relative);
+        assertTrue(text.contains(from), "fixture " + relative + " has no '" + from + "'");
+        write(relative, text.replace(from, to));
+    }
+
+    public void write(String relative, String text) {
+        try {
+            Files.writeString(file(relative), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The 1-based line of the first line containing the marker text. */
+    public int line(String relative, String marker) {
+        String[] lines = read(relative).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) if (lines[i].contains(marker)) return i + 1;
+        throw new AssertionError("no '" + marker + "' in " + relative);
+    }
+
+    public String classPath() {
+        return classes + java.io.File.pathSeparator + annotationsJar();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.hotrestart.jvm;
+
+import com.sun.jdi.Bootstrap;
+import com.sun.jdi.VirtualMachine;
+import com.sun.jdi.connect.AttachingConnector;
+import com.sun.jdi.connect.Connector;
+import com.sun.jdi.connect.IllegalConnectorArgumentsException;
+import com.sun.jdi.connect.ListeningConnector;
+import dev.hotrestart.dap.UserError;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.Map;
+
+/** JDI's socket connectors, with errors a person can act on. */
+public final class JvmConnector {
+    private JvmConnector() {}
+
+    public static VirtualMachine attach(String host, int port, int timeoutMs) {
+        AttachingConnector connector = find("com.sun.jdi.SocketAttach");
+        Map<String, Connector.Argument> args = connector.defaultArguments();
+        args.get("hostname").setValue(host);
+        args.get("port").setValue(Integer.toString(port));
+        args.get("timeout").setValue(Integer.toString(Math.max(timeoutMs, 1)));
+        long deadline = System.currentTimeMillis() + Math.max(timeoutMs, 1);
+        IOException last = null;
+        do {
+            try {
+                return connector.attach(args);
+            } catch (ConnectException e) {
+                last = e; // nobody listening yet: try again until the timeout
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            } catch (IOException e) {
+                last = e;
+                break;
+            } catch (IllegalConnectorArgumentsException e) {
+                throw new UserError("Cannot attach to " + host + ":" + port + ": " + e.getMessage());
+            }
+        } while (System.currentTimeMillis() < deadline);
+        String why = last == null ? "no answer" : last.getMessage();
+        throw new UserError("Cannot attach to " + host + ":" + port + " (" + why + "). Is the JVM running with "
+                + "-agentlib:jdwp=transport=dt_socket,server=y,address=" + port + " and is no other debugger attached? "
+                + "Check 'hostName' and 'port', or raise 'timeout' (ms).");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Connector> T find(String name) {
+        for (Connector c : Bootstrap.virtualMachineManager().allConnectors()) {
+            if (c.name().equals(name)) return (T) c;
+        }
+        throw new UserError("This JDK has no " + name + " connector; run hotrestart with a full JDK 17 or newer.");
+    }
+
+    /** A listening socket the debuggee connects to (server=n), for launches we cannot read the output of. */
+    public static final class Listener {
+        private final ListeningConnector connector = find("com.sun.jdi.SocketListen");
+        private final Map<String, Connector.Argument> args = connector.defaultArguments();
+        public final String address;
+
+        public Listener() {
+            args.get("localAddress").setValue("127.0.0.1");
+            args.get("port").setValue("0");
+            try {
+                address = connector.startListening(args);
+            } catch (IOException | IllegalConnectorArgumentsException e) {
+                throw new UserError("Cannot open a local port for the debuggee to connect to: " + e.getMessage());
+            }
+        }
+
+        public VirtualMachine accept(int timeoutMs) {
+            args.get("timeout").setValue(Integer.toString(timeoutMs));
+            try {
+                return connector.accept(args);
+            } catch (IOException | IllegalConnectorArgumentsException e) {
+                throw new UserError("The debuggee did not connect within " + timeoutMs / 1000 + " s: " + e.getMessage()
+                        + ". Did it start in the terminal? Check its output there.");
+            } finally {
+                try {
+                    connector.stopListening(args);
+                } catch (IOException | IllegalConnectorArgumentsException ignored) {
+                    // already closed
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.hotrestart.reload;
+
+import dev.hotrestart.dap.UserError;
+
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileManager;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Compiles one source text to class files in memory. One javac and its file manager stay
+ * alive for the session (a warm compile is a few ms; the first is hundreds). When the
+ * debuggee's classes are newer than this JDK can write, the debuggee JDK's javac runs instead.
+ */
+public final class JavaCompilerService {
+    private final JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    private final StandardJavaFileManager standard;
+    private final List<Path> classPath;
+    private final Path debuggeeJavaHome;
+    private final int ownRelease = Runtime.version().feature();
+
+    public JavaCompilerService(List<Path> classPath, Path debuggeeJavaHome) {
+        if (javac == null) throw new UserError("This Java runtime has no compiler (java.compiler module); run hotrestart with a full JDK 17+.");
+        this.standard = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
+        this.classPath = classPath;
+        this.debuggeeJavaHome = debuggeeJavaHome;
+    }
+
+    /** Compiles a throwaway class so the first real reload is fast. */
+    public void warmUp() {
+        try {
+            compile("Warm.java", "class Warm { int f(int x) { return x + 1; } }", ownRelease, l -> l, "Warm.java");
+        } catch (RuntimeException ignored) {
+            // warming is best effort
+        }
+    }
+
+    /**
+     * Compiles {@code source}; errors name {@code displayPath} and lines mapped by {@code lineMap}
+     * (the spliced text's lines to the edited file's).
+     */
+    public synchronized Map<String, byte[]> compile(String fileName, String source, int release,
+                                                    IntUnaryOperator lineMap, String displayPath) {
+        if (release > ownRelease) return compileExternally(fileName, source, release, lineMap, displayPath);
+        DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
+        Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
+        JavaFileManager fm = new ForwardingJavaFileManager<>(standard) {
+            @Override
+            public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
+                return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + ".class"), kind) {
+                    @Override
+                    public OutputStream openOutputStream() {
+                        ByteArrayOutputStream b = new ByteArrayOutputStream();
+                        out.put(className, b);
+                        return b;
+                    }
+                };
+            }
+        };
+        JavaFileObject unit = new SimpleJavaFileObject(URI.create("mem:///" + fileName), JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                return source;
+            }
+        };
+        List<String> options = new ArrayList<>(List.of("-g", "-proc:none", "-implicit:none", "-Xlint:none", "-nowarn",
+                "--release", Integer.toString(release)));
+        if (!classPath.isEmpty()) {
+            options.add("-classpath");
+            options.add(joinPath());
+        }
+        boolean ok = javac.getTask(null, fm, diags, options, null, List.of(unit)).call();
+        if (!ok) {
+            StringBuilder b = new StringBuilder("The edit does not compile; nothing was changed:");
+            for (Diagnostic<? extends JavaFileObject> d : diags.getDiagnostics()) {
+                if (d.getKind() != Diagnostic.Kind.ERROR) continue;
+                b.append('\n').append(displayPath).append(':').append(lineMap.applyAsInt((int) d.getLineNumber()))
+                        .append(':').append(d.getColumnNumber()).append(": ").append(d.getMessage(Locale.ROOT).split("\n")[0]);
+            }
+            throw new UserError(b.toString());
+        }
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        out.forEach((k, v) -> classes.put(k, v.toByteArray()));
+        return classes;
+    }
+
+    private Map<String, byte[]> compileExternally(String fileName, String source, int release,
+                                                  IntUnaryOperator lineMap, String displayPath) {
+        Path javacExe = debuggeeJavaHome.resolve("bin").resolve("javac");
+        if (!Files.isExecutable(javacExe)) {
+            throw new UserError("The debuggee's classes are Java " + release + ", newer than this adapter's JDK " + ownRelease
+                    + ", and 'javaHome' (" + debuggeeJavaHome + ") has no javac. Set 'javaHome' to the debuggee's JDK.");
+        }
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("hotrestart-javac");
+            Path src = dir.resolve("src");
+            Path outDir = dir.resolve("out");
+            Files.createDirectories(src);
+            Files.createDirectories(outDir);
+            Path file = src.resolve(fileName);
+            Files.writeString(file, source, StandardCharsets.UTF_8);
+            List<String> cmd = new ArrayList<>(List.of(javacExe.toString(), "-g", "-proc:none", "-implicit:none", "-nowarn",
+                    "-encoding", "UTF-8", "--release", Integer.toString(release), "-d", outDir.toString()));
+            if (!classPath.isEmpty()) {
+                cmd.add("-classpath");
+                cmd.add(joinPath());
+            }
+            cmd.add(file.toString());
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
+            if (p.exitValue() != 0) {
+                StringBuilder b = new StringBuilder("The edit does not compile; nothing was changed:");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^.*?" + java.util.regex.Pattern.quote(fileName)
+                        + ":(\\d+): error: (.*)$").matcher(text);
+                while (m.find()) {
+                    b.append('\n').append(displayPath).append(':').append(lineMap.applyAsInt(Integer.parseInt(m.group(1))))
+                            .append(": ").append(m.group(2));
+                }
+                throw new UserError(b.toString());
+            }
+            Map<String, byte[]> classes = new LinkedHashMap<>();
+            try (Stream<Path> files = Files.walk(outDir)) {
+                for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+                    String rel = outDir.relativize(f).toString();
+                    classes.put(rel.substring(0, rel.length() - 6).replace('/', '.'), Files.readAllBytes(f));
+                }
+            }
+            return classes;
+        } catch (IOException | InterruptedException e) {
+            throw new UserError("Cannot run " + javacExe + ": " + e.getMessage());
+        } finally {
+            if (dir != null) deleteTree(dir);
+        }
+    }
+
+    private String joinPath() {
+        StringBuilder b = new StringBuilder();
+        for (Path p : classPath) {
+            if (b.length() > 0) b.append(java.io.File.pathSeparator);
+            b.append(p);
+        }
+        return b.toString();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // temp
+                }
+            });
+        } catch (IOException ignored) {
+            // temp
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.hotrestart.reload;
+
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.ParseResult;
+import com.github.javaparser.ParserConfiguration;
+import com.github.javaparser.Problem;
+import com.github.javaparser.Range;
+import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.ImportDeclaration;
+import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.CallableDeclaration;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.body.Parameter;
+import com.github.javaparser.ast.body.TypeDeclaration;
+import com.github.javaparser.ast.expr.AssignExpr;
+import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.expr.ObjectCreationExpr;
+import com.github.javaparser.ast.expr.UnaryExpr;
+import com.github.javaparser.ast.nodeTypes.NodeWithTypeParameters;
+import com.github.javaparser.ast.stmt.LocalClassDeclarationStmt;
+import com.github.javaparser.ast.type.TypeParameter;
+import dev.hotrestart.dap.UserError;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Finds a method in source text by its class path, name and parameter types, wherever it
+ * moved, and splices the edited method into the older text of the file.
+ */
+public final class MethodSplicer {
+    private static final ThreadLocal<JavaParser> PARSER = ThreadLocal.withInitial(() ->
+            new JavaParser(new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.BLEEDING_EDGE)));
+
+    /** A method as the JVM names it: nested class path (Outer, Inner), name and erased parameter types. */
+    public record MethodId(List<String> typePath, String name, List<String> paramTypes) {
+        /** From a binary class name, e.g. com.acme.Outer$Inner, and JDI's argument type names. */
+        public static MethodId of(String className, String name, List<String> argTypeNames) {
+            String simple = className.substring(className.lastIndexOf('.') + 1);
+            List<String> path = List.of(simple.split("\\$"));
+            List<String> params = new ArrayList<>();
+            for (String a : argTypeNames) params.add(simpleType(a));
+            return new MethodId(path, name, params);
+        }
+
+        /** Anonymous and local classes have numbered names: they cannot be found by name. */
+        public boolean inNamedTypes() {
+            for (String p : typePath) if (p.isEmpty() || Character.isDigit(p.charAt(0))) return false;
+            return true;
+        }
+
+        public String key() {
+            return String.join(".", typePath) + "." + name + "(" + String.join(",", paramTypes) + ")";
+        }
+
+        public String label() {
+            return String.join(".", typePath) + "." + name + "(" + String.join(", ", paramTypes) + ")";
+        }
+    }
+
+    /** One method found in a text: its lines and character range. */
+    public record Found(MethodDeclaration decl, int beginLine, int endLine, int beginOffset, int endOffset) {}
+
+    public static CompilationUnit parse(String text, String fileName) {
+        ParseResult<CompilationUnit> r = PARSER.get().parse(text);
+        if (!r.isSuccessful() || r.getResult().isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            for (Problem p : r.getProblems()) {
+                String where = p.getLocation().flatMap(l -> l.getBegin().getRange()).map(rg -> rg.begin.line + ":" + rg.begin.column).orElse("?");
+                b.append("\n").append(fileName).append(":").append(where).append(": ").append(firstLine(p.getMessage()));
+                if (b.length() > 2000) break;
+            }
+            throw new UserError("The edited file does not parse; nothing was changed:" + b);
+        }
+        return r.getResult().get();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** All methods matching the id in a parsed text. */
+    public static List<Found> find(CompilationUnit cu, String text, MethodId id) {
+        int[] lineStarts = lineStarts(text);
+        List<Found> out = new ArrayList<>();
+        for (MethodDeclaration m : cu.findAll(MethodDeclaration.class)) {
+            if (!m.getNameAsString().equals(id.name())) continue;
+            List<String> path = typePath(m);
+            if (path == null || !path.equals(id.typePath())) continue;
+            if (!paramsMatch(m, id.paramTypes())) continue;
+            Range r = m.getRange().orElse(null);
+            if (r == null) continue;
+            out.add(new Found(m, r.begin.line, r.end.line, offset(lineStarts, r.begin.line, r.begin.column),
+                    offset(lineStarts, r.end.line, r.end.column) + 1));
+        }
+        return out;
+    }
+
+    /** The one method matching the id, or an error saying it is gone or ambiguous. */
+    public static Found findOne(CompilationUnit cu, String text, MethodId id, String fileName) {
+        List<Found> found = find(cu, text, id);
+        if (found.isEmpty()) {
+            throw new UserError(id.label() + " is not in " + fileName + " any more (renamed, removed, or its parameter types changed). "
+                    + "Restore it, or restart the program to run the new code.");
+        }
+        if (found.size() > 1) {
+            throw new UserError(id.label() + " is declared " + found.size() + " times in " + fileName + " (lines "
+                    + found.get(0).beginLine() + " and " + found.get(1).beginLine() + "); keep one.");
+        }
+        return found.get(0);
+    }
+
+    /** Names of the enclosing named types, outermost first; null inside anonymous or local classes. */
+    static List<String> typePath(Node n) {
+        List<String> path = new ArrayList<>();
+        Node cur = n.getParentNode().orElse(null);
+        while (cur != null) {
+            if (cur instanceof ObjectCreationExpr || cur instanceof LocalClassDeclarationStmt) return null;
+            if (cur instanceof TypeDeclaration<?> td) {
+                path.add(0, td.getNameAsString());
+            }
+            cur = cur.getParentNode().orElse(null);
+        }
+        return path;
+    }
+
+    private static boolean paramsMatch(CallableDeclaration<?> m, List<String> want) {
+        List<Parameter> ps = m.getParameters();
+        if (ps.size() != want.size()) return false;
+        Set<String> typeVars = typeVariables(m);
+        for (int i = 0; i < ps.size(); i++) {
+            Parameter p = ps.get(i);
+            String t = p.getType().asString();
+            String raw = t.replaceAll("<.*>", "");
+            int dims = 0;
+            while (raw.endsWith("[]")) {
+                raw = raw.substring(0, raw.length() - 2).trim();
+                dims++;
+            }
+            if (p.isVarArgs()) dims++;
+            String simple = simpleType(raw) + "[]".repeat(dims);
+            String base = simpleType(raw);
+            if (typeVars.contains(base)) {
+                // an erased type variable: its bound's name is what the JVM sees; accept any
+                if (!want.get(i).endsWith("[]".repeat(dims))) return false;
+                continue;
+            }
+            if (!simple.equals(want.get(i))) return false;
+        }
+        return true;
+    }
+
+    private static Set<String> typeVariables(Node n) {
+        Set<String> out = new HashSet<>();
+        for (Node cur = n; cur != null; cur = cur.getParentNode().orElse(null)) {
+            if (cur instanceof NodeWithTypeParameters<?> w) {
+                for (TypeParameter tp : w.getTypeParameters()) out.add(tp.getNameAsString());
+            }
+        }
+        return out;
+    }
+
+    /** java.util.Map$Entry → Entry; int[] stays int[]; a.b.C → C. */
+    static String simpleType(String name) {
+        int dims = 0;
+        String n = name.trim();
+        while (n.endsWith("[]")) {
+            n = n.substring(0, n.length() - 2);
+            dims++;
+        }
+        int cut = Math.max(n.lastIndexOf('.'), n.lastIndexOf('$'));
+        return n.substring(cut + 1) + "[]".repeat(dims);
+    }
+
+    /**
+     * The older text with the edited method in place of its old version. Imports the edit
+     * needs are added at the end of an existing line, so no line moves.
+     */
+    public static String splice(String base, Found old, String edited, Found neu, CompilationUnit baseCu, CompilationUnit editedCu) {
+        StringBuilder b = new StringBuilder(base);
+        b.replace(old.beginOffset(), old.endOffset(), edited.substring(neu.beginOffset(), neu.endOffset()));
+        Set<String> have = new HashSet<>();
+        for (ImportDeclaration i : baseCu.getImports()) have.add(i.toString().trim());
+        Set<String> add = new LinkedHashSet<>();
+        for (ImportDeclaration i : editedCu.getImports()) {
+            String s = i.toString().trim();
+            if (!have.contains(s)) add.add(s);
+        }
+        if (!add.isEmpty()) {
+            int at = -1;
+            if (!baseCu.getImports().isEmpty()) {
+                Range r = baseCu.getImports().get(baseCu.getImports().size() - 1).getRange().orElse(null);
+                if (r != null) at = offset(lineStarts(base), r.end.line, r.end.column) + 1;
+            } else if (baseCu.getPackageDeclaration().isPresent()) {
+                Range r = baseCu.getPackageDeclaration().get().getRange().orElse(null);
+                if (r != null) at = offset(lineStarts(base), r.end.line, r.end.column) + 1;
+            }
+            if (at >= 0 && at <= old.beginOffset()) b.insert(at, " " + String.join(" ", add));
+        }
+        return b.toString();
+    }
+
+    /** Parameters the method assigns to: a re-run starts with the values they have now. */
+    public static List<String> reassignedParameters(MethodDeclaration m) {
+        Set<String> params = new HashSet<>();
+        for (Parameter p : m.getParameters()) params.add(p.getNameAsString());
+        Set<String> out = new LinkedHashSet<>();
+        for (AssignExpr a : m.findAll(AssignExpr.class)) {
+            if (a.getTarget() instanceof NameExpr n && params.contains(n.getNameAsString())) out.add(n.getNameAsString());
+        }
+        for (UnaryExpr u : m.findAll(UnaryExpr.class)) {
+            if ((u.isPrefix() || u.isPostfix()) && u.getOperator() != UnaryExpr.Operator.LOGICAL_COMPLEMENT
+                    && u.getOperator() != UnaryExpr.Operator.MINUS && u.getOperator() != UnaryExpr.Operator.PLUS
+                    && u.getOperator() != UnaryExpr.Operator.BITWISE_COMPLEMENT
+                    && u.getExpression() instanceof NameExpr n && params.contains(n.getNameAsString())) {
+                out.add(n.getNameAsString());
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    static int[] lineStarts(String text) {
+        List<Integer> starts = new ArrayList<>();
+        starts.add(0);
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') starts.add(i + 1);
+        int[] out = new int[starts.size()];
+        for (int i = 0; i < out.length; i++) out[i] = starts.get(i);
+        return out;
+    }
+
+    static int offset(int[] lineStarts, int line, int column) {
+        return lineStarts[line - 1] + column - 1;
+    }
+}

@@ -1,0 +1,265 @@
+package dev.hotrestart.reload;
+
+import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.sun.jdi.Method;
+import com.sun.jdi.ReferenceType;
+import com.sun.jdi.VirtualMachine;
+import dev.hotrestart.dap.UserError;
+import dev.hotrestart.reload.MethodSplicer.Found;
+import dev.hotrestart.reload.MethodSplicer.MethodId;
+import dev.hotrestart.session.ClassIndex;
+import dev.hotrestart.session.IdTable;
+import dev.hotrestart.session.SourceLocator;
+import dev.hotrestart.wrap.ClassFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The reload cycle: edited source → splice (method scope) → javac → line shift → structure
+ * check → redefine. {@link #plan} does every check and changes nothing; {@link #apply}
+ * redefines and then records the new state, so a failure leaves the JVM on the old code.
+ */
+public final class Reloader {
+    /** Everything needed to redefine, already compiled and checked. */
+    public record Plan(Map<ReferenceType, byte[]> classes, List<String> reloaded, List<String> warnings,
+                       Set<ReferenceType> redefinedTypes, Runnable commit) {}
+
+    private final VirtualMachine vm;
+    private final SourceLocator sources;
+    private final SourceSnapshots snapshots;
+    private final ClassFiles classFiles;
+    private final ClassIndex index;
+    private final JavaCompilerService compiler;
+    private final Map<String, byte[]> currentBytes = new HashMap<>();
+    private final IdTable<String> oldVersions = new IdTable<>();
+    private final Map<String, Integer> lastOldVersion = new HashMap<>();
+
+    public Reloader(VirtualMachine vm, SourceLocator sources, SourceSnapshots snapshots, ClassFiles classFiles,
+                    List<Path> classPath, Path javaHome, ClassIndex index) {
+        this.vm = vm;
+        this.sources = sources;
+        this.snapshots = snapshots;
+        this.classFiles = classFiles;
+        this.index = index;
+        this.compiler = new JavaCompilerService(classPath, javaHome);
+    }
+
+    public void warmUp() {
+        Thread t = new Thread(compiler::warmUp, "javac-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Plans reloading the method a frame runs: its body only, or (class scope) the whole file. */
+    public Plan plan(Method m, String scope) {
+        ReferenceType type = m.declaringType();
+        MethodId id = MethodId.of(type.name(), m.name(), m.argumentTypeNames());
+        List<String> warnings = new ArrayList<>();
+        if (scope.equals("method") && !id.inNamedTypes()) {
+            warnings.add(id.label() + " belongs to an anonymous or local class, which cannot be found by name: reloading the whole file.");
+            scope = "class";
+        }
+        return planSource(type, id, scope, warnings);
+    }
+
+    /** Plans applying every method-body change in a file (hot code replace, nothing popped). */
+    public Plan planFile(Path file) {
+        String key = SourceLocator.keyOf(file);
+        List<ReferenceType> types = index.typesOf(key);
+        if (types.isEmpty()) throw new UserError("No loaded class comes from " + file + ": there is nothing to reload yet.");
+        return planSource(types.get(0), null, "class", new ArrayList<>());
+    }
+
+    public Plan planClass(String className) {
+        List<ReferenceType> types = vm.classesByName(className);
+        if (types.isEmpty()) throw new UserError("Class " + className + " is not loaded: there is nothing to reload yet.");
+        return planSource(types.get(0), null, "class", new ArrayList<>());
+    }
+
+    private Plan planSource(ReferenceType anchor, MethodId id, String scope, List<String> warnings) {
+        String key = SourceLocator.keyOf(anchor);
+        if (key == null) throw new UserError(anchor.name() + " has no source file name (compiled without -g?); it cannot be reloaded.");
+        Path path = sources.find(key);
+        if (path == null) {
+            throw new UserError("The source of " + anchor.name() + " (" + key + ") is not under 'sourcePaths' " + sources.sourcePaths()
+                    + ". Add the folder that holds it to 'sourcePaths'.");
+        }
+        String fileName = path.getFileName().toString();
+        String edited = read(path);
+        CompilationUnit editedCu = MethodSplicer.parse(edited, path.toString());
+        SourceSnapshots.Snapshot snap = snapshots.get(key);
+        Found neu = id == null ? null : MethodSplicer.findOne(editedCu, edited, id, path.toString());
+        if (snap == null && scope.equals("method")) {
+            warnings.add("The source " + key + " was not read when its class loaded: reloading the whole file.");
+            scope = "class";
+        }
+        String newText;
+        Map<MethodId, Integer> newShifts = new HashMap<>();
+        IntUnaryOperator lineMap = l -> l;
+        List<String> reloaded = new ArrayList<>();
+        String pkg = SourceLocator.packageFolder(anchor.name()).replace('/', '.');
+        if (scope.equals("method")) {
+            CompilationUnit baseCu = MethodSplicer.parse(snap.text, path + " (as loaded)");
+            Found old = MethodSplicer.findOne(baseCu, snap.text, id, path + " (as loaded)");
+            newText = MethodSplicer.splice(snap.text, old, edited, neu, baseCu, editedCu);
+            int delta = neu.beginLine() - old.beginLine();
+            int end = old.beginLine() + (neu.endLine() - neu.beginLine());
+            int begin = old.beginLine();
+            lineMap = l -> l >= begin && l <= end ? l + delta : l;
+            newShifts.putAll(shiftsOf(snap));
+            newShifts.put(id, delta);
+            reloaded.add(pkg + id.label());
+        } else {
+            newText = edited;
+            if (snap != null) reloaded.addAll(changedMethods(snap.text, edited, path.toString(), pkg));
+            else if (id != null) reloaded.add(pkg + id.label());
+        }
+        int release = Math.max(8, anchor.majorVersion() - 44);
+        Map<String, byte[]> compiled = compiler.compile(fileName, newText, release, lineMap, path.toString());
+        List<LineShifter.Shift> shifts = scope.equals("method") ? lineShifts(newText, newShifts, path.toString()) : List.of();
+        Map<ReferenceType, byte[]> classes = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, byte[]> newBytes = new HashMap<>();
+        for (Map.Entry<String, byte[]> e : compiled.entrySet()) {
+            byte[] bytes = LineShifter.shift(e.getValue(), shifts);
+            for (ReferenceType t : vm.classesByName(e.getKey())) {
+                if (!Objects.equals(t.classLoader(), anchor.classLoader())) continue;
+                byte[] before = currentBytes(e.getKey());
+                if (before != null && Arrays.equals(before, bytes)) continue;
+                problems.addAll(StructureCheck.problems(t, bytes, before));
+                classes.put(t, bytes);
+                newBytes.put(e.getKey(), bytes);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UserError("Cannot hot-swap this edit: " + String.join("; ", problems) + ". The JVM can only replace method bodies. "
+                    + "Undo that change to reload the rest, or restart the program to run it; scope \"class\" does not help here, "
+                    + "a JVM with enhanced class redefinition does (JetBrains Runtime with -XX:+AllowEnhancedClassRedefinition).");
+        }
+        if (neu != null) {
+            for (String p : MethodSplicer.reassignedParameters(neu.decl())) {
+                warnings.add(id.label() + " assigns to its parameter '" + p + "': the re-run starts with the value '" + p
+                        + "' has now, not the one it was called with (the JVM keeps reassigned arguments when it pops a frame).");
+            }
+        }
+        String oldText = snap == null ? null : snap.text;
+        Map<MethodId, Integer> finalShifts = newShifts;
+        boolean methodScope = scope.equals("method");
+        Runnable commit = () -> {
+            currentBytes.putAll(newBytes);
+            if (snap != null) {
+                if (oldText != null) lastOldVersion.put(key, oldVersions.id(oldText));
+                snap.text = newText;
+                snap.lineShifts.clear();
+                if (methodScope) finalShifts.forEach((k, v) -> snap.lineShifts.put(encode(k), v));
+            }
+        };
+        return new Plan(classes, reloaded, warnings, classes.keySet(), commit);
+    }
+
+    /** Redefines the planned classes; on success the plan's new state becomes current. */
+    public List<String> apply(Plan plan) {
+        if (!plan.classes().isEmpty()) {
+            try {
+                vm.redefineClasses(plan.classes());
+            } catch (UnsupportedOperationException e) {
+                throw new UserError("The JVM refused the swap (" + e.getMessage() + "); it still runs the old code. "
+                        + "Undo the structural change, or restart the program.");
+            } catch (LinkageError | RuntimeException e) {
+                throw new UserError("The JVM refused the new class (" + e + "); it still runs the old code.");
+            }
+        }
+        plan.commit().run();
+        return plan.reloaded();
+    }
+
+    /** The text of an older version of a file, served for frames that still run it. */
+    public String sourceText(int ref) {
+        return oldVersions.get(ref);
+    }
+
+    /** The sourceReference of the version before the last reload of a file, or 0. */
+    public int previousVersion(String key) {
+        return lastOldVersion.getOrDefault(key, 0);
+    }
+
+    private byte[] currentBytes(String className) {
+        byte[] b = currentBytes.get(className);
+        return b != null ? b : classFiles.read(className);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("Cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    private static String encode(MethodId id) {
+        return String.join("$", id.typePath()) + "#" + id.name() + "#" + String.join(",", id.paramTypes());
+    }
+
+    private static Map<MethodId, Integer> shiftsOf(SourceSnapshots.Snapshot snap) {
+        Map<MethodId, Integer> out = new HashMap<>();
+        snap.lineShifts.forEach((k, v) -> {
+            String[] parts = k.split("#", -1);
+            List<String> params = parts[2].isEmpty() ? List.of() : List.of(parts[2].split(","));
+            out.put(new MethodId(List.of(parts[0].split("\\$")), parts[1], params), v);
+        });
+        return out;
+    }
+
+    /** Where each shifted method now lies in the new text, with its shift. */
+    private static List<LineShifter.Shift> lineShifts(String text, Map<MethodId, Integer> shifts, String name) {
+        List<LineShifter.Shift> out = new ArrayList<>();
+        if (shifts.values().stream().allMatch(d -> d == 0)) return out;
+        CompilationUnit cu = MethodSplicer.parse(text, name);
+        shifts.forEach((id, delta) -> {
+            if (delta == 0) return;
+            for (Found f : MethodSplicer.find(cu, text, id)) out.add(new LineShifter.Shift(f.beginLine(), f.endLine(), delta));
+        });
+        return out;
+    }
+
+    /** Methods whose text differs between two versions of a file, as qualified names. */
+    private static List<String> changedMethods(String before, String after, String name, String pkg) {
+        CompilationUnit a = MethodSplicer.parse(before, name);
+        CompilationUnit b = MethodSplicer.parse(after, name);
+        Map<String, String> old = new HashMap<>();
+        for (MethodDeclaration m : a.findAll(MethodDeclaration.class)) old.put(signature(m), normalized(m));
+        Set<String> out = new LinkedHashSet<>();
+        for (MethodDeclaration m : b.findAll(MethodDeclaration.class)) {
+            String sig = signature(m);
+            if (sig != null && !normalized(m).equals(old.get(sig))) out.add(pkg + sig);
+        }
+        return new ArrayList<>(out);
+    }
+
+    private static String signature(MethodDeclaration m) {
+        List<String> path = MethodSplicer.typePath(m);
+        if (path == null) return null;
+        List<String> params = new ArrayList<>();
+        m.getParameters().forEach(p -> params.add(MethodSplicer.simpleType(p.getType().asString().replaceAll("<.*>", ""))
+                + (p.isVarArgs() ? "[]" : "")));
+        return String.join(".", path) + "." + m.getNameAsString() + "(" + String.join(", ", params) + ")";
+    }
+
+    private static String normalized(MethodDeclaration m) {
+        return m.toString().replaceAll("\\s+", " ");
+    }
+}

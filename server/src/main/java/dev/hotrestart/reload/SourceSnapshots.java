@@ -1,0 +1,54 @@
+package dev.hotrestart.reload;
+
+import com.sun.jdi.ReferenceType;
+import dev.hotrestart.session.SourceLocator;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The source each loaded class was compiled from: the file as it was when its first class
+ * was prepared, then the text each reload produced. Method-scope reloads splice the edited
+ * method into this text, so other half-finished edits in the file stay out.
+ */
+public final class SourceSnapshots {
+    /** The text the loaded classes of one file were compiled from, and the line shifts applied. */
+    public static final class Snapshot {
+        public final Path path;
+        public String text;
+        /** Methods whose line table was shifted to the edited file's lines, by source key of the method. */
+        public final Map<String, Integer> lineShifts = new HashMap<>();
+
+        Snapshot(Path path, String text) {
+            this.path = path;
+            this.text = text;
+        }
+    }
+
+    private final SourceLocator sources;
+    private final Map<String, Snapshot> byKey = new HashMap<>();
+
+    public SourceSnapshots(SourceLocator sources) {
+        this.sources = sources;
+    }
+
+    public synchronized void classPrepared(ReferenceType type) {
+        String key = SourceLocator.keyOf(type);
+        if (key == null || byKey.containsKey(key)) return;
+        Path p = sources.find(key);
+        if (p == null) return;
+        try {
+            byKey.put(key, new Snapshot(p, Files.readString(p, StandardCharsets.UTF_8)));
+        } catch (IOException ignored) {
+            // unreadable: no snapshot, reloads of it compile the file as it is
+        }
+    }
+
+    public synchronized Snapshot get(String key) {
+        return byKey.get(key);
+    }
+}

@@ -1,0 +1,945 @@
+package dev.hotrestart.session;
+
+import com.sun.jdi.*;
+import com.sun.jdi.StackFrame;
+import com.sun.jdi.event.*;
+import com.sun.jdi.request.*;
+import dev.hotrestart.dap.Attribute;
+import dev.hotrestart.dap.DapConnection;
+import dev.hotrestart.dap.HotRestartProtocol.ReloadClassArguments;
+import dev.hotrestart.dap.HotRestartProtocol.RestartFrameWithReloadArguments;
+import dev.hotrestart.dap.UserError;
+import dev.hotrestart.jvm.DebuggeeProcess;
+import dev.hotrestart.jvm.EventLoop;
+import dev.hotrestart.jvm.JvmConnector;
+import dev.hotrestart.reload.Reloader;
+import dev.hotrestart.reload.SourceSnapshots;
+import dev.hotrestart.wrap.ClassFiles;
+import dev.hotrestart.wrap.EscapeDetector;
+import dev.hotrestart.wrap.WrapRules;
+import org.eclipse.lsp4j.debug.*;
+import org.eclipse.lsp4j.debug.Thread;
+import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.*;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One debug session: what is suspended and why, the id tables, and the requests that act on
+ * the VM. Requests arrive on the protocol reader thread and events on the JDI event thread;
+ * both hold this object's lock while they work.
+ */
+public final class DebugSession implements EventLoop.Handler {
+    private static final Logger LOG = Logger.getLogger(DebugSession.class.getName());
+    private static final String[] STEP_EXCLUDES = {"java.*", "javax.*", "jdk.*", "sun.*", "com.sun.*", "org.ietf.*", "org.w3c.*", "org.xml.*"};
+    private static final String ENTRY = "hotrestart.entry";
+
+    private final IDebugProtocolClient client;
+    private final InitializeRequestArguments clientInfo;
+    private Config config;
+    private VirtualMachine vm;
+    private DebuggeeProcess process;
+    private boolean configurationDone;
+    private boolean ended;
+    private boolean hintShown;
+    private boolean catchCaught, catchUncaught;
+
+    private final IdTable<ThreadReference> threadIds = new IdTable<>();
+    private final IdTable<FrameRef> frameIds = new IdTable<>();
+    private final Variables variables = new Variables();
+    private final ClassIndex index = new ClassIndex();
+    private SourceLocator sources = new SourceLocator(List.of());
+    private final Breakpoints breakpoints;
+    private final Map<ThreadReference, Stop> stops = new HashMap<>();
+    private final Map<ThreadReference, ObjectReference> lastException = new HashMap<>();
+    private final Set<ObjectReference> propagating = new HashSet<>();
+    private final Set<ThreadReference> restarting = new HashSet<>();
+    private ExceptionRequest exceptionRequest;
+    private WrapRules wrapRules;
+    private EscapeDetector escapes;
+    private SourceSnapshots snapshots;
+    private Reloader reloader;
+
+    record FrameRef(ThreadReference thread, int depth) {}
+
+    public DebugSession(IDebugProtocolClient client, InitializeRequestArguments clientInfo) {
+        this.client = client;
+        this.clientInfo = clientInfo;
+        this.breakpoints = new Breakpoints(index, sources, this::breakpointChanged);
+    }
+
+    /** What the adapter can do: only what works. */
+    public static Capabilities capabilities() {
+        Capabilities c = new Capabilities();
+        c.setSupportsConfigurationDoneRequest(true);
+        c.setSupportsTerminateRequest(true);
+        c.setSupportsRestartFrame(true);
+        c.setSupportsExceptionInfoRequest(true);
+        c.setSupportTerminateDebuggee(true);
+        c.setSupportsDelayedStackTraceLoading(true);
+        ExceptionBreakpointsFilter caught = new ExceptionBreakpointsFilter();
+        caught.setFilter("caught");
+        caught.setLabel("Caught Exceptions");
+        caught.setDefault_(false);
+        ExceptionBreakpointsFilter uncaught = new ExceptionBreakpointsFilter();
+        uncaught.setFilter("uncaught");
+        uncaught.setLabel("Uncaught Exceptions");
+        uncaught.setDefault_(false);
+        c.setExceptionBreakpointFilters(new ExceptionBreakpointsFilter[]{caught, uncaught});
+        return c;
+    }
+
+    // ---------------------------------------------------------------- launch, attach, end
+
+    public synchronized void launch(Map<String, Object> args) {
+        if (vm != null) throw new UserError("This session already runs a program; start a new session for another.");
+        Config cfg = new Config(args, true);
+        configure(cfg);
+        String javaHome = cfg.has(Attribute.JAVA_HOME) ? cfg.string(Attribute.JAVA_HOME) : System.getProperty("java.home");
+        Path javaExe = Paths.get(javaHome, "bin", "java");
+        if (!Files.isExecutable(javaExe)) {
+            throw new UserError("'javaHome' " + javaHome + " has no bin/java: point it at a JDK folder (the one that holds bin/ and lib/).");
+        }
+        Path cwd = cfg.cwd();
+        if (!Files.isDirectory(cwd)) throw new UserError("'cwd' " + cwd + " is not a folder.");
+        List<Path> cp = cfg.classPaths();
+        for (Path p : cp) {
+            if (!Files.exists(p)) throw new UserError("Class path entry " + p + " does not exist. Fix 'classPaths' (build the project first?).");
+        }
+        String mainClass = cfg.string(Attribute.MAIN_CLASS);
+        if (!cfg.has(Attribute.MODULE_PATHS) && !mainClass.contains("/") && !cp.isEmpty()
+                && ClassFiles.find(cp, mainClass) == null) {
+            throw new UserError("Main class " + mainClass + " was not found on the class path " + cp
+                    + ". Check 'mainClass' (fully qualified, e.g. com.acme.App) and 'classPaths'.");
+        }
+        boolean terminal = "integratedTerminal".equals(cfg.string(Attribute.CONSOLE))
+                && Boolean.TRUE.equals(clientInfo.getSupportsRunInTerminalRequest());
+        JvmConnector.Listener listener = terminal ? new JvmConnector.Listener() : null;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaExe.toString());
+        cmd.add(terminal ? "-agentlib:jdwp=transport=dt_socket,server=n,suspend=y,address=" + listener.address
+                : "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0");
+        cmd.addAll(cfg.list(Attribute.VM_ARGS));
+        if (!cp.isEmpty()) {
+            cmd.add("-cp");
+            cmd.add(join(cp));
+        }
+        List<String> mp = cfg.list(Attribute.MODULE_PATHS);
+        if (!mp.isEmpty()) {
+            cmd.add("--module-path");
+            cmd.add(String.join(java.io.File.pathSeparator, mp));
+        }
+        if (mainClass.contains("/")) cmd.add("-m");
+        cmd.add(mainClass);
+        cmd.addAll(cfg.list(Attribute.ARGS));
+        LOG.fine(() -> "launching " + cmd);
+        if (terminal) {
+            RunInTerminalRequestArguments rit = new RunInTerminalRequestArguments();
+            rit.setKind(RunInTerminalRequestArgumentsKind.INTEGRATED);
+            rit.setTitle(mainClass);
+            rit.setCwd(cwd.toString());
+            rit.setArgs(cmd.toArray(new String[0]));
+            Map<String, String> env = cfg.env();
+            if (!env.isEmpty()) rit.setEnv(new HashMap<>(env));
+            // The answer arrives on the reader thread, which is busy with this request: don't wait for it.
+            client.runInTerminal(rit);
+            connected(listener.accept(30_000), cfg);
+        } else {
+            process = DebuggeeProcess.start(cmd, cwd, cfg.env(), this::output);
+            Runtime.getRuntime().addShutdownHook(new java.lang.Thread(process::kill));
+            connected(JvmConnector.attach("127.0.0.1", process.port, 10_000), cfg);
+        }
+        if (cfg.bool(Attribute.STOP_ON_ENTRY)) stopOnEntry(mainClass.contains("/") ? mainClass.substring(mainClass.indexOf('/') + 1) : mainClass);
+    }
+
+    public synchronized void attach(Map<String, Object> args) {
+        if (vm != null) throw new UserError("This session is already attached.");
+        Config cfg = new Config(args, false);
+        configure(cfg);
+        int timeout = cfg.integer(Attribute.TIMEOUT);
+        connected(JvmConnector.attach(cfg.string(Attribute.HOST_NAME), cfg.integer(Attribute.PORT), timeout), cfg);
+    }
+
+    private void configure(Config cfg) {
+        this.config = cfg;
+        this.sources = new SourceLocator(cfg.sourcePaths());
+        this.breakpoints.useSources(sources);
+        if ("handler".equals(cfg.string(Attribute.STOP_AT))) {
+            output("console", "hotrestart: stopAt \"handler\" needs the hotrestart agent, which this version does not have yet; "
+                    + "stopping at the throw site instead.\n");
+        }
+    }
+
+    private void connected(VirtualMachine vm, Config cfg) {
+        this.vm = vm;
+        List<Path> classPath = new ArrayList<>(cfg.classPaths());
+        if (classPath.isEmpty() && vm instanceof PathSearchingVirtualMachine psvm) {
+            for (String s : psvm.classPath()) classPath.add(Paths.get(s));
+        }
+        ClassFiles classFiles = new ClassFiles(classPath);
+        wrapRules = new WrapRules(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP), classFiles);
+        escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS));
+        snapshots = new SourceSnapshots(sources);
+        String javaHome = cfg.has(Attribute.JAVA_HOME) ? cfg.string(Attribute.JAVA_HOME) : System.getProperty("java.home");
+        reloader = new Reloader(vm, sources, snapshots, classFiles, classPath, Paths.get(javaHome), index);
+        EventRequestManager erm = vm.eventRequestManager();
+        ClassPrepareRequest all = erm.createClassPrepareRequest();
+        for (String ex : STEP_EXCLUDES) all.addClassExclusionFilter(ex);
+        all.setSuspendPolicy(EventRequest.SUSPEND_NONE);
+        all.enable();
+        ThreadStartRequest ts = erm.createThreadStartRequest();
+        ts.setSuspendPolicy(EventRequest.SUSPEND_NONE);
+        ts.enable();
+        ThreadDeathRequest td = erm.createThreadDeathRequest();
+        td.setSuspendPolicy(EventRequest.SUSPEND_NONE);
+        td.enable();
+        exceptionRequest = erm.createExceptionRequest(null, true, true);
+        exceptionRequest.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+        exceptionRequest.enable();
+        for (ReferenceType t : vm.allClasses()) {
+            if (t.isPrepared()) classLoaded(t);
+        }
+        breakpoints.attach(vm);
+        EventLoop.start(vm, this);
+        reloader.warmUp();
+        if (configurationDone) DapConnection.afterResponse(this::resumeAll);
+    }
+
+    private void stopOnEntry(String mainClass) {
+        ClassPrepareRequest r = vm.eventRequestManager().createClassPrepareRequest();
+        r.addClassFilter(mainClass);
+        r.putProperty(ENTRY, Boolean.TRUE);
+        r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+        r.enable();
+    }
+
+    public synchronized void configurationDone() {
+        configurationDone = true;
+        if (vm != null) DapConnection.afterResponse(this::resumeAll);
+    }
+
+    private void resumeAll() {
+        synchronized (this) {
+            try {
+                if (vm != null) vm.resume();
+            } catch (VMDisconnectedException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    public synchronized void disconnect(DisconnectArguments args) {
+        boolean kill = args == null || args.getTerminateDebuggee() == null ? config == null || config.launch : args.getTerminateDebuggee();
+        end(kill);
+    }
+
+    public synchronized void terminate() {
+        end(true);
+    }
+
+    public synchronized void connectionClosed() {
+        end(config == null || config.launch);
+    }
+
+    private void end(boolean kill) {
+        if (vm != null && !ended) {
+            try {
+                if (kill) {
+                    if (process != null) process.kill(); else vm.exit(1);
+                } else {
+                    vm.dispose();
+                }
+            } catch (VMDisconnectedException ignored) {
+                // gone already
+            }
+        } else if (process != null) {
+            process.kill();
+        }
+    }
+
+    // ---------------------------------------------------------------- events
+
+    @Override
+    public boolean handle(EventSet set) {
+        synchronized (this) {
+            boolean resume = true;
+            for (Event e : set) {
+                if (e instanceof ClassPrepareEvent cp) {
+                    classLoaded(cp.referenceType());
+                    breakpoints.classPrepared(cp.referenceType());
+                    if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) entryBreakpoint(cp.referenceType());
+                } else if (e instanceof BreakpointEvent bp) {
+                    resume &= !breakpointHit(bp);
+                } else if (e instanceof StepEvent st) {
+                    resume &= !stepped(st);
+                } else if (e instanceof ExceptionEvent ex) {
+                    resume &= !exceptionThrown(ex);
+                } else if (e instanceof ThreadStartEvent ts) {
+                    threadEvent(ts.thread(), "started");
+                } else if (e instanceof ThreadDeathEvent td) {
+                    threadEvent(td.thread(), "exited");
+                    forget(td.thread());
+                    threadIds.removeIf(t -> t.equals(td.thread()));
+                }
+            }
+            return resume;
+        }
+    }
+
+    private void classLoaded(ReferenceType t) {
+        index.add(t);
+        if (snapshots != null) snapshots.classPrepared(t);
+    }
+
+    private void entryBreakpoint(ReferenceType type) {
+        for (Method m : type.methodsByName("main")) {
+            Location loc = m.location();
+            if (loc == null) continue;
+            BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(loc);
+            r.putProperty(ENTRY, Boolean.TRUE);
+            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+            r.enable();
+        }
+    }
+
+    private boolean breakpointHit(BreakpointEvent e) {
+        if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) {
+            vm.eventRequestManager().deleteEventRequest(e.request());
+            stopped(e.thread(), Stop.plain("entry"), null, null, null);
+            return true;
+        }
+        Breakpoints.LineBreakpoint b = breakpoints.byRequest(e.request());
+        if (b == null) return false;
+        stopped(e.thread(), Stop.plain("breakpoint"), new Integer[]{Breakpoints.idOf(b)}, null, null);
+        return true;
+    }
+
+    private boolean stepped(StepEvent e) {
+        vm.eventRequestManager().deleteEventRequest(e.request());
+        Method m = e.location().method();
+        boolean restart = restarting.remove(e.thread());
+        if (!restart && m.isSynthetic() && !m.name().startsWith("lambda$")) {
+            // step on through compiler-made bridges and accessors
+            step(e.thread(), StepRequest.STEP_INTO, StepRequest.STEP_LINE);
+            return false;
+        }
+        stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);
+        return true;
+    }
+
+    private boolean exceptionThrown(ExceptionEvent e) {
+        ObjectReference ex = e.exception();
+        if (propagating.contains(ex)) return false;
+        EscapeDetector.Escape escape;
+        try {
+            escape = escapes.check(e);
+        } catch (IncompatibleThreadStateException | RuntimeException err) {
+            LOG.log(Level.FINE, "escape check failed", err);
+            escape = null;
+        }
+        if (escape != null) {
+            Stop stop = new Stop("exception", ex, escape.wrappedDepths(), escape.wrappedMethods());
+            lastException.put(e.thread(), ex);
+            stopped(e.thread(), stop, null, Variables.simple(ex.referenceType().name()), escapeDescription(stop));
+            if (!hintShown) {
+                hintShown = true;
+                output("console", "hotrestart: an exception escaped " + label(stop.targetMethod())
+                        + ". Fix the method and continue to run it again with your edits "
+                        + "(or use restartFrameWithReload; propagateException lets it go on).\n");
+            }
+            return true;
+        }
+        boolean uncaught = e.catchLocation() == null;
+        if ((uncaught && catchUncaught) || (!uncaught && catchCaught)) {
+            lastException.put(e.thread(), ex);
+            stopped(e.thread(), new Stop("exception", ex, List.of(), List.of()), null,
+                    Variables.simple(ex.referenceType().name()), ExceptionInfo.message(ex, e.thread()));
+            return true;
+        }
+        return false;
+    }
+
+    private String escapeDescription(Stop stop) {
+        String msg = ExceptionInfo.message(stop.exception, null);
+        return msg + " escaped " + label(stop.targetMethod());
+    }
+
+    private void stopped(ThreadReference thread, Stop stop, Integer[] hitIds, String text, String description) {
+        stops.put(thread, stop);
+        StoppedEventArguments a = new StoppedEventArguments();
+        a.setReason(stop.reason);
+        a.setThreadId(threadIds.id(thread));
+        a.setAllThreadsStopped(false);
+        a.setPreserveFocusHint(false);
+        if (hitIds != null) a.setHitBreakpointIds(hitIds);
+        if (text != null) a.setText(text);
+        if (description != null) a.setDescription(description);
+        client.stopped(a);
+    }
+
+    private void threadEvent(ThreadReference t, String reason) {
+        ThreadEventArguments a = new ThreadEventArguments();
+        a.setReason(reason);
+        a.setThreadId(threadIds.id(t));
+        client.thread(a);
+    }
+
+    @Override
+    public void disconnected() {
+        int exitCode;
+        synchronized (this) {
+            if (ended) return;
+            ended = true;
+        }
+        if (process != null) {
+            exitCode = process.awaitExit(5000);
+            ExitedEventArguments ex = new ExitedEventArguments();
+            ex.setExitCode(exitCode);
+            client.exited(ex);
+        }
+        client.terminated(new TerminatedEventArguments());
+    }
+
+    private void output(String category, String text) {
+        OutputEventArguments o = new OutputEventArguments();
+        o.setCategory(category);
+        o.setOutput(text);
+        client.output(o);
+    }
+
+    private void breakpointChanged(Breakpoint bp) {
+        BreakpointEventArguments a = new BreakpointEventArguments();
+        a.setReason("changed");
+        a.setBreakpoint(bp);
+        client.breakpoint(a);
+    }
+
+    // ---------------------------------------------------------------- breakpoints
+
+    public synchronized SetBreakpointsResponse setBreakpoints(SetBreakpointsArguments args) {
+        Source src = args.getSource();
+        if (src == null || src.getPath() == null) throw new UserError("setBreakpoints needs source.path: the file's path.");
+        SourceBreakpoint[] sbs = args.getBreakpoints();
+        int[] lines;
+        if (sbs != null) {
+            lines = new int[sbs.length];
+            for (int i = 0; i < sbs.length; i++) lines[i] = sbs[i].getLine();
+        } else if (args.getLines() != null) {
+            lines = new int[args.getLines().length];
+            for (int i = 0; i < lines.length; i++) lines[i] = args.getLines()[i];
+        } else {
+            lines = new int[0];
+        }
+        SetBreakpointsResponse r = new SetBreakpointsResponse();
+        r.setBreakpoints(breakpoints.set(Paths.get(src.getPath()).toAbsolutePath().normalize(), lines).toArray(new Breakpoint[0]));
+        return r;
+    }
+
+    public synchronized SetExceptionBreakpointsResponse setExceptionBreakpoints(SetExceptionBreakpointsArguments args) {
+        List<String> filters = args.getFilters() == null ? List.of() : Arrays.asList(args.getFilters());
+        catchCaught = filters.contains("caught");
+        catchUncaught = filters.contains("uncaught");
+        SetExceptionBreakpointsResponse r = new SetExceptionBreakpointsResponse();
+        Breakpoint[] bps = new Breakpoint[filters.size()];
+        for (int i = 0; i < bps.length; i++) {
+            bps[i] = new Breakpoint();
+            bps[i].setVerified(true);
+        }
+        r.setBreakpoints(bps);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- threads, stack, variables
+
+    public synchronized ThreadsResponse threads() {
+        List<Thread> out = new ArrayList<>();
+        if (vm != null) {
+            for (ThreadReference t : vm.allThreads()) {
+                Thread th = new Thread();
+                th.setId(threadIds.id(t));
+                String name;
+                try {
+                    name = t.name();
+                } catch (ObjectCollectedException e) {
+                    continue;
+                }
+                th.setName(name);
+                out.add(th);
+            }
+        }
+        ThreadsResponse r = new ThreadsResponse();
+        r.setThreads(out.toArray(new Thread[0]));
+        return r;
+    }
+
+    private ThreadReference thread(Integer id) {
+        ThreadReference t = id == null ? null : threadIds.get(id);
+        if (t == null) throw new UserError("No thread with id " + id + ": it ended, or the id is stale. Ask for 'threads' again.");
+        return t;
+    }
+
+    private ThreadReference suspendedThread(Integer id) {
+        ThreadReference t = thread(id);
+        if (!t.isSuspended()) throw new UserError("Thread \"" + t.name() + "\" is running; pause it first.");
+        return t;
+    }
+
+    public synchronized StackTraceResponse stackTrace(StackTraceArguments args) {
+        ThreadReference t = suspendedThread(args.getThreadId());
+        try {
+            int total = t.frameCount();
+            int start = args.getStartFrame() == null ? 0 : Math.max(0, args.getStartFrame());
+            int levels = args.getLevels() == null || args.getLevels() <= 0 ? total - start : Math.min(args.getLevels(), total - start);
+            List<StackFrame> frames = levels > 0 ? t.frames(start, levels) : List.of();
+            Stop stop = stops.get(t);
+            int firstNative = firstNativeDepth(t, total);
+            List<org.eclipse.lsp4j.debug.StackFrame> out = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                int depth = start + i;
+                Location loc = frames.get(i).location();
+                org.eclipse.lsp4j.debug.StackFrame f = new org.eclipse.lsp4j.debug.StackFrame();
+                f.setId(frameIds.id(new FrameRef(t, depth)));
+                boolean target = stop != null && stop.isEscape() && stop.targetDepth() == depth;
+                f.setName((target ? "⟳ " : "") + label(loc.method()));
+                f.setLine(Math.max(loc.lineNumber(), 0));
+                f.setColumn(1);
+                f.setSource(sourceOf(loc));
+                f.setCanRestart(depth + 1 < total && depth + 1 < firstNative);
+                if (loc.method().isNative()) f.setPresentationHint(StackFramePresentationHint.SUBTLE);
+                out.add(f);
+            }
+            StackTraceResponse r = new StackTraceResponse();
+            r.setStackFrames(out.toArray(new org.eclipse.lsp4j.debug.StackFrame[0]));
+            r.setTotalFrames(total);
+            return r;
+        } catch (IncompatibleThreadStateException e) {
+            throw new UserError("Thread \"" + t.name() + "\" is running; pause it first.");
+        }
+    }
+
+    /** The shallowest native frame's depth (frames at or below it cannot be popped past), or total. */
+    private static int firstNativeDepth(ThreadReference t, int total) throws IncompatibleThreadStateException {
+        List<StackFrame> all = t.frames();
+        for (int i = 0; i < all.size(); i++) if (all.get(i).location().method().isNative()) return i;
+        return total;
+    }
+
+    private final Map<ReferenceType, Source> sourceCache = new HashMap<>();
+
+    private Source sourceOf(Location loc) {
+        ReferenceType type = loc.declaringType();
+        return sourceCache.computeIfAbsent(type, ty -> {
+            String key = SourceLocator.keyOf(ty);
+            if (key == null) return null;
+            Source s = new Source();
+            s.setName(key.substring(key.lastIndexOf('/') + 1));
+            Path p = sources.find(key);
+            if (p != null) s.setPath(p.toString());
+            else s.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
+            return s;
+        });
+    }
+
+    public synchronized ScopesResponse scopes(ScopesArguments args) {
+        FrameRef ref = frame(args.getFrameId());
+        List<Scope> out = new ArrayList<>();
+        Scope locals = new Scope();
+        locals.setName("Locals");
+        locals.setPresentationHint(ScopePresentationHint.LOCALS);
+        locals.setVariablesReference(variables.ref(new Variables.Locals(ref.thread(), ref.depth())));
+        out.add(locals);
+        try {
+            ReferenceType type = ref.thread().frame(ref.depth()).location().declaringType();
+            boolean hasStatics = false;
+            for (Field f : type.allFields()) hasStatics |= f.isStatic() && !f.isSynthetic();
+            if (hasStatics) {
+                Scope st = new Scope();
+                st.setName("Static");
+                st.setVariablesReference(variables.ref(new Variables.Statics(ref.thread(), type)));
+                out.add(st);
+            }
+        } catch (IncompatibleThreadStateException e) {
+            throw new UserError("The thread is running; pause it first.");
+        }
+        ScopesResponse r = new ScopesResponse();
+        r.setScopes(out.toArray(new Scope[0]));
+        return r;
+    }
+
+    private FrameRef frame(Integer frameId) {
+        FrameRef ref = frameId == null ? null : frameIds.get(frameId);
+        if (ref == null || !ref.thread().isSuspended()) {
+            throw new UserError("Frame " + frameId + " is no longer valid: the thread ran on. Ask for the stack again.");
+        }
+        return ref;
+    }
+
+    public synchronized VariablesResponse variables(VariablesArguments args) {
+        Variables.Container c = variables.get(args.getVariablesReference());
+        if (c == null) throw new UserError("Variables reference " + args.getVariablesReference() + " is no longer valid: the thread ran on.");
+        try {
+            VariablesResponse r = new VariablesResponse();
+            r.setVariables(variables.children(c, args.getStart(), args.getCount()).toArray(new Variable[0]));
+            return r;
+        } catch (UserError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new UserError("Cannot read these variables: " + e);
+        }
+    }
+
+    public synchronized SourceResponse source(SourceArguments args) {
+        Integer ref = args.getSource() != null && args.getSource().getSourceReference() != null
+                ? args.getSource().getSourceReference() : Integer.valueOf(args.getSourceReference());
+        String text = ref == null ? null : reloader == null ? null : reloader.sourceText(ref);
+        if (text == null && args.getSource() != null && args.getSource().getPath() != null) {
+            try {
+                text = Files.readString(Paths.get(args.getSource().getPath()));
+            } catch (Exception e) {
+                text = null;
+            }
+        }
+        if (text == null) throw new UserError("No source is available for this frame.");
+        SourceResponse r = new SourceResponse();
+        r.setContent(text);
+        r.setMimeType("text/x-java");
+        return r;
+    }
+
+    public synchronized EvaluateResponse evaluate(EvaluateArguments args) {
+        // Until the expression evaluator lands: names and field chains, read without side effects.
+        FrameRef ref = args.getFrameId() == null ? null : frame(args.getFrameId());
+        if (ref == null) throw new UserError("Evaluation needs a stopped frame: select one in the call stack.");
+        String expr = args.getExpression().trim();
+        if (!expr.matches("[\\w$]+(\\.[\\w$]+)*")) {
+            throw new UserError("Only variable names and field chains (a.b.c) evaluate in this version: '" + expr + "'.");
+        }
+        try {
+            StackFrame f = ref.thread().frame(ref.depth());
+            String[] parts = expr.split("\\.");
+            Value v;
+            if (parts[0].equals("this")) {
+                v = f.thisObject();
+            } else {
+                LocalVariable lv = null;
+                try {
+                    lv = f.visibleVariableByName(parts[0]);
+                } catch (AbsentInformationException ignored) {
+                    // no locals: try fields
+                }
+                if (lv != null) {
+                    v = f.getValue(lv);
+                } else {
+                    v = field(f.thisObject(), f.location().declaringType(), parts[0]);
+                }
+            }
+            for (int i = 1; i < parts.length; i++) {
+                if (v instanceof ArrayReference a && parts[i].equals("length")) {
+                    v = vm.mirrorOf(a.length());
+                } else if (v instanceof ObjectReference o) {
+                    v = field(o, o.referenceType(), parts[i]);
+                } else {
+                    throw new UserError("'" + parts[i - 1] + "' is " + (v == null ? "null" : "a primitive") + "; it has no field '" + parts[i] + "'.");
+                }
+            }
+            Variable var = variables.variable(expr, v, ref.thread());
+            EvaluateResponse r = new EvaluateResponse();
+            r.setResult(var.getValue());
+            r.setType(var.getType());
+            r.setVariablesReference(var.getVariablesReference());
+            r.setIndexedVariables(var.getIndexedVariables());
+            return r;
+        } catch (IncompatibleThreadStateException e) {
+            throw new UserError("The thread is running; pause it first.");
+        }
+    }
+
+    private static Value field(ObjectReference o, ReferenceType type, String name) {
+        Field fd = type.fieldByName(name);
+        if (fd == null) throw new UserError("'" + name + "' is not a local variable or a field of " + type.name() + ".");
+        if (fd.isStatic()) return type.getValue(fd);
+        if (o == null) throw new UserError("'" + name + "' is an instance field, and this frame is static.");
+        return o.getValue(fd);
+    }
+
+    public synchronized ExceptionInfoResponse exceptionInfo(Integer threadId) {
+        ThreadReference t = thread(threadId);
+        Stop stop = stops.get(t);
+        ObjectReference ex = stop != null && stop.exception != null ? stop.exception : null;
+        if (ex == null) throw new UserError("Thread \"" + t.name() + "\" is not stopped on an exception.");
+        return ExceptionInfo.of(ex, t, stop.isEscape() ? escapeDescription(stop) : null);
+    }
+
+    // ---------------------------------------------------------------- running
+
+    public synchronized ContinueResponse continue_(ContinueArguments args) {
+        ThreadReference t = thread(args.getThreadId());
+        Stop stop = stops.get(t);
+        ContinueResponse r = new ContinueResponse();
+        r.setAllThreadsContinued(false);
+        if (stop != null && stop.isEscape() && !"propagate".equals(config.string(Attribute.CONTINUE_ACTION))) {
+            restart(t, stop.targetDepth(), config.bool(Attribute.RELOAD_ON_CONTINUE), "method", true);
+            return r;
+        }
+        if (stop != null && stop.isEscape()) propagating.add(stop.exception);
+        resume(t);
+        return r;
+    }
+
+    private void resume(ThreadReference t) {
+        forget(t);
+        DapConnection.afterResponse(() -> {
+            synchronized (this) {
+                try {
+                    // suspended by an event and perhaps by pause: run on
+                    while (t.suspendCount() > 0) t.resume();
+                } catch (ObjectCollectedException | VMDisconnectedException ignored) {
+                    // gone
+                }
+            }
+        });
+    }
+
+    /** The thread runs on: what the client knew of its frames and values is stale. */
+    private void forget(ThreadReference t) {
+        stops.remove(t);
+        frameIds.removeIf(f -> f.thread().equals(t));
+        variables.drop(t);
+    }
+
+    public synchronized void step(Integer threadId, int depth) {
+        ThreadReference t = suspendedThread(threadId);
+        Stop stop = stops.get(t);
+        if (stop != null && stop.exception != null) propagating.add(stop.exception);
+        forget(t);
+        DapConnection.afterResponse(() -> {
+            synchronized (this) {
+                step(t, depth, StepRequest.STEP_LINE);
+                while (t.suspendCount() > 0) t.resume();
+            }
+        });
+    }
+
+    private void step(ThreadReference t, int depth, int size) {
+        EventRequestManager erm = vm.eventRequestManager();
+        for (StepRequest old : new ArrayList<>(erm.stepRequests())) {
+            if (old.thread().equals(t)) erm.deleteEventRequest(old);
+        }
+        StepRequest r = erm.createStepRequest(t, size, depth);
+        for (String ex : STEP_EXCLUDES) r.addClassExclusionFilter(ex);
+        r.addCountFilter(1);
+        r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+        r.enable();
+    }
+
+    public synchronized void pause(Integer threadId) {
+        ThreadReference t = thread(threadId);
+        if (t.isSuspended() && stops.containsKey(t)) return;
+        t.suspend();
+        DapConnection.afterResponse(() -> {
+            synchronized (this) {
+                stopped(t, Stop.plain("pause"), null, null, null);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- hot restart
+
+    public synchronized void restartFrame(Integer frameId) {
+        FrameRef ref = frame(frameId);
+        restart(ref.thread(), ref.depth(), false, "method", false);
+    }
+
+    public synchronized Map<String, Object> restartFrameWithReload(RestartFrameWithReloadArguments a) {
+        String scope = a.scope == null ? "method" : a.scope;
+        if (!scope.equals("method") && !scope.equals("class")) {
+            throw new UserError("'scope' must be \"method\" or \"class\", got \"" + scope + "\".");
+        }
+        ThreadReference t;
+        int depth;
+        if (a.frameId != null) {
+            FrameRef ref = frame(a.frameId);
+            t = ref.thread();
+            depth = ref.depth();
+        } else {
+            t = a.threadId != null ? suspendedThread(a.threadId) : onlyEscapedThread();
+            Stop stop = stops.get(t);
+            if (stop == null || !stop.isEscape()) {
+                throw new UserError("Thread \"" + t.name() + "\" has no restart target (no exception escaped a wrapped method); pass a frameId.");
+            }
+            depth = stop.targetDepth();
+        }
+        return restart(t, depth, true, scope, Boolean.TRUE.equals(a.resume));
+    }
+
+    private ThreadReference onlyEscapedThread() {
+        ThreadReference found = null;
+        for (Map.Entry<ThreadReference, Stop> e : stops.entrySet()) {
+            if (!e.getValue().isEscape()) continue;
+            if (found != null) throw new UserError("Several threads are stopped on escaped exceptions; pass threadId or frameId.");
+            found = e.getKey();
+        }
+        if (found == null) throw new UserError("No thread is stopped on an escaped exception; pass threadId or frameId.");
+        return found;
+    }
+
+    /** Check, pop, redefine, then enter the method again: nothing changes until every check passed. */
+    private Map<String, Object> restart(ThreadReference t, int depth, boolean reload, String scope, boolean resume) {
+        Method method;
+        try {
+            checkPoppable(t, depth);
+            method = t.frame(depth).location().method();
+        } catch (IncompatibleThreadStateException e) {
+            throw new UserError("Thread \"" + t.name() + "\" is running; pause it first.");
+        }
+        Reloader.Plan plan = null;
+        if (reload) {
+            try {
+                plan = reloader.plan(method, scope);
+            } catch (UserError e) {
+                output("stderr", "hotrestart: " + e.getMessage() + "\n");
+                throw e;
+            }
+            for (String w : plan.warnings()) output("console", "hotrestart: " + w + "\n");
+        }
+        try {
+            t.popFrames(t.frame(depth));
+        } catch (IncompatibleThreadStateException | NativeMethodException | InvalidStackFrameException e) {
+            throw new UserError("Cannot pop " + label(method) + ": " + e.getMessage());
+        }
+        Stop stop = stops.get(t);
+        if (stop != null && stop.exception != null) propagating.remove(stop.exception);
+        forget(t);
+        List<String> reloaded = List.of();
+        if (plan != null) {
+            try {
+                reloaded = reloader.apply(plan);
+            } catch (UserError e) {
+                // popped already: tell the client where the thread is now
+                output("stderr", "hotrestart: " + e.getMessage() + "\n");
+                stopped(t, Stop.plain("restart"), null, null, null);
+                throw e;
+            }
+            breakpoints.redefined(plan.redefinedTypes());
+        }
+        if (resume) {
+            DapConnection.afterResponse(() -> {
+                synchronized (this) {
+                    while (t.suspendCount() > 0) t.resume();
+                }
+            });
+        } else {
+            restarting.add(t);
+            DapConnection.afterResponse(() -> {
+                synchronized (this) {
+                    step(t, StepRequest.STEP_INTO, StepRequest.STEP_LINE);
+                    while (t.suspendCount() > 0) t.resume();
+                }
+            });
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reloaded", reloaded);
+        body.put("restarted", label(method));
+        return body;
+    }
+
+    private void checkPoppable(ThreadReference t, int depth) throws IncompatibleThreadStateException {
+        List<StackFrame> frames = t.frames();
+        Method m = frames.get(depth).location().method();
+        if (depth + 1 >= frames.size()) {
+            throw new UserError("Cannot restart " + label(m) + ": it is the thread's bottom frame, which has no caller to return to. "
+                    + nearestPoppableWrapped(t, frames));
+        }
+        for (int i = 0; i <= depth + 1; i++) {
+            Method fm = frames.get(i).location().method();
+            if (fm.isNative()) {
+                throw new UserError("Cannot restart " + label(m) + ": the native frame " + label(fm)
+                        + " lies between it and the top of the stack, and the JVM cannot pop native frames. "
+                        + nearestPoppableWrapped(t, frames));
+            }
+        }
+    }
+
+    private String nearestPoppableWrapped(ThreadReference t, List<StackFrame> frames) {
+        for (int i = 0; i + 1 < frames.size(); i++) {
+            Method fm = frames.get(i).location().method();
+            if (fm.isNative()) break;
+            if (frames.get(i + 1).location().method().isNative()) break;
+            if (wrapRules.isWrapped(fm)) return "Restart the nearest wrapped frame that can be: " + label(fm) + ".";
+        }
+        return "No frame on this stack both is wrapped and can be popped; restart the program to run the new code.";
+    }
+
+    public synchronized Map<String, Object> reloadClass(ReloadClassArguments a) {
+        Reloader.Plan plan;
+        try {
+            if (a.source != null && a.source.getPath() != null) {
+                plan = reloader.planFile(Paths.get(a.source.getPath()).toAbsolutePath().normalize());
+            } else if (a.className != null) {
+                plan = reloader.planClass(a.className);
+            } else {
+                throw new UserError("reloadClass needs source.path (the edited file) or className.");
+            }
+        } catch (UserError e) {
+            output("stderr", "hotrestart: " + e.getMessage() + "\n");
+            throw e;
+        }
+        List<String> reloaded = reloader.apply(plan);
+        breakpoints.redefined(plan.redefinedTypes());
+        // frames of stopped threads may now run obsolete code: let the client refetch them
+        for (ThreadReference t : new ArrayList<>(stops.keySet())) {
+            frameIds.removeIf(f -> f.thread().equals(t));
+            variables.drop(t);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reloaded", reloaded);
+        return body;
+    }
+
+    public synchronized Map<String, Object> propagateException(Integer threadId) {
+        ThreadReference t = threadId != null ? thread(threadId) : onlyEscapedThread();
+        Stop stop = stops.get(t);
+        if (stop == null || !stop.isEscape()) throw new UserError("Thread \"" + t.name() + "\" is not stopped on an escaped exception.");
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (stop.target + 1 < stop.wrappedDepths.size()) {
+            stop.target++;
+            frameIds.removeIf(f -> f.thread().equals(t));
+            variables.drop(t);
+            body.put("target", label(stop.targetMethod()));
+            DapConnection.afterResponse(() -> {
+                synchronized (this) {
+                    stopped(t, stop, null, Variables.simple(stop.exception.referenceType().name()), escapeDescription(stop));
+                }
+            });
+        } else {
+            propagating.add(stop.exception);
+            resume(t);
+            body.put("target", null);
+        }
+        return body;
+    }
+
+    // ---------------------------------------------------------------- naming
+
+    /** How a method reads to a Java developer: {@code Service.handle(String, int)}. */
+    public static String label(Method m) {
+        String type = Variables.simple(m.declaringType().name()).replace('$', '.');
+        StringBuilder b = new StringBuilder(type).append('.').append(m.name()).append('(');
+        List<String> args = m.argumentTypeNames();
+        for (int i = 0; i < args.size(); i++) {
+            if (i > 0) b.append(", ");
+            b.append(Variables.simple(args.get(i)).replace('$', '.'));
+        }
+        return b.append(')').toString();
+    }
+
+    private static String join(List<Path> paths) {
+        StringJoiner j = new StringJoiner(java.io.File.pathSeparator);
+        for (Path p : paths) j.add(p.toString());
+        return j.toString();
+    }
+}

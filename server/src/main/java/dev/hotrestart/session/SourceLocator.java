@@ -1,0 +1,90 @@
+package dev.hotrestart.session;
+
+import com.sun.jdi.AbsentInformationException;
+import com.sun.jdi.ReferenceType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Connects classes and source files through a "source key": the package folder plus the
+ * source file name, e.g. {@code com/acme/Service.java}. A class gives its key from its name
+ * and SourceFile attribute; a file gives its key from its package declaration.
+ */
+public final class SourceLocator {
+    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+
+    private final List<Path> sourcePaths;
+    private final ConcurrentHashMap<String, Path> found = new ConcurrentHashMap<>();
+
+    public SourceLocator(List<Path> sourcePaths) {
+        this.sourcePaths = sourcePaths;
+    }
+
+    public List<Path> sourcePaths() {
+        return sourcePaths;
+    }
+
+    /** The key of a loaded class, or null when it has no source file name. */
+    public static String keyOf(ReferenceType type) {
+        String sourceName;
+        try {
+            sourceName = type.sourceName();
+        } catch (AbsentInformationException e) {
+            return null;
+        }
+        return packageFolder(type.name()) + sourceName;
+    }
+
+    public static String packageFolder(String className) {
+        int dot = className.lastIndexOf('.');
+        return dot < 0 ? "" : className.substring(0, dot).replace('.', '/') + "/";
+    }
+
+    /** The key of a source file on disk: its package declaration plus its name. */
+    public static String keyOf(Path file) {
+        String pkg = "";
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            // ignore comments before the package line
+            String stripped = text.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+            Matcher m = PACKAGE.matcher(stripped);
+            if (m.find()) pkg = m.group(1).replace('.', '/') + "/";
+        } catch (IOException e) {
+            // fall back to no package
+        }
+        return pkg + file.getFileName();
+    }
+
+    /** The file under sourcePaths for a key, or null. */
+    public Path find(String key) {
+        if (key == null) return null;
+        Path hit = found.get(key);
+        if (hit != null && Files.isRegularFile(hit)) return hit;
+        for (Path root : sourcePaths) {
+            Path p = root.resolve(key);
+            if (Files.isRegularFile(p)) {
+                found.put(key, p);
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** Remembers where a file the client named lives, so classes of it find it too. */
+    public void remember(String key, Path file) {
+        found.put(key, file);
+    }
+
+    public boolean isUnderSourcePaths(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        for (Path root : sourcePaths) if (abs.startsWith(root.toAbsolutePath().normalize())) return true;
+        return false;
+    }
+}

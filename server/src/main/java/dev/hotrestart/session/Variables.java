@@ -1,0 +1,270 @@
+package dev.hotrestart.session;
+
+import com.sun.jdi.*;
+import org.eclipse.lsp4j.debug.Variable;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the Variables view shows: scopes, objects, arrays, collections and maps as
+ * expandable containers with int32 references, and one-line renderings of values. References
+ * live while their thread is suspended and are dropped when it resumes.
+ */
+public final class Variables {
+    private static final Set<String> BOXES = Set.of("java.lang.Integer", "java.lang.Long", "java.lang.Short",
+            "java.lang.Byte", "java.lang.Character", "java.lang.Boolean", "java.lang.Float", "java.lang.Double");
+
+    /** Something with children. Equal containers share a reference. */
+    public interface Container {
+        ThreadReference thread();
+    }
+
+    public record Locals(ThreadReference thread, int depth) implements Container {}
+
+    public record Statics(ThreadReference thread, ReferenceType type) implements Container {}
+
+    public record Fields(ThreadReference thread, ObjectReference object) implements Container {}
+
+    public record Elements(ThreadReference thread, ArrayReference array, boolean entries) implements Container {}
+
+    /** A Collection or Map: its elements come from toArray() once, then page like an array. */
+    public record Contents(ThreadReference thread, ObjectReference object, boolean map) implements Container {}
+
+    private final IdTable<Container> refs = new IdTable<>();
+    private final Map<Contents, ArrayReference> contentsArrays = new HashMap<>();
+
+    public int ref(Container c) {
+        return refs.id(c);
+    }
+
+    public Container get(int ref) {
+        return refs.get(ref);
+    }
+
+    /** The thread resumed: its references are no longer valid. */
+    public void drop(ThreadReference thread) {
+        refs.removeIf(c -> thread.equals(c.thread()));
+        contentsArrays.entrySet().removeIf(e -> {
+            if (!thread.equals(e.getKey().thread())) return false;
+            try {
+                e.getValue().enableCollection();
+            } catch (RuntimeException ignored) {
+                // collected or disconnected
+            }
+            return true;
+        });
+    }
+
+    public void dropAll() {
+        refs.clear();
+        contentsArrays.clear();
+    }
+
+    public List<Variable> children(Container c, Integer start, Integer count) throws Exception {
+        List<Variable> out = new ArrayList<>();
+        if (c instanceof Locals l) {
+            StackFrame frame = l.thread().frame(l.depth());
+            ObjectReference self = frame.thisObject();
+            if (self != null) out.add(variable("this", self, l.thread()));
+            List<LocalVariable> locals;
+            try {
+                locals = frame.visibleVariables();
+            } catch (AbsentInformationException e) {
+                // no -g: show the arguments by position
+                int i = 0;
+                for (Value v : frame.getArgumentValues()) out.add(variable("arg" + i++, v, l.thread()));
+                return out;
+            }
+            Map<LocalVariable, Value> values = frame.getValues(locals);
+            for (LocalVariable lv : locals) out.add(variable(lv.name(), values.get(lv), l.thread()));
+        } else if (c instanceof Statics s) {
+            List<Field> statics = new ArrayList<>();
+            for (Field f : s.type().allFields()) if (f.isStatic() && !f.isSynthetic()) statics.add(f);
+            Map<Field, Value> values = s.type().getValues(statics);
+            for (Field f : statics) out.add(variable(f.name(), values.get(f), s.thread()));
+        } else if (c instanceof Fields f) {
+            ReferenceType type = f.object().referenceType();
+            List<Field> fields = new ArrayList<>();
+            for (Field fd : type.allFields()) if (!fd.isStatic()) fields.add(fd);
+            Map<Field, Value> values = f.object().getValues(fields);
+            Set<String> names = new HashSet<>();
+            for (Field fd : fields) {
+                // a shadowed field keeps its declaring class in its name
+                String name = names.add(fd.name()) ? fd.name() : fd.name() + " (" + simple(fd.declaringType().name()) + ")";
+                out.add(variable(name, values.get(fd), f.thread()));
+            }
+        } else if (c instanceof Elements e) {
+            page(e.array(), e.entries(), start, count, e.thread(), out);
+        } else if (c instanceof Contents k) {
+            ArrayReference arr = contentsArray(k);
+            if (arr != null) page(arr, k.map(), start, count, k.thread(), out);
+        }
+        return out;
+    }
+
+    private void page(ArrayReference array, boolean entries, Integer start, Integer count, ThreadReference thread,
+                      List<Variable> out) throws Exception {
+        int len = array.length();
+        int from = start == null ? 0 : Math.max(0, start);
+        int n = count == null || count == 0 ? len - from : Math.min(count, len - from);
+        if (n <= 0) return;
+        List<Value> values = array.getValues(from, n);
+        for (int i = 0; i < n; i++) {
+            Value v = values.get(i);
+            if (entries && v instanceof ObjectReference entry) {
+                Value key = invoke(entry, "getKey", thread);
+                Value val = invoke(entry, "getValue", thread);
+                Variable var = variable(render(key, thread), val, thread);
+                out.add(var);
+            } else {
+                out.add(variable("[" + (from + i) + "]", v, thread));
+            }
+        }
+    }
+
+    private ArrayReference contentsArray(Contents k) throws Exception {
+        ArrayReference arr = contentsArrays.get(k);
+        if (arr != null) return arr;
+        Value v;
+        if (k.map()) {
+            Value set = invoke(k.object(), "entrySet", k.thread());
+            v = set instanceof ObjectReference o ? invoke(o, "toArray", k.thread()) : null;
+        } else {
+            v = invoke(k.object(), "toArray", k.thread());
+        }
+        if (!(v instanceof ArrayReference a)) return null;
+        a.disableCollection();
+        contentsArrays.put(k, a);
+        return a;
+    }
+
+    public Variable variable(String name, Value value, ThreadReference thread) {
+        Variable v = new Variable();
+        v.setName(name);
+        v.setValue(render(value, thread));
+        v.setType(value == null ? null : typeName(value.type()));
+        v.setVariablesReference(0);
+        if (value instanceof ArrayReference arr) {
+            int len = arr.length();
+            if (len > 0) {
+                v.setVariablesReference(ref(new Elements(thread, arr, false)));
+                v.setIndexedVariables(len);
+            }
+        } else if (value instanceof ObjectReference obj && !(value instanceof StringReference) && !isBox(obj)) {
+            int size = sizeOf(obj, thread);
+            if (size >= 0) {
+                if (size > 0) {
+                    v.setVariablesReference(ref(new Contents(thread, obj, isMap(obj))));
+                    v.setIndexedVariables(size);
+                }
+            } else {
+                v.setVariablesReference(ref(new Fields(thread, obj)));
+            }
+        }
+        return v;
+    }
+
+    /** One line for a value: quoted strings, plain primitives and boxes, sizes for containers. */
+    public String render(Value value, ThreadReference thread) {
+        if (value == null) return "null";
+        if (value instanceof StringReference s) return quote(s.value());
+        if (value instanceof CharValue c) return "'" + escape(String.valueOf(c.value())) + "'";
+        if (value instanceof PrimitiveValue) return value.toString();
+        if (value instanceof ArrayReference a) {
+            String t = typeName(a.type());
+            int br = t.indexOf('[');
+            return t.substring(0, br + 1) + a.length() + t.substring(br + 1);
+        }
+        ObjectReference o = (ObjectReference) value;
+        String type = simple(o.referenceType().name());
+        if (isBox(o)) {
+            Field f = o.referenceType().fieldByName("value");
+            return render(o.getValue(f), thread);
+        }
+        if (o.referenceType() instanceof ClassType ct && ct.isEnum()) {
+            Field f = ct.fieldByName("name");
+            Value n = f == null ? null : o.getValue(f);
+            if (n instanceof StringReference s) return s.value();
+        }
+        int size = sizeOf(o, thread);
+        if (size >= 0) return type + " size=" + size;
+        if (o instanceof ThreadReference t) return "Thread \"" + t.name() + "\"";
+        if (o instanceof ClassObjectReference c) return "class " + c.reflectedType().name();
+        return type + "@" + Long.toHexString(o.uniqueID());
+    }
+
+    private int sizeOf(ObjectReference o, ThreadReference thread) {
+        if (!(o.referenceType() instanceof ClassType ct) || thread == null) return -1;
+        if (!implementsAny(ct, "java.util.Collection", "java.util.Map")) return -1;
+        try {
+            Value v = invoke(o, "size", thread);
+            return v instanceof IntegerValue i ? i.value() : -1;
+        } catch (Exception e) {
+            return -1; // not invocable here (thread not stopped by an event): show fields instead
+        }
+    }
+
+    private static boolean isMap(ObjectReference o) {
+        return o.referenceType() instanceof ClassType ct && implementsAny(ct, "java.util.Map");
+    }
+
+    private static boolean implementsAny(ClassType ct, String... names) {
+        for (InterfaceType i : ct.allInterfaces()) {
+            for (String n : names) if (i.name().equals(n)) return true;
+        }
+        return false;
+    }
+
+    static Value invoke(ObjectReference o, String method, ThreadReference thread) throws Exception {
+        List<Method> ms = ((ClassType) o.referenceType()).methodsByName(method, method.equals("toArray")
+                ? "()[Ljava/lang/Object;" : null);
+        Method m = null;
+        for (Method cand : ms) if (cand.argumentTypeNames().isEmpty() && !cand.isAbstract()) { m = cand; break; }
+        if (m == null) {
+            for (Method cand : ((ClassType) o.referenceType()).allMethods()) {
+                if (cand.name().equals(method) && cand.argumentTypeNames().isEmpty() && !cand.isAbstract()) { m = cand; break; }
+            }
+        }
+        if (m == null) throw new IllegalStateException("no " + method + "()");
+        return o.invokeMethod(thread, m, List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
+    }
+
+    private static boolean isBox(ObjectReference o) {
+        return BOXES.contains(o.referenceType().name());
+    }
+
+    static String typeName(Type t) {
+        String n = t.name();
+        return n.startsWith("java.lang.") && n.indexOf('.', 10) < 0 ? n.substring(10) : n;
+    }
+
+    public static String simple(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? name : name.substring(dot + 1);
+    }
+
+    public static String quote(String s) {
+        return "\"" + escape(s) + "\"";
+    }
+
+    private static String escape(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"': b.append("\\\""); break;
+                case '\\': b.append("\\\\"); break;
+                case '\n': b.append("\\n"); break;
+                case '\r': b.append("\\r"); break;
+                case '\t': b.append("\\t"); break;
+                default:
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c)); else b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

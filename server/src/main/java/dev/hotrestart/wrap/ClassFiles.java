@@ -1,0 +1,70 @@
+package dev.hotrestart.wrap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+
+/** Reads class files from a class path (folders and jars), as the debuggee loaded them. */
+public final class ClassFiles {
+    private final List<Path> classPath;
+    private final Map<Path, JarFile> jars = new HashMap<>();
+
+    public ClassFiles(List<Path> classPath) {
+        this.classPath = classPath;
+    }
+
+    public List<Path> classPath() {
+        return classPath;
+    }
+
+    /** The bytes of a class by binary name (com.acme.Outer$Inner), or null when not on the path. */
+    public synchronized byte[] read(String className) {
+        String entry = className.replace('.', '/') + ".class";
+        for (Path p : classPath) {
+            try {
+                if (Files.isDirectory(p)) {
+                    Path f = p.resolve(entry);
+                    if (Files.isRegularFile(f)) return Files.readAllBytes(f);
+                } else if (Files.isRegularFile(p)) {
+                    JarFile jar = jars.get(p);
+                    if (jar == null) {
+                        jar = new JarFile(p.toFile());
+                        jars.put(p, jar);
+                    }
+                    ZipEntry e = jar.getEntry(entry);
+                    if (e != null) {
+                        try (InputStream in = jar.getInputStream(e)) {
+                            return in.readAllBytes();
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // unreadable entry: try the next
+            }
+        }
+        return null;
+    }
+
+    /** Where a class is found on a class path, or null. */
+    public static Path find(List<Path> classPath, String className) {
+        String entry = className.replace('.', '/') + ".class";
+        for (Path p : classPath) {
+            if (Files.isDirectory(p)) {
+                if (Files.isRegularFile(p.resolve(entry))) return p;
+            } else if (Files.isRegularFile(p)) {
+                try (JarFile jar = new JarFile(p.toFile())) {
+                    if (jar.getEntry(entry) != null) return p;
+                } catch (IOException ignored) {
+                    // not a jar
+                }
+            }
+        }
+        return null;
+    }
+}
