@@ -73,7 +73,7 @@ public final class MethodSplicer {
                 b.append("\n").append(fileName).append(":").append(where).append(": ").append(firstLine(p.getMessage()));
                 if (b.length() > 2000) break;
             }
-            throw new UserError("The edited file does not parse; nothing was changed:" + b);
+            throw new UserError("The edit does not compile; nothing was changed:" + b);
         }
         return r.getResult().get();
     }

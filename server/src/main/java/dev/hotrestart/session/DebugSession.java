@@ -694,14 +694,21 @@ public final class DebugSession implements EventLoop.Handler {
         forget(t);
         DapConnection.afterResponse(() -> {
             synchronized (this) {
-                try {
-                    // suspended by an event and perhaps by pause: run on
-                    while (t.suspendCount() > 0) t.resume();
-                } catch (ObjectCollectedException | VMDisconnectedException ignored) {
-                    // gone
-                }
+                resumeFully(t);
             }
         });
+    }
+
+    /**
+     * Resumes a thread suspended by an event and perhaps by pause. The count is read once: a
+     * loop on suspendCount() would also undo the suspension of the next event it runs into.
+     */
+    private static void resumeFully(ThreadReference t) {
+        try {
+            for (int n = t.suspendCount(); n > 0; n--) t.resume();
+        } catch (ObjectCollectedException | VMDisconnectedException ignored) {
+            // gone
+        }
     }
 
     /** The thread runs on: what the client knew of its frames and values is stale. */
@@ -719,7 +726,7 @@ public final class DebugSession implements EventLoop.Handler {
         DapConnection.afterResponse(() -> {
             synchronized (this) {
                 step(t, depth, StepRequest.STEP_LINE);
-                while (t.suspendCount() > 0) t.resume();
+                resumeFully(t);
             }
         });
     }
@@ -829,7 +836,7 @@ public final class DebugSession implements EventLoop.Handler {
         if (resume) {
             DapConnection.afterResponse(() -> {
                 synchronized (this) {
-                    while (t.suspendCount() > 0) t.resume();
+                    resumeFully(t);
                 }
             });
         } else {
@@ -837,7 +844,7 @@ public final class DebugSession implements EventLoop.Handler {
             DapConnection.afterResponse(() -> {
                 synchronized (this) {
                     step(t, StepRequest.STEP_INTO, StepRequest.STEP_LINE);
-                    while (t.suspendCount() > 0) t.resume();
+                    resumeFully(t);
                 }
             });
         }

@@ -1,0 +1,174 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** When does an exception stop the program: every catch layout, annotations, patterns. */
+class EscapeTest {
+    static Session hot(String mainClass, String... args) throws Exception {
+        return Session.start(Fixture.of("hot"), mainClass).with("args", List.of(args));
+    }
+
+    static long exceptionStops(Session s) {
+        return s.dap.allEvents().stream().filter(e -> e.get("event").getAsString().equals("stopped")
+                && e.getAsJsonObject("body").get("reason").getAsString().equals("exception")).count();
+    }
+
+    /** Layouts whose exception never escapes a wrapped method: the program runs through. */
+    @ParameterizedTest
+    @CsvSource({"caught,caught inside", "calleeCatches,callee caught"})
+    void caughtInsideNeverStops(String scenario, String result) throws Exception {
+        try (Session s = hot("layouts.Layouts", scenario)) {
+            s.launch();
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("result=" + result), s.dap.stdout());
+            assertEquals(0, exceptionStops(s));
+        }
+    }
+
+    /** Each escape stops exactly once, also through finally, synchronized and try-with-resources. */
+    @ParameterizedTest
+    @CsvSource({
+            "finally,withFinally(),finally,main caught finally log=[finally]",
+            "sync,withSync(),sync,main caught sync",
+            "twr,withResources(),twr,main caught twr log=[closed]",
+            "callerCatches,plainThrow(),plain,caller caught plain",
+            "uncaught,plainThrow(),plain,main caught plain"})
+    void escapeStopsOnceInTheWrappedMethod(String scenario, String method, String message, String result) throws Exception {
+        try (Session s = hot("layouts.Layouts", scenario).with("continueAction", "propagate")) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            assertEquals("java.lang.IllegalStateException: " + message + " escaped Layouts." + method,
+                    stop.get("description").getAsString());
+            assertEquals("IllegalStateException", stop.get("text").getAsString());
+            int tid = s.threadOf(stop);
+            // the restart target is marked and restartable
+            JsonObject target = null;
+            for (var f : s.frames(tid)) {
+                if (f.getAsJsonObject().get("name").getAsString().startsWith("⟳ ")) target = f.getAsJsonObject();
+            }
+            assertTrue(target != null, "no frame marked as restart target: " + s.frames(tid));
+            assertEquals("⟳ Layouts." + method, target.get("name").getAsString());
+            assertTrue(target.get("canRestart").getAsBoolean());
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("result=" + result), s.dap.stdout());
+            assertEquals(1, exceptionStops(s), "stops: " + s.dap.allEvents());
+        }
+    }
+
+    @Test
+    void exceptionInfoHasTypeMessageTraceAndHint() throws Exception {
+        try (Session s = hot("layouts.Layouts", "uncaught")) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            JsonObject info = s.dap.ok("exceptionInfo", Map.of("threadId", tid));
+            assertEquals("java.lang.IllegalStateException", info.get("exceptionId").getAsString());
+            assertEquals("userUnhandled", info.get("breakMode").getAsString());
+            JsonObject details = info.getAsJsonObject("details");
+            assertEquals("IllegalStateException", details.get("typeName").getAsString());
+            assertEquals("java.lang.IllegalStateException", details.get("fullTypeName").getAsString());
+            assertEquals("plain", details.get("message").getAsString());
+            String trace = details.get("stackTrace").getAsString();
+            assertTrue(trace.startsWith("java.lang.IllegalStateException: plain\n\tat layouts.Layouts.fail(Layouts.java:"), trace);
+            assertTrue(trace.contains("\tat layouts.Layouts.plainThrow(Layouts.java:"), trace);
+            assertTrue(s.dap.sawEvent("output", b -> b.get("output").getAsString().contains("continue to run it again"), 5000));
+        }
+    }
+
+    @Test
+    void nestedWrappedMethodsPropagateOneLevelAtATime() throws Exception {
+        try (Session s = hot("layouts.Layouts", "nested")) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            int tid = s.threadOf(stop);
+            assertTrue(stop.get("description").getAsString().endsWith("escaped Layouts.inner()"), stop.toString());
+            JsonObject r = s.dap.ok("propagateException", Map.of("threadId", tid));
+            assertEquals("Layouts.outer()", r.get("target").getAsString());
+            JsonObject second = s.stopped("exception");
+            assertTrue(second.get("description").getAsString().endsWith("escaped Layouts.outer()"), second.toString());
+            assertEquals("⟳ Layouts.outer()", findTarget(s, tid).get("name").getAsString());
+            s.dap.ok("propagateException", Map.of("threadId", tid));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("result=main caught deep"), s.dap.stdout());
+            assertEquals(2, exceptionStops(s));
+        }
+    }
+
+    static JsonObject findTarget(Session s, int tid) throws Exception {
+        for (var f : s.frames(tid)) {
+            if (f.getAsJsonObject().get("name").getAsString().startsWith("⟳ ")) return f.getAsJsonObject();
+        }
+        throw new AssertionError("no restart target in " + s.frames(tid));
+    }
+
+    @Test
+    void annotationOnPackageWrapsItsClassesAndNoHotRestartExcludes() throws Exception {
+        try (Session s = hot("wrapped.pkg.ByPackage").with("continueAction", "propagate")) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            assertTrue(stop.get("description").getAsString().endsWith("escaped ByPackage.wrapped()"), stop.toString());
+            // the @NoHotRestart method threw first without stopping
+            assertTrue(s.dap.stdout().contains("excluded threw not wrapped"), s.dap.stdout());
+            s.continueThread(s.threadOf(stop));
+            s.assertExit(1);
+            assertEquals(1, exceptionStops(s));
+        }
+    }
+
+    @Test
+    void annotationOnClassWrapsItsMethodsAndWrapPatternWrapsUnannotatedCode() throws Exception {
+        try (Session s = hot("plain.ByClass").with("wrap", List.of("plain.Plain#compute")).with("continueAction", "propagate")) {
+            s.launch();
+            JsonObject first = s.stopped("exception");
+            assertTrue(first.get("description").getAsString().endsWith("by class escaped ByClass.work(String)"), first.toString());
+            s.continueThread(s.threadOf(first));
+            JsonObject second = s.stopped("exception");
+            assertEquals("java.lang.ArithmeticException: / by zero escaped Plain.compute(int)", second.get("description").getAsString());
+            s.continueThread(s.threadOf(second));
+            s.assertExit(1);
+        }
+    }
+
+    @Test
+    void noWrapPatternAndPropagatedExceptionsNeverStop() throws Exception {
+        try (Session s = hot("plain.ByClass", "arg").with("propagatedExceptions", List.of("java.lang.IllegalArgumentException"))
+                .with("wrap", List.of("plain.*")).with("noWrap", List.of("plain.Plain", "plain.ByClass#main"))) {
+            s.launch();
+            s.assertExit(1);
+            assertTrue(s.dap.stdout().contains("main caught IllegalArgumentException: bad arg"), s.dap.stdout());
+            assertEquals(0, exceptionStops(s));
+            assertFalse(s.dap.stdout().contains("pattern:"));
+        }
+    }
+
+    @Test
+    void recursionStopsInTheInnermostWrappedFrame() throws Exception {
+        try (Session s = hot("layouts.Layouts", "recursion")) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            int tid = s.threadOf(stop);
+            var frames = s.frames(tid);
+            int targetIndex = -1, countdowns = 0;
+            for (int i = 0; i < frames.size(); i++) {
+                String name = frames.get(i).getAsJsonObject().get("name").getAsString();
+                if (name.contains("countdown")) countdowns++;
+                if (name.startsWith("⟳ ")) targetIndex = i;
+            }
+            assertEquals(4, countdowns, frames.toString());
+            assertEquals(1, targetIndex, "the innermost countdown (below fail) is the target: " + frames);
+            JsonObject locals = null;
+            int frameId = frames.get(targetIndex).getAsJsonObject().get("id").getAsInt();
+            assertEquals("0", s.locals(frameId).get("n"));
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Fix the method, reload, run it again: the hot restart cycle and everything that can go wrong in it. */
+class ReloadTest {
+    static final String V = "shop/Versions.java";
+    static final String FIX_FROM = "if (y > 0) {";
+    static final String FIX_TO = "if (y < 0) {";
+
+    static Session versions(Fixture f) throws Exception {
+        return Session.start(f, "shop.Versions");
+    }
+
+    @Test
+    void continueReloadsTheEditedMethodAndRunsItAgainWithTheSameState() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            f.edit(V, FIX_FROM, FIX_TO);
+            s.continueThread(tid);
+            s.assertExit(0);
+            // attempts=2: the static state from the first call survived the restart
+            assertTrue(s.dap.stdout().contains("answer=21 label=v1 attempts=2"), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void restartWithoutResumeStopsAtTheFirstLineOfTheEditedMethodAndBreakpointsStillHit() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            // the edit moves the method down three lines and fixes it
+            f.edit(V, "    static String label() {", "    // one\n    // two\n    // three\n    static String label() {");
+            f.edit(V, FIX_FROM, FIX_TO);
+            JsonObject body = s.dap.ok("restartFrameWithReload", Map.of("threadId", tid));
+            assertEquals(List.of("shop.Versions.answer(int)"), DapClient.GSON.fromJson(body.get("reloaded"), List.class));
+            assertEquals("Versions.answer(int)", body.get("restarted").getAsString());
+            JsonObject stop = s.stopped("restart");
+            JsonObject top = s.topFrame(s.threadOf(stop));
+            assertEquals("Versions.answer(int)", top.get("name").getAsString());
+            assertEquals(f.line(V, "attempts++"), top.get("line").getAsInt(), "line numbers follow the edited file");
+            assertEquals("20", s.locals(top.get("id").getAsInt()).get("x"));
+            int returnLine = f.line(V, "return y;");
+            var bps = s.setBreakpoints(V, returnLine);
+            assertTrue(bps.get(0).getAsJsonObject().get("verified").getAsBoolean(), bps.toString());
+            s.continueThread(tid);
+            JsonObject hit = s.stopped("breakpoint");
+            assertEquals(returnLine, s.topFrame(s.threadOf(hit)).get("line").getAsInt());
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"method,v1", "class,v2"})
+    void methodScopeLeavesOtherEditsOfTheFileAlone(String scope, String label) throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            f.edit(V, "return \"v1\";", "return \"v2\";");
+            f.edit(V, FIX_FROM, FIX_TO);
+            JsonObject body = s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "scope", scope, "resume", true));
+            List<?> reloaded = DapClient.GSON.fromJson(body.get("reloaded"), List.class);
+            assertTrue(reloaded.contains("shop.Versions.answer(int)"), reloaded.toString());
+            assertEquals(scope.equals("class"), reloaded.contains("shop.Versions.label()"), reloaded.toString());
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=21 label=" + label), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void reloadOnContinueFalseRerunsTheOldCode() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f).with("reloadOnContinue", false)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            f.edit(V, FIX_FROM, FIX_TO);
+            s.continueThread(tid);
+            JsonObject again = s.stopped("exception");
+            assertTrue(again.get("description").getAsString().contains("not yet: 21"), again.toString());
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(again), "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=21 label=v1 attempts=3"), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void continueActionPropagateLetsTheExceptionGo() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f).with("continueAction", "propagate")) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            f.edit(V, FIX_FROM, FIX_TO);
+            s.continueThread(tid);
+            s.assertExit(1);
+            assertTrue(s.dap.stderr().contains("IllegalStateException: not yet: 21"), s.dap.stderr());
+        }
+    }
+
+    @Test
+    void aCompileErrorIsReportedAndLosesNothing() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            // a syntax error, then a type error: both name the file and line of the edited file
+            f.edit(V, "int y = x + 1;", "int y = x + ;");
+            int badLine = f.line(V, "int y = x + ;");
+            String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid));
+            assertTrue(msg.contains("does not compile") && msg.contains(f.file(V) + ":" + badLine + ":"), msg);
+            f.edit(V, "int y = x + ;", "    \n        int y = x + \"one\";");
+            badLine = f.line(V, "int y = x + \"one\";");
+            msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid));
+            assertTrue(msg.contains(f.file(V) + ":" + badLine + ":") && msg.contains("incompatible types"), msg);
+            f.edit(V, "    \n        int y = x + \"one\";", "int y = x + ;");
+            assertTrue(s.dap.sawEvent("output", b -> b.get("category").getAsString().equals("stderr")
+                    && b.get("output").getAsString().contains("does not compile"), 5000));
+            // still stopped where it was, same restart target
+            assertEquals("⟳ Versions.answer(int)", EscapeTest.findTarget(s, tid).get("name").getAsString());
+            f.edit(V, "int y = x + ;", "int y = x + 1;");
+            f.edit(V, FIX_FROM, FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
+    /** Changes the JVM cannot swap are named before anything changes; the old code keeps running. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "method|        int y = x + 1;|        Runnable r = () -> { };\\n        int y = x + 1;|a lambda was added in shop.Versions.answer",
+            "method|        int y = x + 1;|        Runnable r = new Runnable() { public void run() { } };\\n        int y = x + 1;|a new anonymous or local class shop.Versions.1 was added",
+            "class|    static int attempts;|    static int attempts;\\n    static int more;|a field 'more' was added to shop.Versions",
+            "class|    static int unused() {\\n        return 1;\\n    }\\n||a method was removed: shop.Versions.unused()",
+            "class|    static int unused() {|    static int unused2() { return 2; }\\n    static int unused() {|a method was added: shop.Versions.unused2()",
+            "class|    static String label() {|    static synchronized String label() {|the modifiers of shop.Versions.label() changed",
+            "class|public class Versions {|public class Versions implements java.io.Serializable {|a hierarchy change"})
+    void structuralChangesAreRefusedWithTheirName(String scope, String from, String to, String expected) throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            String original = f.read(V);
+            f.edit(V, from.replace("\\n", "\n"), to == null ? "" : to.replace("\\n", "\n"));
+            f.edit(V, FIX_FROM, FIX_TO);
+            String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid, "scope", scope, "resume", true));
+            assertTrue(msg.contains(expected), msg);
+            assertTrue(msg.contains("restart"), "says what would work: " + msg);
+            // nothing changed: the old code still fails when continued without reload
+            f.write(V, original);
+            f.edit(V, FIX_FROM, FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void theBottomFrameCannotBeRestarted() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            var frames = s.frames(tid);
+            JsonObject main = frames.get(frames.size() - 1).getAsJsonObject();
+            assertEquals("Versions.main(String[])", main.get("name").getAsString());
+            assertEquals(false, main.get("canRestart").getAsBoolean());
+            String msg = s.dap.error("restartFrame", Map.of("frameId", main.get("id").getAsInt()));
+            assertTrue(msg.contains("bottom frame"), msg);
+            assertTrue(msg.contains("Versions.answer(int)"), "suggests the nearest wrapped frame: " + msg);
+            // the session goes on
+            assertEquals("⟳ Versions.answer(int)", EscapeTest.findTarget(s, tid).get("name").getAsString());
+        }
+    }
+
+    @Test
+    void restartFrameReentersWithoutReloading() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            JsonObject target = EscapeTest.findTarget(s, tid);
+            s.dap.ok("restartFrame", Map.of("frameId", target.get("id").getAsInt()));
+            JsonObject stop = s.stopped("restart");
+            assertEquals(f.line(V, "attempts++"), s.topFrame(s.threadOf(stop)).get("line").getAsInt());
+        }
+    }
+
+    @Test
+    void aLambdaInsideTheWrappedMethodReloads() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "layouts.Layouts").with("args", List.of("lambda"))) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            assertTrue(stop.get("description").getAsString().endsWith("escaped Layouts.withLambda()"), stop.toString());
+            f.edit("layouts/Layouts.java", "x -> x / 0", "x -> x / 2");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("result=lambda 3"), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void recursionRestartsTheInnermostFrameAndTheOuterOnesCarryOn() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "layouts.Layouts").with("args", List.of("recursion"))) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            f.edit("layouts/Layouts.java", "            fail(\"bottom\");", "            return 0;");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("result=3"), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void aHundredReloadCyclesInOneSession() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Cycle")) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            String current = "v0";
+            for (int k = 1; k <= 100; k++) {
+                f.edit("shop/Cycle.java", "\"" + current + "\";", "\"v" + k + "\";");
+                current = "v" + k;
+                s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
+                stop = s.stopped("exception");
+                assertTrue(stop.get("description").getAsString().startsWith("java.lang.IllegalStateException: " + current + " escaped"),
+                        "cycle " + k + ": " + stop);
+            }
+            f.edit("shop/Cycle.java", "\"" + current + "\";", "\"done\";");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("cycle done"), s.dap.stdout());
+        }
+    }
+}
