@@ -268,7 +268,11 @@ public final class DebugSession implements EventLoop.Handler {
         synchronized (this) {
             boolean resume = true;
             for (Event e : set) {
-                if (e instanceof ClassPrepareEvent cp) {
+                if (e instanceof VMStartEvent) {
+                    // A launched VM waits (suspend=y) until configurationDone resumes it, so the
+                    // client's breakpoints are in place before any of the program runs.
+                    resume = false;
+                } else if (e instanceof ClassPrepareEvent cp) {
                     classLoaded(cp.referenceType());
                     breakpoints.classPrepared(cp.referenceType());
                     if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) entryBreakpoint(cp.referenceType());
@@ -504,7 +508,7 @@ public final class DebugSession implements EventLoop.Handler {
                 org.eclipse.lsp4j.debug.StackFrame f = new org.eclipse.lsp4j.debug.StackFrame();
                 f.setId(frameIds.id(new FrameRef(t, depth)));
                 boolean target = stop != null && stop.isEscape() && stop.targetDepth() == depth;
-                f.setName((target ? "⟳ " : "") + label(loc.method()));
+                f.setName((target ? "⟳ " : "") + label(methodAt(t, depth, loc)));
                 f.setLine(Math.max(loc.lineNumber(), 0));
                 f.setColumn(1);
                 f.setSource(sourceOf(loc));
@@ -532,6 +536,18 @@ public final class DebugSession implements EventLoop.Handler {
 
     private Source sourceOf(Location loc) {
         ReferenceType type = loc.declaringType();
+        if (loc.method().isObsolete() && reloader != null) {
+            // the frame still runs the version before a reload: show that version's text
+            String key = SourceLocator.keyOf(type);
+            int ref = key == null ? 0 : reloader.previousVersion(key);
+            if (ref > 0) {
+                Source s = new Source();
+                s.setName(key.substring(key.lastIndexOf('/') + 1) + " (older version)");
+                s.setSourceReference(ref);
+                s.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
+                return s;
+            }
+        }
         return sourceCache.computeIfAbsent(type, ty -> {
             String key = SourceLocator.keyOf(ty);
             if (key == null) return null;
@@ -799,7 +815,7 @@ public final class DebugSession implements EventLoop.Handler {
         Method method;
         try {
             checkPoppable(t, depth);
-            method = t.frame(depth).location().method();
+            method = methodAt(t, depth, t.frame(depth).location());
         } catch (IncompatibleThreadStateException e) {
             throw new UserError("Thread \"" + t.name() + "\" is running; pause it first.");
         }
@@ -852,6 +868,18 @@ public final class DebugSession implements EventLoop.Handler {
         body.put("reloaded", reloaded);
         body.put("restarted", label(method));
         return body;
+    }
+
+    /**
+     * The method a frame runs. A frame left running code a reload replaced shows an obsolete
+     * method, which has lost its name; the stop remembers the wrapped ones from before.
+     */
+    private Method methodAt(ThreadReference t, int depth, Location loc) {
+        Method m = loc.method();
+        if (!m.isObsolete()) return m;
+        Stop stop = stops.get(t);
+        int i = stop == null ? -1 : stop.wrappedDepths.indexOf(depth);
+        return i >= 0 ? stop.wrappedMethods.get(i) : m;
     }
 
     private void checkPoppable(ThreadReference t, int depth) throws IncompatibleThreadStateException {

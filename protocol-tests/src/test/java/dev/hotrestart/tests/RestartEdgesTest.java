@@ -1,0 +1,139 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The hot restart requests around the main story: threads, warnings, reloadClass, errors. */
+class RestartEdgesTest {
+    static final String V = "shop/Versions.java";
+
+    @Test
+    void threadsStopAndRestartIndependently() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Threads")) {
+            s.launch();
+            JsonObject first = s.stopped("exception");
+            JsonObject second = s.stopped("exception");
+            int a = s.threadOf(first), b = s.threadOf(second);
+            assertTrue(a != b);
+            f.edit("shop/Threads.java", "name.length() > 0", "name.length() < 0");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", a, "resume", true));
+            String doneFirst = first.get("description").getAsString().contains("broken a") ? "done a" : "done b";
+            s.dap.awaitStdout(doneFirst);
+            // the other thread is still stopped on its exception, untouched
+            assertEquals("⟳ Threads.work(String)", EscapeTest.findTarget(s, b).get("name").getAsString());
+            s.continueThread(b); // reload finds nothing new, re-runs the fixed method
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("done a") && s.dap.stdout().contains("done b") && s.dap.stdout().contains("both done"),
+                    s.dap.stdout());
+        }
+    }
+
+    @Test
+    void reassigningAParameterWarns() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Versions")) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            f.edit(V, "int y = x + 1;", "x = x * 2;\n        int y = x + 1;");
+            f.edit(V, "if (y > 0) {", "if (y < 0) {");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            assertTrue(s.dap.sawEvent("output", b -> b.get("output").getAsString().contains("assigns to its parameter 'x'"), 5000));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=41"), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void reloadClassSwapsBodiesWithoutPoppingAndOldFramesShowTheirVersion() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Versions")) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            f.edit(V, "return \"v1\";", "return \"v2\";");
+            f.edit(V, "\"not yet: \"", "\"still not: \"");
+            JsonObject body = s.dap.ok("reloadClass", Map.of("source", Map.of("path", f.file(V).toString())));
+            List<?> reloaded = DapClient.GSON.fromJson(body.get("reloaded"), List.class);
+            assertTrue(reloaded.contains("shop.Versions.label()") && reloaded.contains("shop.Versions.answer(int)"), reloaded.toString());
+            // the stopped frame still runs the old answer(int): its source is the old text
+            JsonObject top = s.topFrame(tid);
+            JsonObject src = top.getAsJsonObject("source");
+            assertTrue(src.has("sourceReference") && src.get("sourceReference").getAsInt() > 0, top.toString());
+            String old = s.dap.ok("source", Map.of("source", src, "sourceReference", src.get("sourceReference").getAsInt()))
+                    .get("content").getAsString();
+            assertTrue(old.contains("\"not yet: \"") && !old.contains("still not"), old);
+            f.edit(V, "if (y > 0) {", "if (y < 0) {");
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=21 label=v2"), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void theLiteralAliasIsAccepted() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Versions")) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            f.edit(V, "if (y > 0) {", "if (y < 0) {");
+            JsonObject body = s.dap.ok("restartFrame-with-reload", Map.of("threadId", tid, "resume", true));
+            assertEquals("Versions.answer(int)", body.get("restarted").getAsString());
+            s.assertExit(0);
+        }
+    }
+
+    @Test
+    void aRenamedMethodAndAFileOutsideSourcePathsAreExplained() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Versions")) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            f.edit(V, "int answer(int x) {", "int answer2(int x) {");
+            String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid));
+            assertTrue(msg.contains("Versions.answer(int) is not in") && msg.contains("any more"), msg);
+        }
+        Fixture g = Fixture.of("hot");
+        java.nio.file.Path elsewhere = Files.createTempDirectory("empty-sources");
+        try (Session s = Session.start(g, "shop.Versions").with("sourcePaths", List.of(elsewhere.toString()))) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid));
+            assertTrue(msg.contains("shop/Versions.java") && msg.contains("'sourcePaths'"), msg);
+            // still stopped, still answering
+            assertEquals("⟳ Versions.answer(int)", EscapeTest.findTarget(s, tid).get("name").getAsString());
+        }
+    }
+
+    @Test
+    void aFrameBelowANativeFrameIsRefusedWithTheNearestWrappedFrameThatCanRestart() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Reflective")) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            var frames = s.frames(tid);
+            int nativeAt = -1, outerAt = -1;
+            for (int i = 0; i < frames.size(); i++) {
+                JsonObject fr = frames.get(i).getAsJsonObject();
+                if (fr.has("presentationHint") && fr.get("presentationHint").getAsString().equals("subtle") && nativeAt < 0) nativeAt = i;
+                if (fr.get("name").getAsString().equals("Reflective.outer()")) outerAt = i;
+            }
+            assumeTrue(nativeAt == outerAt + 1, "this JDK calls reflectively without a native frame");
+            JsonObject outer = frames.get(outerAt).getAsJsonObject();
+            assertEquals(false, outer.get("canRestart").getAsBoolean());
+            String msg = s.dap.error("restartFrameWithReload", Map.of("frameId", outer.get("id").getAsInt()));
+            assertTrue(msg.contains("native frame") && msg.contains("Reflective.inner()"), msg);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", false));
+            assertEquals("Reflective.inner()", s.topFrame(s.threadOf(s.stopped("restart"))).get("name").getAsString());
+        }
+    }
+}
