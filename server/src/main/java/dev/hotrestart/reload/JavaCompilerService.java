@@ -84,8 +84,12 @@ public final class JavaCompilerService {
                 return source;
             }
         };
-        List<String> options = new ArrayList<>(List.of("-g", "-proc:none", "-implicit:none", "-Xlint:none", "-nowarn",
-                "--release", Integer.toString(release)));
+        List<String> options = new ArrayList<>(List.of("-g", "-proc:none", "-implicit:none", "-Xlint:none", "-nowarn"));
+        if (release < ownRelease) {
+            // --release reads the older platform's API signatures: only pay for that when needed
+            options.add("--release");
+            options.add(Integer.toString(release));
+        }
         if (!classPath.isEmpty()) {
             options.add("-classpath");
             options.add(joinPath());

@@ -64,7 +64,24 @@ public final class MethodSplicer {
     /** One method found in a text: its lines and character range. */
     public record Found(MethodDeclaration decl, int beginLine, int endLine, int beginOffset, int endOffset) {}
 
+    /** The last few parses by text: a reload's spliced text is the next reload's base. */
+    private static final java.util.Map<String, CompilationUnit> RECENT = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(8, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, CompilationUnit> e) {
+                    return size() > 6;
+                }
+            });
+
     public static CompilationUnit parse(String text, String fileName) {
+        CompilationUnit cached = RECENT.get(text);
+        if (cached != null) return cached;
+        CompilationUnit cu = parseNew(text, fileName);
+        RECENT.put(text, cu);
+        return cu;
+    }
+
+    private static CompilationUnit parseNew(String text, String fileName) {
         ParseResult<CompilationUnit> r = PARSER.get().parse(text);
         if (!r.isSuccessful() || r.getResult().isEmpty()) {
             StringBuilder b = new StringBuilder();

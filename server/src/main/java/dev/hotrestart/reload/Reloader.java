@@ -58,8 +58,16 @@ public final class Reloader {
         this.compiler = new JavaCompilerService(classPath, javaHome);
     }
 
+    /** Loads and warms the parser and javac in the background, so the first reload is quick. */
     public void warmUp() {
-        Thread t = new Thread(compiler::warmUp, "javac-warmup");
+        Thread t = new Thread(() -> {
+            compiler.warmUp();
+            try {
+                MethodSplicer.parse("class Warm { int f(int x) { return x + 1; } }", "Warm.java");
+            } catch (RuntimeException ignored) {
+                // best effort
+            }
+        }, "javac-warmup");
         t.setDaemon(true);
         t.start();
     }
