@@ -1,6 +1,9 @@
 package dev.hotrestart;
 
+import com.google.gson.GsonBuilder;
+import dev.hotrestart.dap.Attribute;
 import dev.hotrestart.dap.DapConnection;
+import dev.hotrestart.demo.Demo;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -11,6 +14,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
@@ -34,18 +40,33 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("demo")) {
+            System.exit(Demo.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         Integer port = null;
         String logFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--write-agent":
+                    if (i + 1 >= args.length) fail("--write-agent needs a file name, e.g. hotrestart-agent.jar");
+                    java.nio.file.Files.copy(dev.hotrestart.jvm.AgentJar.path(), java.nio.file.Path.of(args[i + 1]),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    System.out.println("Wrote the hotrestart agent to " + args[i + 1]);
+                    return;
                 case "--version":
                     System.out.println("hotrestart " + version());
                     return;
+                case "--schema":
+                    System.out.println(schemaJson());
+                    return;
                 case "--help":
                 case "-h":
-                    System.out.println("usage: java -jar hotrestart-server.jar [--port N] [--log FILE] [--version]\n"
+                    System.out.println("usage: java -jar hotrestart-server.jar [--port N] [--log FILE] [--version] [--schema]\n"
+                            + "       java -jar hotrestart-server.jar demo [--keep]\n"
                             + "  speaks the Debug Adapter Protocol on stdin/stdout, or on 127.0.0.1:N with --port N\n"
-                            + "  (N=0 picks a free port and prints 'Listening on port N')");
+                            + "  (N=0 picks a free port and prints 'Listening on port N')\n"
+                            + "  --schema prints the JSON schema of the launch and attach attributes\n"
+                            + "  demo runs a whole debug session against a sample program and prints it");
                     return;
                 case "--port":
                     port = parsePort(args, ++i);
@@ -68,6 +89,14 @@ public final class Main {
         } else {
             serveTcp(port, protocolOut);
         }
+    }
+
+    /** The launch and attach attributes as JSON schema, for editor integrations and the docs. */
+    static String schemaJson() {
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("launch", Attribute.schema(true));
+        schema.put("attach", Attribute.schema(false));
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(schema);
     }
 
     private static int parsePort(String[] args, int i) {

@@ -18,6 +18,10 @@ class EscapeTest {
         return Session.start(Fixture.of("hot"), mainClass).with("args", List.of(args));
     }
 
+    static Fixture f(Session s) {
+        return s.fixture;
+    }
+
     static long exceptionStops(Session s) {
         return s.dap.allEvents().stream().filter(e -> e.get("event").getAsString().equals("stopped")
                 && e.getAsJsonObject("body").get("reason").getAsString().equals("exception")).count();
@@ -25,9 +29,10 @@ class EscapeTest {
 
     /** Layouts whose exception never escapes a wrapped method: the program runs through. */
     @ParameterizedTest
-    @CsvSource({"caught,caught inside", "calleeCatches,callee caught"})
-    void caughtInsideNeverStops(String scenario, String result) throws Exception {
-        try (Session s = hot("layouts.Layouts", scenario)) {
+    @CsvSource({"handler,caught,caught inside", "handler,calleeCatches,callee caught",
+            "throw,caught,caught inside", "throw,calleeCatches,callee caught"})
+    void caughtInsideNeverStops(String stopAt, String scenario, String result) throws Exception {
+        try (Session s = hot("layouts.Layouts", scenario).with("stopAt", stopAt)) {
             s.launch();
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("result=" + result), s.dap.stdout());
@@ -38,13 +43,18 @@ class EscapeTest {
     /** Each escape stops exactly once, also through finally, synchronized and try-with-resources. */
     @ParameterizedTest
     @CsvSource({
-            "finally,withFinally(),finally,main caught finally log=[finally]",
-            "sync,withSync(),sync,main caught sync",
-            "twr,withResources(),twr,main caught twr log=[closed]",
-            "callerCatches,plainThrow(),plain,caller caught plain",
-            "uncaught,plainThrow(),plain,main caught plain"})
-    void escapeStopsOnceInTheWrappedMethod(String scenario, String method, String message, String result) throws Exception {
-        try (Session s = hot("layouts.Layouts", scenario).with("continueAction", "propagate")) {
+            "handler,finally,withFinally(),finally,main caught finally log=[finally]",
+            "handler,sync,withSync(),sync,main caught sync",
+            "handler,twr,withResources(),twr,main caught twr log=[closed]",
+            "handler,callerCatches,plainThrow(),plain,caller caught plain",
+            "handler,uncaught,plainThrow(),plain,main caught plain",
+            "throw,finally,withFinally(),finally,main caught finally log=[finally]",
+            "throw,sync,withSync(),sync,main caught sync",
+            "throw,twr,withResources(),twr,main caught twr log=[closed]",
+            "throw,callerCatches,plainThrow(),plain,caller caught plain",
+            "throw,uncaught,plainThrow(),plain,main caught plain"})
+    void escapeStopsOnceInTheWrappedMethod(String stopAt, String scenario, String method, String message, String result) throws Exception {
+        try (Session s = hot("layouts.Layouts", scenario).with("continueAction", "propagate").with("stopAt", stopAt)) {
             s.launch();
             JsonObject stop = s.stopped("exception");
             assertEquals("java.lang.IllegalStateException: " + message + " escaped Layouts." + method,
@@ -85,9 +95,10 @@ class EscapeTest {
         }
     }
 
-    @Test
-    void nestedWrappedMethodsPropagateOneLevelAtATime() throws Exception {
-        try (Session s = hot("layouts.Layouts", "nested")) {
+    @ParameterizedTest
+    @CsvSource({"handler", "throw"})
+    void nestedWrappedMethodsPropagateOneLevelAtATime(String stopAt) throws Exception {
+        try (Session s = hot("layouts.Layouts", "nested").with("stopAt", stopAt)) {
             s.launch();
             JsonObject stop = s.stopped("exception");
             int tid = s.threadOf(stop);
@@ -151,22 +162,27 @@ class EscapeTest {
         }
     }
 
-    @Test
-    void recursionStopsInTheInnermostWrappedFrame() throws Exception {
-        try (Session s = hot("layouts.Layouts", "recursion")) {
+    @ParameterizedTest
+    @CsvSource({"handler", "throw"})
+    void recursionStopsInTheInnermostWrappedFrame(String stopAt) throws Exception {
+        try (Session s = hot("layouts.Layouts", "recursion").with("stopAt", stopAt)) {
             s.launch();
             JsonObject stop = s.stopped("exception");
             int tid = s.threadOf(stop);
             var frames = s.frames(tid);
-            int targetIndex = -1, countdowns = 0;
+            int targetIndex = -1, countdowns = 0, innermost = -1;
             for (int i = 0; i < frames.size(); i++) {
                 String name = frames.get(i).getAsJsonObject().get("name").getAsString();
-                if (name.contains("countdown")) countdowns++;
+                if (name.contains("countdown")) {
+                    countdowns++;
+                    if (innermost < 0) innermost = i;
+                }
                 if (name.startsWith("⟳ ")) targetIndex = i;
             }
             assertEquals(4, countdowns, frames.toString());
-            assertEquals(1, targetIndex, "the innermost countdown (below fail) is the target: " + frames);
-            JsonObject locals = null;
+            assertEquals(innermost, targetIndex, "the innermost countdown is the target: " + frames);
+            assertEquals(f(s).line("layouts/Layouts.java", "fail(\"bottom\");"),
+                    frames.get(targetIndex).getAsJsonObject().get("line").getAsInt(), "the line the exception left it");
             int frameId = frames.get(targetIndex).getAsJsonObject().get("id").getAsInt();
             assertEquals("0", s.locals(frameId).get("n"));
         }

@@ -36,8 +36,9 @@ public enum Attribute {
             "Continue on an escaped exception reloads the method before re-running it; false re-runs without reloading."),
     CONTINUE_ACTION("continueAction", Type.enumOf("restart", "propagate"), Where.BOTH, "restart",
             "What continue does on an escaped exception: re-run the method (restart) or let the exception go on (propagate)."),
-    STOP_AT("stopAt", Type.enumOf("throw", "handler"), Where.BOTH, "throw",
-            "Where an escaping exception stops: at the throw site with every frame live (throw)."),
+    STOP_AT("stopAt", Type.enumOf("handler", "throw"), Where.BOTH, "handler",
+            "Where an escaping exception stops: in the wrapped method once the exception leaves it, at no cost while "
+                    + "exceptions are caught (handler, through the hotrestart agent); or at the throw site with every frame live (throw)."),
     EVALUATE_TIMEOUT("evaluateTimeout", Type.INTEGER, Where.BOTH, 5000, "Time limit in ms for method calls made by evaluation."),
     HOST_NAME("hostName", Type.STRING, Where.ATTACH, "localhost", "Host of the JVM to attach to."),
     PORT("port", Type.INTEGER, Where.ATTACH, null, "JDWP port of the JVM to attach to (required)."),

@@ -1,11 +1,20 @@
 package dev.hotrestart.dap;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonSyntaxException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.debug.DebugLauncher;
 import org.eclipse.lsp4j.jsonrpc.debug.messages.DebugResponseMessage;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -15,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One DAP conversation over a pair of streams. */
 public final class DapConnection {
@@ -47,6 +58,7 @@ public final class DapConnection {
                 .setOutput(out)
                 .setExecutorService(executor)
                 .wrapMessages(DapConnection::runAfterResponses)
+                .configureGson(gson -> gson.registerTypeAdapterFactory(WHOLE_NUMBERS))
                 .setExceptionHandler(DapServer::toResponseError)
                 .create();
         server.connect(launcher.getRemoteProxy());
@@ -62,8 +74,57 @@ public final class DapConnection {
         }
     }
 
+    /** What a person needs to know of Gson's complaint: which argument, and what was wrong with it. */
+    static String parseProblem(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String text = root.getMessage() == null ? root.toString() : root.getMessage().lines().findFirst().orElse("");
+        if (root instanceof java.io.EOFException || root instanceof com.google.gson.stream.MalformedJsonException) {
+            return "the message is not valid JSON (" + text + ")";
+        }
+        Matcher m = GSON_PATH.matcher(text);
+        if (m.matches()) return "'" + m.group(2) + "' has the wrong type (" + m.group(1) + ")";
+        return text;
+    }
+
+    private static final Pattern GSON_PATH = Pattern.compile("(.*?)(?: at line \\d+ column \\d+)? path \\$\\.(?:arguments\\.)?(\\S+)");
+
+    /** Gson reads {@code "threadId": "abc"} as an int with a bare NumberFormatException: name the argument. */
+    private static final TypeAdapterFactory WHOLE_NUMBERS = new TypeAdapterFactory() {
+        @Override
+        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
+            if (type.getRawType() != int.class && type.getRawType() != Integer.class) return null;
+            TypeAdapter<T> plain = gson.getDelegateAdapter(this, type);
+            return new TypeAdapter<T>() {
+                @Override
+                public void write(JsonWriter out, T value) throws IOException {
+                    plain.write(out, value);
+                }
+
+                @Override
+                public T read(JsonReader in) throws IOException {
+                    String path = in.getPath().replaceFirst("^\\$\\.(arguments\\.)?", "");
+                    try {
+                        return plain.read(in);
+                    } catch (JsonSyntaxException e) {
+                        if (!(e.getCause() instanceof NumberFormatException n)) throw e;
+                        throw new JsonSyntaxException("'" + path + "' must be a whole number, not "
+                                + n.getMessage().replaceFirst("^For input string: ", ""));
+                    }
+                }
+            };
+        }
+    };
+
     private static MessageConsumer runAfterResponses(MessageConsumer next) {
         return message -> {
+            if (message instanceof DebugResponseMessage r && r.getError() != null
+                    && r.getError().getCode() == ResponseErrorCode.ParseError.getValue()
+                    && r.getError().getData() instanceof Throwable cause) {
+                // LSP4J answers a request it cannot read with "Message could not be parsed.": say what is wrong.
+                r.setError(DapServer.toResponseError(new UserError("Invalid '" + r.getMethod() + "' request: "
+                        + parseProblem(cause) + ". Check its arguments against the Debug Adapter Protocol.")));
+            }
             next.consume(message);
             if (message instanceof DebugResponseMessage) {
                 List<Runnable> pending = AFTER_RESPONSE.get();

@@ -31,7 +31,21 @@ public final class DapServer implements HotRestartProtocol {
         if (session != null) session.connectionClosed();
     }
 
+    /**
+     * A JRE or a trimmed runtime may lack jdk.jdi. Nothing may touch JDI before this check, or
+     * the error escapes as a NoClassDefFoundError that ends the connection without a word.
+     */
+    private static final boolean HAS_JDI = ModuleLayer.boot().findModule("jdk.jdi").isPresent();
+
+    private static void requireJdi() {
+        if (!HAS_JDI) {
+            throw new UserError("hotrestart needs the jdk.jdi module, which the Java runtime it runs on (" + System.getProperty("java.home")
+                    + ") does not have. Run the adapter with a full JDK 17 or newer, not a JRE or a trimmed runtime.");
+        }
+    }
+
     private DebugSession session() {
+        requireJdi();
         if (session == null) throw new UserError("The session is not initialized: send 'initialize' first.");
         return session;
     }
@@ -60,7 +74,7 @@ public final class DapServer implements HotRestartProtocol {
             message = t.getMessage();
         } else if (t instanceof UnsupportedOperationException && t.getMessage() == null) {
             message = "hotrestart does not support this request.";
-        } else if (t instanceof com.sun.jdi.VMDisconnectedException) {
+        } else if (HAS_JDI && t instanceof com.sun.jdi.VMDisconnectedException) {
             message = "The debuggee is no longer connected (it exited or was detached).";
         } else {
             LOG.log(Level.WARNING, "request failed", t);
@@ -75,6 +89,7 @@ public final class DapServer implements HotRestartProtocol {
     @Override
     public CompletableFuture<Capabilities> initialize(InitializeRequestArguments args) {
         return call(() -> {
+            requireJdi();
             if (session == null) session = new DebugSession(client, args);
             DapConnection.afterResponse(() -> client.initialized());
             return DebugSession.capabilities();
@@ -98,7 +113,9 @@ public final class DapServer implements HotRestartProtocol {
 
     @Override
     public CompletableFuture<Void> disconnect(DisconnectArguments args) {
-        return run(() -> session().disconnect(args));
+        return run(() -> {
+            if (session != null) session.disconnect(args); // else there is nothing to end
+        });
     }
 
     @Override

@@ -11,6 +11,10 @@ import dev.hotrestart.dap.UserError;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** JDI's socket connectors, with errors a person can act on. */
 public final class JvmConnector {
@@ -26,7 +30,11 @@ public final class JvmConnector {
         IOException last = null;
         do {
             try {
-                return connector.attach(args);
+                return attachWithin(connector, args, Math.max(deadline - System.currentTimeMillis(), 1));
+            } catch (TimeoutException e) {
+                throw new UserError("Cannot attach to " + host + ":" + port + ": something listens there but gave no JDWP answer within "
+                        + timeoutMs + " ms. Is " + port + " the JVM's debug port (-agentlib:jdwp=transport=dt_socket,server=y,address="
+                        + port + ")? Check 'hostName' and 'port', or raise 'timeout' (ms) for a slow JVM.");
             } catch (ConnectException e) {
                 last = e; // nobody listening yet: try again until the timeout
                 try {
@@ -46,6 +54,42 @@ public final class JvmConnector {
         throw new UserError("Cannot attach to " + host + ":" + port + " (" + why + "). Is the JVM running with "
                 + "-agentlib:jdwp=transport=dt_socket,server=y,address=" + port + " and is no other debugger attached? "
                 + "Check 'hostName' and 'port', or raise 'timeout' (ms).");
+    }
+
+    /**
+     * JDI's socket attach waits for the JDWP handshake without a time limit (its handshake
+     * timeout is 0), so a port where something else listens would hang the session: the attach
+     * runs on its own thread and we stop waiting at the deadline. A VM that answers too late
+     * is let go at once.
+     */
+    private static VirtualMachine attachWithin(AttachingConnector connector, Map<String, Connector.Argument> args, long ms)
+            throws IOException, IllegalConnectorArgumentsException, TimeoutException {
+        CompletableFuture<VirtualMachine> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                VirtualMachine vm = connector.attach(args);
+                if (!result.complete(vm)) vm.dispose();
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "jdwp-attach");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return result.get(ms, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (result.completeExceptionally(e)) throw e;
+            return result.join(); // it answered just now
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw io;
+            if (cause instanceof IllegalConnectorArgumentsException ia) throw ia;
+            if (cause instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while attaching", e);
+        }
     }
 
     @SuppressWarnings("unchecked")

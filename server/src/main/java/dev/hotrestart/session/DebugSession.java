@@ -9,6 +9,8 @@ import dev.hotrestart.dap.DapConnection;
 import dev.hotrestart.dap.HotRestartProtocol.ReloadClassArguments;
 import dev.hotrestart.dap.HotRestartProtocol.RestartFrameWithReloadArguments;
 import dev.hotrestart.dap.UserError;
+import dev.hotrestart.agent.WrapPolicy;
+import dev.hotrestart.jvm.AgentJar;
 import dev.hotrestart.jvm.DebuggeeProcess;
 import dev.hotrestart.jvm.EventLoop;
 import dev.hotrestart.jvm.JvmConnector;
@@ -37,6 +39,8 @@ public final class DebugSession implements EventLoop.Handler {
     private static final Logger LOG = Logger.getLogger(DebugSession.class.getName());
     private static final String[] STEP_EXCLUDES = {"java.*", "javax.*", "jdk.*", "sun.*", "com.sun.*", "org.ietf.*", "org.w3c.*", "org.xml.*"};
     private static final String ENTRY = "hotrestart.entry";
+    private static final String HOOK = "hotrestart.hook";
+    private static final String HOOK_CLASS = "dev.hotrestart.agent.Hook";
 
     private final IDebugProtocolClient client;
     private final InitializeRequestArguments clientInfo;
@@ -61,6 +65,8 @@ public final class DebugSession implements EventLoop.Handler {
     private ExceptionRequest exceptionRequest;
     private WrapRules wrapRules;
     private EscapeDetector escapes;
+    /** Escapes are reported by the agent's hook (true) or found from exception events at the throw site. */
+    private boolean handlerMode;
     private SourceSnapshots snapshots;
     private Reloader reloader;
 
@@ -123,6 +129,11 @@ public final class DebugSession implements EventLoop.Handler {
         cmd.add(javaExe.toString());
         cmd.add(terminal ? "-agentlib:jdwp=transport=dt_socket,server=n,suspend=y,address=" + listener.address
                 : "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0");
+        handlerMode = "handler".equals(cfg.string(Attribute.STOP_AT));
+        if (handlerMode) {
+            cmd.add("-javaagent:" + AgentJar.path() + "="
+                    + WrapPolicy.encode(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP)));
+        }
         cmd.addAll(cfg.list(Attribute.VM_ARGS));
         if (!cp.isEmpty()) {
             cmd.add("-cp");
@@ -168,10 +179,6 @@ public final class DebugSession implements EventLoop.Handler {
         this.config = cfg;
         this.sources = new SourceLocator(cfg.sourcePaths());
         this.breakpoints.useSources(sources);
-        if ("handler".equals(cfg.string(Attribute.STOP_AT))) {
-            output("console", "hotrestart: stopAt \"handler\" needs the hotrestart agent, which this version does not have yet; "
-                    + "stopping at the throw site instead.\n");
-        }
     }
 
     private void connected(VirtualMachine vm, Config cfg) {
@@ -197,9 +204,26 @@ public final class DebugSession implements EventLoop.Handler {
         ThreadDeathRequest td = erm.createThreadDeathRequest();
         td.setSuspendPolicy(EventRequest.SUSPEND_NONE);
         td.enable();
+        if (!cfg.launch && "handler".equals(cfg.string(Attribute.STOP_AT))) {
+            // a JVM started by hand with our -javaagent has the hook; any other needs the throw-site detector
+            handlerMode = !vm.classesByName("dev.hotrestart.agent.Agent").isEmpty();
+            if (!handlerMode) {
+                output("console", "hotrestart: this JVM runs without the hotrestart agent, so escaping exceptions are "
+                        + "found at the throw site (programs that throw many exceptions run slower). Start it with "
+                        + "-javaagent:hotrestart-agent.jar for the cheap way.\n");
+            }
+        }
         exceptionRequest = erm.createExceptionRequest(null, true, true);
         exceptionRequest.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-        exceptionRequest.enable();
+        updateExceptionRequest();
+        if (handlerMode) {
+            ClassPrepareRequest hook = erm.createClassPrepareRequest();
+            hook.addClassFilter(HOOK_CLASS);
+            hook.putProperty(HOOK, Boolean.TRUE);
+            hook.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD); // the hook's breakpoint must be set before its first call
+            hook.enable();
+            for (ReferenceType t : vm.classesByName(HOOK_CLASS)) hookBreakpoint(t);
+        }
         for (ReferenceType t : vm.allClasses()) {
             if (t.isPrepared()) classLoaded(t);
         }
@@ -276,6 +300,7 @@ public final class DebugSession implements EventLoop.Handler {
                     classLoaded(cp.referenceType());
                     breakpoints.classPrepared(cp.referenceType());
                     if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) entryBreakpoint(cp.referenceType());
+                    if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) hookBreakpoint(cp.referenceType());
                 } else if (e instanceof BreakpointEvent bp) {
                     resume &= !breakpointHit(bp);
                 } else if (e instanceof StepEvent st) {
@@ -310,7 +335,54 @@ public final class DebugSession implements EventLoop.Handler {
         }
     }
 
+    /** The throw-site detector runs only where needed: it makes every exception cost an event. */
+    private void updateExceptionRequest() {
+        if (exceptionRequest == null) return;
+        exceptionRequest.setEnabled(!handlerMode || catchCaught || catchUncaught);
+    }
+
+    private void hookBreakpoint(ReferenceType hook) {
+        for (Method m : hook.methodsByName("escaped")) {
+            BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(m.location());
+            r.putProperty(HOOK, Boolean.TRUE);
+            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+            r.enable();
+        }
+    }
+
+    /**
+     * The agent's hook was called: an exception is leaving the wrapped method in frame 1. The
+     * hook frame stays hidden; the exception's stack trace keeps the frames that are gone.
+     */
+    private boolean hookHit(BreakpointEvent e) {
+        ThreadReference t = e.thread();
+        try {
+            StackFrame hookFrame = t.frame(0);
+            List<Value> args = hookFrame.getArgumentValues();
+            if (args.isEmpty() || !(args.get(0) instanceof ObjectReference ex)) return false;
+            if (propagating.contains(ex) || escapes.isPropagated(ex.referenceType())) return false;
+            Method wrapped = t.frame(1).location().method();
+            Stop stop = new Stop("exception", ex, List.of(1), List.of(wrapped));
+            stop.hidden = 1;
+            lastException.put(t, ex);
+            stopped(t, stop, null, Variables.simple(ex.referenceType().name()), escapeDescription(stop));
+            hintOnce(stop);
+            return true;
+        } catch (IncompatibleThreadStateException | IndexOutOfBoundsException err) {
+            return false;
+        }
+    }
+
+    private void hintOnce(Stop stop) {
+        if (hintShown) return;
+        hintShown = true;
+        output("console", "hotrestart: an exception escaped " + label(stop.targetMethod())
+                + ". Fix the method and continue to run it again with your edits "
+                + "(or use restartFrameWithReload; propagateException lets it go on).\n");
+    }
+
     private boolean breakpointHit(BreakpointEvent e) {
+        if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) return hookHit(e);
         if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) {
             vm.eventRequestManager().deleteEventRequest(e.request());
             stopped(e.thread(), Stop.plain("entry"), null, null, null);
@@ -340,7 +412,7 @@ public final class DebugSession implements EventLoop.Handler {
         if (propagating.contains(ex)) return false;
         EscapeDetector.Escape escape;
         try {
-            escape = escapes.check(e);
+            escape = handlerMode ? null : escapes.check(e);
         } catch (IncompatibleThreadStateException | RuntimeException err) {
             LOG.log(Level.FINE, "escape check failed", err);
             escape = null;
@@ -349,12 +421,7 @@ public final class DebugSession implements EventLoop.Handler {
             Stop stop = new Stop("exception", ex, escape.wrappedDepths(), escape.wrappedMethods());
             lastException.put(e.thread(), ex);
             stopped(e.thread(), stop, null, Variables.simple(ex.referenceType().name()), escapeDescription(stop));
-            if (!hintShown) {
-                hintShown = true;
-                output("console", "hotrestart: an exception escaped " + label(stop.targetMethod())
-                        + ". Fix the method and continue to run it again with your edits "
-                        + "(or use restartFrameWithReload; propagateException lets it go on).\n");
-            }
+            hintOnce(stop);
             return true;
         }
         boolean uncaught = e.catchLocation() == null;
@@ -447,6 +514,7 @@ public final class DebugSession implements EventLoop.Handler {
         List<String> filters = args.getFilters() == null ? List.of() : Arrays.asList(args.getFilters());
         catchCaught = filters.contains("caught");
         catchUncaught = filters.contains("uncaught");
+        updateExceptionRequest();
         SetExceptionBreakpointsResponse r = new SetExceptionBreakpointsResponse();
         Breakpoint[] bps = new Breakpoint[filters.size()];
         for (int i = 0; i < bps.length; i++) {
@@ -461,19 +529,23 @@ public final class DebugSession implements EventLoop.Handler {
 
     public synchronized ThreadsResponse threads() {
         List<Thread> out = new ArrayList<>();
-        if (vm != null) {
-            for (ThreadReference t : vm.allThreads()) {
-                Thread th = new Thread();
-                th.setId(threadIds.id(t));
-                String name;
-                try {
-                    name = t.name();
-                } catch (ObjectCollectedException e) {
-                    continue;
-                }
-                th.setName(name);
-                out.add(th);
+        List<ThreadReference> all;
+        try {
+            all = vm == null ? List.of() : vm.allThreads();
+        } catch (VMDisconnectedException e) {
+            all = List.of(); // the program ended: it has no threads, which is no error
+        }
+        for (ThreadReference t : all) {
+            Thread th = new Thread();
+            th.setId(threadIds.id(t));
+            String name;
+            try {
+                name = t.name();
+            } catch (ObjectCollectedException | VMDisconnectedException e) {
+                continue;
             }
+            th.setName(name);
+            out.add(th);
         }
         ThreadsResponse r = new ThreadsResponse();
         r.setThreads(out.toArray(new Thread[0]));
@@ -495,11 +567,14 @@ public final class DebugSession implements EventLoop.Handler {
     public synchronized StackTraceResponse stackTrace(StackTraceArguments args) {
         ThreadReference t = suspendedThread(args.getThreadId());
         try {
+            Stop stop = stops.get(t);
+            int hidden = stop == null ? 0 : stop.hidden;
             int total = t.frameCount();
-            int start = args.getStartFrame() == null ? 0 : Math.max(0, args.getStartFrame());
+            // reading the trace runs code in the thread, which invalidates frames: do it first
+            if (hidden > 0 && stop.targetLine == null) escapeLine(t, stop, total);
+            int start = (args.getStartFrame() == null ? 0 : Math.max(0, args.getStartFrame())) + hidden;
             int levels = args.getLevels() == null || args.getLevels() <= 0 ? total - start : Math.min(args.getLevels(), total - start);
             List<StackFrame> frames = levels > 0 ? t.frames(start, levels) : List.of();
-            Stop stop = stops.get(t);
             int firstNative = firstNativeDepth(t, total);
             List<org.eclipse.lsp4j.debug.StackFrame> out = new ArrayList<>();
             for (int i = 0; i < frames.size(); i++) {
@@ -509,7 +584,7 @@ public final class DebugSession implements EventLoop.Handler {
                 f.setId(frameIds.id(new FrameRef(t, depth)));
                 boolean target = stop != null && stop.isEscape() && stop.targetDepth() == depth;
                 f.setName((target ? "⟳ " : "") + label(methodAt(t, depth, loc)));
-                f.setLine(Math.max(loc.lineNumber(), 0));
+                f.setLine(target && stop.hidden > 0 && stop.targetLine > 0 ? stop.targetLine : Math.max(loc.lineNumber(), 0));
                 f.setColumn(1);
                 f.setSource(sourceOf(loc));
                 f.setCanRestart(depth + 1 < total && depth + 1 < firstNative);
@@ -518,11 +593,20 @@ public final class DebugSession implements EventLoop.Handler {
             }
             StackTraceResponse r = new StackTraceResponse();
             r.setStackFrames(out.toArray(new org.eclipse.lsp4j.debug.StackFrame[0]));
-            r.setTotalFrames(total);
+            r.setTotalFrames(total - hidden);
             return r;
         } catch (IncompatibleThreadStateException e) {
             throw new UserError("Thread \"" + t.name() + "\" is running; pause it first.");
         }
+    }
+
+    /**
+     * The line where the exception left the wrapped frame. The frame itself now stands in the
+     * handler the agent added; the exception's trace still has the line, at the same distance
+     * from the bottom of the stack.
+     */
+    private static void escapeLine(ThreadReference t, Stop stop, int total) {
+        stop.targetLine = ExceptionInfo.traceLine(stop.exception, t, total - stop.targetDepth());
     }
 
     /** The shallowest native frame's depth (frames at or below it cannot be popped past), or total. */
@@ -940,6 +1024,23 @@ public final class DebugSession implements EventLoop.Handler {
         Stop stop = stops.get(t);
         if (stop == null || !stop.isEscape()) throw new UserError("Thread \"" + t.name() + "\" is not stopped on an escaped exception.");
         Map<String, Object> body = new LinkedHashMap<>();
+        if (stop.hidden > 0) {
+            // the handler rethrows; the next wrapped method out that it leaves calls the hook again
+            String next = null;
+            try {
+                List<StackFrame> frames = t.frames();
+                for (int i = stop.targetDepth() + 1; i < frames.size() && next == null; i++) {
+                    Method m = frames.get(i).location().method();
+                    if (wrapRules.isWrapped(m)) next = label(m);
+                }
+            } catch (IncompatibleThreadStateException e) {
+                throw new UserError("Thread \"" + t.name() + "\" is running.");
+            }
+            if (next == null) propagating.add(stop.exception);
+            body.put("target", next);
+            resume(t);
+            return body;
+        }
         if (stop.target + 1 < stop.wrappedDepths.size()) {
             stop.target++;
             frameIds.removeIf(f -> f.thread().equals(t));

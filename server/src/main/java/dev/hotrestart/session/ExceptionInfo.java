@@ -77,6 +77,21 @@ final class ExceptionInfo {
         return b.toString();
     }
 
+    /** The line of the trace element {@code fromBottom} elements above the bottom of the trace, or -1. */
+    static int traceLine(ObjectReference ex, ThreadReference thread, int fromBottom) {
+        try {
+            Method m = ((ClassType) ex.referenceType()).concreteMethodByName("getStackTrace", "()[Ljava/lang/StackTraceElement;");
+            Value v = ex.invokeMethod(thread, m, List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
+            if (!(v instanceof ArrayReference arr)) return -1;
+            int index = arr.length() - fromBottom;
+            if (index < 0 || index >= arr.length() || !(arr.getValue(index) instanceof ObjectReference el)) return -1;
+            Field f = el.referenceType().fieldByName("lineNumber");
+            return el.getValue(f) instanceof IntegerValue i ? i.value() : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private static String element(ObjectReference el) {
         ReferenceType t = el.referenceType();
         List<Field> fs = new ArrayList<>();

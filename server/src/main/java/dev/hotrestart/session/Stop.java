@@ -16,6 +16,10 @@ public final class Stop {
     public final List<Integer> wrappedDepths;
     public final List<Method> wrappedMethods;
     public int target;
+    /** Frames on top that the client does not see: the agent's hook, for handler stops. */
+    public int hidden;
+    /** Where the exception left the target frame, read from its stack trace (handler stops). */
+    public Integer targetLine;
 
     public Stop(String reason, ObjectReference exception, List<Integer> wrappedDepths, List<Method> wrappedMethods) {
         this.reason = reason;

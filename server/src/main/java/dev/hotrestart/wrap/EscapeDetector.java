@@ -54,7 +54,7 @@ public final class EscapeDetector {
         return new Escape(depths, methods);
     }
 
-    private boolean isPropagated(ReferenceType type) {
+    public boolean isPropagated(ReferenceType type) {
         if (propagated.isEmpty()) return false;
         for (ReferenceType t = type; t instanceof ClassType ct; t = ct.superclass()) {
             String name = ct.name();
