@@ -121,6 +121,8 @@ public enum Attribute {
             if (this == STRING_OR_STRINGS) return v instanceof String || isStrings(v) ? null : expected;
             if (this == BOOLEAN) return v instanceof Boolean ? null : expected;
             if (this == INTEGER) {
+                // editors whose configurations hold only strings (Helix) send numbers as strings
+                if (v instanceof String str) return str.trim().matches("-?\\d+") ? null : expected;
                 return v instanceof Number && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue()) ? null : expected;
             }
             if (this == STRING_MAP) {

@@ -35,6 +35,7 @@ public final class Config {
 
     public int integer(Attribute a) {
         Object v = raw.get(a.key);
+        if (v instanceof String str) return Integer.parseInt(str.trim());
         return v == null ? (a.defaultValue == null ? -1 : (Integer) a.defaultValue) : ((Number) v).intValue();
     }
 

@@ -800,6 +800,23 @@ public final class DebugSession implements EventLoop.Handler {
     }
 
     /**
+     * Resumes a thread after a custom request: unlike after 'continue', the client does not know
+     * the thread runs, so it is told (nvim-dap and others keep showing it stopped otherwise).
+     */
+    private void continued(ThreadReference t) {
+        forget(t);
+        DapConnection.afterResponse(() -> {
+            synchronized (this) {
+                ContinuedEventArguments c = new ContinuedEventArguments();
+                c.setThreadId(threadIds.id(t));
+                c.setAllThreadsContinued(false);
+                client.continued(c);
+                resumeFully(t);
+            }
+        });
+    }
+
+    /**
      * Resumes a thread suspended by an event and perhaps by pause. The count is read once: a
      * loop on suspendCount() would also undo the suspension of the next event it runs into.
      */
@@ -934,11 +951,7 @@ public final class DebugSession implements EventLoop.Handler {
             breakpoints.redefined(plan.redefinedTypes());
         }
         if (resume) {
-            DapConnection.afterResponse(() -> {
-                synchronized (this) {
-                    resumeFully(t);
-                }
-            });
+            continued(t);
         } else {
             restarting.add(t);
             DapConnection.afterResponse(() -> {
@@ -1038,7 +1051,7 @@ public final class DebugSession implements EventLoop.Handler {
             }
             if (next == null) propagating.add(stop.exception);
             body.put("target", next);
-            resume(t);
+            continued(t);
             return body;
         }
         if (stop.target + 1 < stop.wrappedDepths.size()) {
@@ -1053,7 +1066,7 @@ public final class DebugSession implements EventLoop.Handler {
             });
         } else {
             propagating.add(stop.exception);
-            resume(t);
+            continued(t);
             body.put("target", null);
         }
         return body;
