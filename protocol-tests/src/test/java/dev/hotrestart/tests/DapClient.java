@@ -41,6 +41,9 @@ public final class DapClient implements Closeable {
     private final Map<Integer, BlockingQueue<JsonObject>> pending = new ConcurrentHashMap<>();
     private final List<JsonObject> events = new ArrayList<>();
     private final List<JsonObject> reverseRequests = new ArrayList<>();
+    private final List<JsonObject> unmatchedResponses = new ArrayList<>();
+    private final List<String> arrivals = new ArrayList<>();
+    private final StringBuilder noise = new StringBuilder();
     private final StringBuilder stdout = new StringBuilder();
     private final StringBuilder stderr = new StringBuilder();
     private final ByteArrayOutputStream serverErr = new ByteArrayOutputStream();
@@ -72,7 +75,14 @@ public final class DapClient implements Closeable {
 
     /** Starts the server jar speaking DAP on stdio. */
     public static DapClient stdio(String... extraArgs) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaExe(), "-jar", serverJar().toString()));
+        return stdio(List.of(), extraArgs);
+    }
+
+    /** As {@link #stdio(String...)}, with options for the server's own JVM. */
+    public static DapClient stdio(List<String> jvmOptions, String... extraArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaExe()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", serverJar().toString()));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).start();
         return new DapClient(p, p.getInputStream(), p.getOutputStream());
@@ -100,7 +110,13 @@ public final class DapClient implements Closeable {
                         String l = line.toString().trim();
                         line.setLength(0);
                         if (l.isEmpty()) break;
-                        if (l.startsWith("Content-Length:")) len = Integer.parseInt(l.substring(15).trim());
+                        if (l.startsWith("Content-Length:")) {
+                            len = Integer.parseInt(l.substring(15).trim());
+                        } else if (!l.startsWith("Content-Type:")) {
+                            synchronized (this) {
+                                noise.append(l).append('\n'); // not DAP: something wrote to the protocol stream
+                            }
+                        }
                     } else {
                         line.append((char) c);
                     }
@@ -124,9 +140,21 @@ public final class DapClient implements Closeable {
 
     private void dispatch(JsonObject msg) {
         String type = msg.get("type").getAsString();
+        synchronized (this) {
+            arrivals.add(type + " " + (msg.has("command") ? msg.get("command").getAsString()
+                    : msg.has("event") ? msg.get("event").getAsString() : "?"));
+        }
         if (type.equals("response")) {
-            BlockingQueue<JsonObject> q = pending.get(msg.get("request_seq").getAsInt());
-            if (q != null) q.add(msg);
+            BlockingQueue<JsonObject> q = msg.has("request_seq") && msg.get("request_seq").isJsonPrimitive()
+                    ? pending.get(msg.get("request_seq").getAsInt()) : null;
+            if (q != null) {
+                q.add(msg);
+            } else {
+                synchronized (this) {
+                    unmatchedResponses.add(msg);
+                    notifyAll();
+                }
+            }
         } else if (type.equals("event")) {
             synchronized (this) {
                 events.add(msg);
@@ -249,6 +277,57 @@ public final class DapClient implements Closeable {
 
     public synchronized List<JsonObject> reverseRequests() {
         return new ArrayList<>(reverseRequests);
+    }
+
+    /** Waits for the next reverse request (adapter to client) with this command. */
+    public synchronized JsonObject reverseRequest(String command) {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (true) {
+            for (JsonObject r : reverseRequests) {
+                if (r.get("command").getAsString().equals(command)) return r;
+            }
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) fail("no '" + command + "' reverse request within " + WAIT_MS + " ms" + diagnostics());
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                fail("interrupted");
+            }
+        }
+    }
+
+    /** Answers a reverse request, as an editor would. */
+    public synchronized void respond(JsonObject request, boolean success, Object body) throws IOException {
+        JsonObject r = new JsonObject();
+        r.addProperty("seq", seq++);
+        r.addProperty("type", "response");
+        r.addProperty("request_seq", request.get("seq").getAsInt());
+        r.addProperty("command", request.get("command").getAsString());
+        r.addProperty("success", success);
+        if (body != null) r.add("body", GSON.toJsonTree(body));
+        sendRaw(r.toString());
+    }
+
+    /** Responses whose request_seq matches no request this client sent (e.g. to unparsable input). */
+    public synchronized List<JsonObject> unmatchedResponses() {
+        return new ArrayList<>(unmatchedResponses);
+    }
+
+    /** Every message from the server in arrival order, as "type command-or-event". */
+    public synchronized List<String> arrivals() {
+        return new ArrayList<>(arrivals);
+    }
+
+    /** Lines on the protocol stream that were not DAP headers (must stay empty). */
+    public synchronized String noise() {
+        return noise.toString();
+    }
+
+    /** The server's stderr so far (its log). */
+    public String serverStderr() {
+        synchronized (serverErr) {
+            return serverErr.toString(StandardCharsets.UTF_8);
+        }
     }
 
     /** The debuggee's stdout so far, from output events. */

@@ -61,6 +61,13 @@ public final class Fixture {
         return of(name, 17, null);
     }
 
+    private static final java.util.Map<String, Fixture> SHARED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One compiled copy per test run, for tests that never edit it (saves a compile per test class). */
+    public static Fixture shared(String name) {
+        return SHARED.computeIfAbsent(name, Fixture::of);
+    }
+
     /** Copies and compiles; {@code jdk} (may be null) is the JDK whose javac compiles it. */
     public static Fixture of(String name, int release, Path jdk) {
         try {

@@ -25,8 +25,13 @@ public final class Session implements AutoCloseable {
 
     /** Starts a server and initializes; the launch is sent by {@link #launch}. */
     public static Session start(Fixture fixture, String mainClass) throws IOException {
+        return start(fixture, mainClass, Map.of());
+    }
+
+    /** As {@link #start(Fixture, String)}, with extra initialize arguments (client capabilities). */
+    public static Session start(Fixture fixture, String mainClass, Map<String, Object> initExtras) throws IOException {
         Session s = new Session(DapClient.stdio(), fixture);
-        s.initialize();
+        s.initialize(initExtras);
         s.launchArgs.put("mainClass", mainClass);
         s.launchArgs.put("classPaths", List.of(fixture.classes.toString(), Fixture.annotationsJar().toString()));
         s.launchArgs.put("sourcePaths", List.of(fixture.src.toString()));
@@ -42,12 +47,16 @@ public final class Session implements AutoCloseable {
     }
 
     public JsonObject initialize() throws IOException {
-        Map<String, Object> init = new HashMap<>();
+        return initialize(Map.of());
+    }
+
+    public JsonObject initialize(Map<String, Object> extras) throws IOException {
+        Map<String, Object> init = new HashMap<>(extras);
         init.put("adapterID", "hotrestart");
         init.put("clientID", "protocol-tests");
         init.put("linesStartAt1", true);
         init.put("columnsStartAt1", true);
-        init.put("pathFormat", "path");
+        init.putIfAbsent("pathFormat", "path");
         return dap.ok("initialize", init);
     }
 

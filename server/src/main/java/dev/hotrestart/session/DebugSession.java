@@ -9,6 +9,9 @@ import dev.hotrestart.dap.DapConnection;
 import dev.hotrestart.dap.HotRestartProtocol.ReloadClassArguments;
 import dev.hotrestart.dap.HotRestartProtocol.RestartFrameWithReloadArguments;
 import dev.hotrestart.dap.UserError;
+import dev.hotrestart.eval.BreakpointRule;
+import dev.hotrestart.eval.Debuggee;
+import dev.hotrestart.eval.Evaluator;
 import dev.hotrestart.agent.WrapPolicy;
 import dev.hotrestart.jvm.AgentJar;
 import dev.hotrestart.jvm.DebuggeeProcess;
@@ -67,8 +70,10 @@ public final class DebugSession implements EventLoop.Handler {
     private EscapeDetector escapes;
     /** Escapes are reported by the agent's hook (true) or found from exception events at the throw site. */
     private boolean handlerMode;
+    private boolean startedSuspended;
     private SourceSnapshots snapshots;
     private Reloader reloader;
+    private Debuggee debuggee;
 
     record FrameRef(ThreadReference thread, int depth) {}
 
@@ -87,6 +92,11 @@ public final class DebugSession implements EventLoop.Handler {
         c.setSupportsExceptionInfoRequest(true);
         c.setSupportTerminateDebuggee(true);
         c.setSupportsDelayedStackTraceLoading(true);
+        c.setSupportsEvaluateForHovers(true);
+        c.setSupportsSetVariable(true);
+        c.setSupportsConditionalBreakpoints(true);
+        c.setSupportsHitConditionalBreakpoints(true);
+        c.setSupportsLogPoints(true);
         ExceptionBreakpointsFilter caught = new ExceptionBreakpointsFilter();
         caught.setFilter("caught");
         caught.setLabel("Caught Exceptions");
@@ -183,6 +193,10 @@ public final class DebugSession implements EventLoop.Handler {
 
     private void connected(VirtualMachine vm, Config cfg) {
         this.vm = vm;
+        // Launched JVMs wait at start for configurationDone; an attached one runs on unless it was
+        // started with suspend=y. Resuming a running one would also resume threads stopped since.
+        List<ThreadReference> threads = vm.allThreads();
+        startedSuspended = cfg.launch || (!threads.isEmpty() && threads.stream().allMatch(ThreadReference::isSuspended));
         List<Path> classPath = new ArrayList<>(cfg.classPaths());
         if (classPath.isEmpty() && vm instanceof PathSearchingVirtualMachine psvm) {
             for (String s : psvm.classPath()) classPath.add(Paths.get(s));
@@ -193,6 +207,7 @@ public final class DebugSession implements EventLoop.Handler {
         snapshots = new SourceSnapshots(sources);
         String javaHome = cfg.has(Attribute.JAVA_HOME) ? cfg.string(Attribute.JAVA_HOME) : System.getProperty("java.home");
         reloader = new Reloader(vm, sources, snapshots, classFiles, classPath, Paths.get(javaHome), index);
+        debuggee = new Debuggee(vm, cfg.integer(Attribute.EVALUATE_TIMEOUT), t -> sources.find(SourceLocator.keyOf(t)));
         EventRequestManager erm = vm.eventRequestManager();
         ClassPrepareRequest all = erm.createClassPrepareRequest();
         for (String ex : STEP_EXCLUDES) all.addClassExclusionFilter(ex);
@@ -249,7 +264,8 @@ public final class DebugSession implements EventLoop.Handler {
     private void resumeAll() {
         synchronized (this) {
             try {
-                if (vm != null) vm.resume();
+                if (vm != null && startedSuspended) vm.resume();
+                startedSuspended = false;
             } catch (VMDisconnectedException ignored) {
                 // already gone
             }
@@ -390,7 +406,16 @@ public final class DebugSession implements EventLoop.Handler {
         }
         Breakpoints.LineBreakpoint b = breakpoints.byRequest(e.request());
         if (b == null) return false;
-        stopped(e.thread(), Stop.plain("breakpoint"), new Integer[]{Breakpoints.idOf(b)}, null, null);
+        String description = null;
+        BreakpointRule rule = Breakpoints.ruleOf(b);
+        if (rule != null) {
+            BreakpointRule.Decision d = rule.decide(() -> new Evaluator(debuggee, e.thread(), 0, Evaluator.Mode.CALLS, null));
+            if (d.log() != null) logpoint(d.log(), e.location());
+            if (d.conditionError() != null) breakpoints.unverify(b, d.conditionError());
+            if (!d.stop()) return false;
+            description = d.description();
+        }
+        stopped(e.thread(), Stop.plain("breakpoint"), new Integer[]{Breakpoints.idOf(b)}, null, description);
         return true;
     }
 
@@ -496,9 +521,18 @@ public final class DebugSession implements EventLoop.Handler {
         if (src == null || src.getPath() == null) throw new UserError("setBreakpoints needs source.path: the file's path.");
         SourceBreakpoint[] sbs = args.getBreakpoints();
         int[] lines;
+        Object[] rules = null;
         if (sbs != null) {
             lines = new int[sbs.length];
             for (int i = 0; i < sbs.length; i++) lines[i] = sbs[i].getLine();
+            rules = new Object[sbs.length];
+            for (int i = 0; i < sbs.length; i++) {
+                try {
+                    rules[i] = BreakpointRule.parse(sbs[i].getCondition(), sbs[i].getHitCondition(), sbs[i].getLogMessage());
+                } catch (UserError err) {
+                    rules[i] = err.getMessage(); // refused: reported on the breakpoint
+                }
+            }
         } else if (args.getLines() != null) {
             lines = new int[args.getLines().length];
             for (int i = 0; i < lines.length; i++) lines[i] = args.getLines()[i];
@@ -506,7 +540,7 @@ public final class DebugSession implements EventLoop.Handler {
             lines = new int[0];
         }
         SetBreakpointsResponse r = new SetBreakpointsResponse();
-        r.setBreakpoints(breakpoints.set(Paths.get(src.getPath()).toAbsolutePath().normalize(), lines).toArray(new Breakpoint[0]));
+        r.setBreakpoints(breakpoints.set(Paths.get(src.getPath()).toAbsolutePath().normalize(), lines, rules).toArray(new Breakpoint[0]));
         return r;
     }
 
@@ -1022,10 +1056,14 @@ public final class DebugSession implements EventLoop.Handler {
         }
         List<String> reloaded = reloader.apply(plan);
         breakpoints.redefined(plan.redefinedTypes());
-        // frames of stopped threads may now run obsolete code: let the client refetch them
-        for (ThreadReference t : new ArrayList<>(stops.keySet())) {
-            frameIds.removeIf(f -> f.thread().equals(t));
-            variables.drop(t);
+        // Frame ids (thread and depth) stay valid; what the frames show changed (obsolete code):
+        // clients that understand it refetch their stacks.
+        if (Boolean.TRUE.equals(clientInfo.getSupportsInvalidatedEvent())) {
+            DapConnection.afterResponse(() -> {
+                InvalidatedEventArguments inv = new InvalidatedEventArguments();
+                inv.setAreas(new String[]{InvalidatedAreas.STACKS});
+                client.invalidated(inv);
+            });
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("reloaded", reloaded);

@@ -1,0 +1,79 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The adapter process itself: message order, capabilities, a clean protocol stream, logging, command line. */
+class ServerTest {
+    static final Fixture BASIC = Fixture.shared("basic");
+
+    @Test
+    void initializedComesAfterTheInitializeResponseAndCapabilitiesAreTheOnesThatWork() throws Exception {
+        try (DapClient dap = DapClient.stdio()) {
+            JsonObject caps = Session.over(dap).initialize();
+            dap.event("initialized");
+            List<String> order = dap.arrivals();
+            assertTrue(order.indexOf("response initialize") >= 0 && order.indexOf("response initialize") < order.indexOf("event initialized"),
+                    "initialized only after the initialize response: " + order);
+            assertTrue(caps.get("supportsConfigurationDoneRequest").getAsBoolean());
+            assertTrue(caps.get("supportsTerminateRequest").getAsBoolean());
+            assertTrue(caps.get("supportTerminateDebuggee").getAsBoolean());
+            assertTrue(caps.get("supportsExceptionInfoRequest").getAsBoolean());
+            assertTrue(caps.get("supportsDelayedStackTraceLoading").getAsBoolean(), "stackTrace pages");
+            List<String> filters = new ArrayList<>();
+            caps.getAsJsonArray("exceptionBreakpointFilters").forEach(f -> filters.add(f.getAsJsonObject().get("filter").getAsString()));
+            assertEquals(List.of("caught", "uncaught"), filters);
+            // not implemented, so not claimed
+            for (String no : List.of("supportsSetVariable", "supportsStepBack", "supportsDataBreakpoints", "supportsConditionalBreakpoints",
+                    "supportsHitConditionalBreakpoints", "supportsLogPoints", "supportsFunctionBreakpoints")) {
+                assertFalse(caps.has(no) && caps.get(no).getAsBoolean(), no + " is advertised: " + caps);
+            }
+        }
+    }
+
+    @Test
+    void stdioCarriesOnlyProtocolAndLogGoesToTheLogFile() throws Exception {
+        Path log = Files.createTempFile("hotrestart-log-", ".txt");
+        try (DapClient dap = DapClient.stdio(List.of("-Dhotrestart.debug=true"), "--log", log.toString())) {
+            Session s = Session.over(dap);
+            s.launchArgs.putAll(TcpAndAttachTest.basicLaunch());
+            s.launch();
+            s.assertExit(3);
+            assertTrue(dap.stdout().contains("sum=6"));
+            assertEquals("", dap.noise(), "nothing but DAP on the adapter's stdout");
+            dap.ok("disconnect", Map.of());
+            String logged = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(logged.contains("launching"), "the log file has the adapter's log: " + logged);
+            assertFalse(dap.serverStderr().contains("launching"), "with --log, the log is not on stderr");
+        }
+    }
+
+    @Test
+    void versionPrintsAndExits() throws Exception {
+        Process p = new ProcessBuilder(DapClient.javaExe(), "-jar", DapClient.serverJar().toString(), "--version").start();
+        assertTrue(p.waitFor(DapClient.WAIT_MS, TimeUnit.MILLISECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue());
+        assertTrue(out.matches("hotrestart \\S+\\s*"), out);
+    }
+
+    @Test
+    void unknownCommandLineArgumentIsRefused() throws Exception {
+        Process p = new ProcessBuilder(DapClient.javaExe(), "-jar", DapClient.serverJar().toString(), "--bogus").start();
+        assertTrue(p.waitFor(DapClient.WAIT_MS, TimeUnit.MILLISECONDS));
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.exitValue() != 0 && err.contains("--bogus"), err);
+    }
+}

@@ -1,0 +1,207 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** stackTrace paging and sources, scopes, every kind of variable, references dropped on resume. */
+class StackAndVariablesTest {
+    static final Fixture BASIC = Fixture.shared("basic");
+
+    @Test
+    void stackTracePagesThroughADeepRecursion() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Deep")) {
+            int bottom = BASIC.line("demo/Deep.java", "BP_BOTTOM");
+            s.launch(Map.of("demo/Deep.java", new int[]{bottom}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+
+            JsonObject first = s.dap.ok("stackTrace", Map.of("threadId", tid, "startFrame", 0, "levels", 20));
+            JsonArray frames = first.getAsJsonArray("stackFrames");
+            assertEquals(20, frames.size());
+            assertEquals(1002, first.get("totalFrames").getAsInt(), "1001 calls of down plus main");
+            JsonObject top = frames.get(0).getAsJsonObject();
+            assertEquals("Deep.down(int)", top.get("name").getAsString());
+            assertEquals(bottom, top.get("line").getAsInt());
+            assertEquals(BASIC.file("demo/Deep.java").toString(), top.getAsJsonObject("source").get("path").getAsString());
+
+            JsonObject last = s.dap.ok("stackTrace", Map.of("threadId", tid, "startFrame", 990, "levels", 20));
+            JsonArray tail = last.getAsJsonArray("stackFrames");
+            assertEquals(12, tail.size(), "the last page has what is left");
+            assertEquals("Deep.main(String[])", tail.get(11).getAsJsonObject().get("name").getAsString());
+
+            // A frame deep down has its own locals: frame 5 runs down(5).
+            JsonObject f5 = s.dap.ok("stackTrace", Map.of("threadId", tid, "startFrame", 5, "levels", 1))
+                    .getAsJsonArray("stackFrames").get(0).getAsJsonObject();
+            assertEquals("5", s.locals(f5.get("id").getAsInt()).get("n"));
+            assertEquals("0", s.locals(top.get("id").getAsInt()).get("n"));
+
+            JsonObject all = s.dap.ok("stackTrace", Map.of("threadId", tid));
+            assertEquals(1002, all.getAsJsonArray("stackFrames").size(), "no levels: every frame");
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("depth 1000"));
+        }
+    }
+
+    @Test
+    void aFrameWhoseFileIsNotUnderSourcePathsHasOnlyAName() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Basic")) {
+            s.with("sourcePaths", List.of(Files.createTempDirectory("hotrestart-nosources-").toString()))
+                    .with("stopOnEntry", true).launch();
+            int tid = s.threadOf(s.stopped("entry"));
+            JsonObject source = s.topFrame(tid).getAsJsonObject("source");
+            assertEquals("Basic.java", source.get("name").getAsString());
+            assertFalse(source.has("path") && !source.get("path").isJsonNull(), "no file to show: " + source);
+            s.continueThread(tid);
+            s.assertExit(3);
+        }
+    }
+
+    @Test
+    void scopesAndEveryKindOfValue() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Data")) {
+            s.launch(Map.of("demo/Data.java", new int[]{BASIC.line("demo/Data.java", "BP_DATA")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            JsonObject top = s.topFrame(tid);
+            assertEquals("Data.inspect()", top.get("name").getAsString());
+            JsonArray scopes = s.dap.ok("scopes", Map.of("frameId", top.get("id").getAsInt())).getAsJsonArray("scopes");
+            assertEquals(List.of("Locals", "Static"), names(scopes));
+            int locals = scopes.get(0).getAsJsonObject().get("variablesReference").getAsInt();
+            int statics = scopes.get(1).getAsJsonObject().get("variablesReference").getAsInt();
+
+            Map<String, String> v = s.values(locals);
+            assertEquals("this", v.keySet().iterator().next(), "an instance frame shows this first: " + v);
+            assertEquals("42", v.get("i"));
+            assertEquals("1099511627776", v.get("l"));
+            assertEquals("2.5", v.get("d"));
+            assertEquals("true", v.get("b"));
+            assertEquals("'x'", v.get("ch"));
+            assertEquals("\"he said \\\"hi\\\"\\n\\tend\"", v.get("s"), "quoted, with escapes");
+            assertEquals("42", v.get("boxed"), "a box shows its value");
+            assertEquals("'y'", v.get("boxedChar"));
+            assertEquals("null", v.get("nothing"));
+            assertEquals(0, s.variable(locals, "nothing").get("variablesReference").getAsInt(), "null has no children");
+            assertEquals(0, s.variable(locals, "s").get("variablesReference").getAsInt(), "a string has no children");
+            assertEquals(0, s.variable(locals, "boxed").get("variablesReference").getAsInt(), "a box has no children");
+
+            // this: an object by its fields
+            Map<String, String> self = s.values(s.variable(locals, "this").get("variablesReference").getAsInt());
+            assertEquals("\"data-object\"", self.get("name"));
+            assertTrue(self.get("numbers").contains("3"), self.toString());
+
+            // arrays: expandable, indexed, paged
+            JsonObject arr = s.variable(locals, "arr");
+            assertEquals("int[3]", arr.get("value").getAsString());
+            assertEquals(3, arr.get("indexedVariables").getAsInt());
+            int arrRef = arr.get("variablesReference").getAsInt();
+            assertEquals(Map.of("[0]", "1", "[1]", "2", "[2]", "3"), s.values(arrRef));
+            JsonArray page = page(s, arrRef, 1, 1);
+            assertEquals(1, page.size());
+            assertEquals("[1]", page.get(0).getAsJsonObject().get("name").getAsString());
+            assertEquals("2", page.get(0).getAsJsonObject().get("value").getAsString());
+            assertEquals("int[0]", v.get("empty"));
+            Map<String, String> words = s.values(s.variable(locals, "words").get("variablesReference").getAsInt());
+            assertEquals("\"a\"", words.get("[0]"));
+            assertEquals("null", words.get("[1]"));
+
+            // an object of our own, by its fields
+            JsonObject p = s.variable(locals, "p");
+            assertTrue(p.get("variablesReference").getAsInt() > 0);
+            assertEquals(Map.of("x", "3", "y", "4"), s.values(p.get("variablesReference").getAsInt()));
+
+            // collections and maps: size and elements
+            JsonObject list = s.variable(locals, "list");
+            assertTrue(list.get("value").getAsString().contains("size=3"), list.toString());
+            assertEquals(3, list.get("indexedVariables").getAsInt());
+            assertEquals(List.of("\"a\"", "\"b\"", "\"c\""), new ArrayList<>(s.values(list.get("variablesReference").getAsInt()).values()));
+            JsonObject map = s.variable(locals, "map");
+            assertTrue(map.get("value").getAsString().contains("size=2"), map.toString());
+            Map<String, String> entries = s.values(map.get("variablesReference").getAsInt());
+            assertEquals("1", entries.get("\"one\""), entries.toString());
+            assertEquals("2", entries.get("\"two\""), entries.toString());
+
+            // a million elements: read one page from the middle
+            JsonObject big = s.variable(locals, "big");
+            assertEquals(1_000_000, big.get("indexedVariables").getAsInt());
+            JsonArray middle = page(s, big.get("variablesReference").getAsInt(), 500_000, 100);
+            assertEquals(100, middle.size());
+            assertEquals("[500000]", middle.get(0).getAsJsonObject().get("name").getAsString());
+            assertEquals("500000", middle.get(0).getAsJsonObject().get("value").getAsString());
+            assertEquals("[500099]", middle.get(99).getAsJsonObject().get("name").getAsString());
+            assertEquals("500099", middle.get(99).getAsJsonObject().get("value").getAsString());
+
+            Map<String, String> st = s.values(statics);
+            assertEquals("7", st.get("counter"));
+            assertEquals("\"data\"", st.get("LABEL"));
+
+            // the static main frame below: no this
+            JsonObject mainFrame = s.frames(tid).get(1).getAsJsonObject();
+            assertEquals("Data.main(String[])", mainFrame.get("name").getAsString());
+            assertFalse(s.locals(mainFrame.get("id").getAsInt()).containsKey("this"));
+            assertTrue(s.locals(mainFrame.get("id").getAsInt()).containsKey("args"));
+            s.continueThread(tid);
+            s.assertExit(0);
+        }
+    }
+
+    @Test
+    void aClassWithoutStaticsHasNoStaticScope() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Basic")) {
+            s.launch(Map.of("demo/Later.java", new int[]{BASIC.line("demo/Later.java", "BP_LATER")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            JsonObject top = s.topFrame(tid);
+            JsonArray scopes = s.dap.ok("scopes", Map.of("frameId", top.get("id").getAsInt())).getAsJsonArray("scopes");
+            assertEquals(List.of("Locals"), names(scopes));
+            s.continueThread(tid);
+            s.assertExit(3);
+        }
+    }
+
+    @Test
+    void referencesAreDroppedOnResumeAndTheSessionGoesOn() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Basic")) {
+            int add = BASIC.line("demo/Basic.java", "BP_ADD");
+            s.launch(Map.of("demo/Basic.java", new int[]{add}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            JsonObject top = s.topFrame(tid);
+            int frameId = top.get("id").getAsInt();
+            int localsRef = s.dap.ok("scopes", Map.of("frameId", frameId)).getAsJsonArray("scopes")
+                    .get(0).getAsJsonObject().get("variablesReference").getAsInt();
+            assertEquals("0", s.values(localsRef).get("a"));
+
+            s.continueThread(tid);
+            s.stopped("breakpoint"); // add(1, 1)
+            String stale = s.dap.error("variables", Map.of("variablesReference", localsRef));
+            assertTrue(stale.contains("no longer valid"), stale);
+            String staleFrame = s.dap.error("scopes", Map.of("frameId", frameId));
+            assertTrue(staleFrame.contains("no longer valid"), staleFrame);
+
+            // fresh references work, and show the new call
+            JsonObject now = s.topFrame(tid);
+            assertEquals("1", s.locals(now.get("id").getAsInt()).get("a"));
+            s.setBreakpoints("demo/Basic.java");
+            s.continueThread(tid);
+            s.assertExit(3);
+        }
+    }
+
+    static JsonArray page(Session s, int ref, int start, int count) throws Exception {
+        return s.dap.ok("variables", Map.of("variablesReference", ref, "filter", "indexed", "start", start, "count", count))
+                .getAsJsonArray("variables");
+    }
+
+    static List<String> names(JsonArray scopes) {
+        List<String> out = new ArrayList<>();
+        for (var sc : scopes) out.add(sc.getAsJsonObject().get("name").getAsString());
+        return out;
+    }
+}

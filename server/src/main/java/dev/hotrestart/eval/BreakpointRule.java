@@ -1,0 +1,152 @@
+package dev.hotrestart.eval;
+
+import com.github.javaparser.ast.expr.Expression;
+import com.sun.jdi.Value;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a line breakpoint does when hit: its condition, hit count and log message, parsed once
+ * when the breakpoint is set. A condition that does not parse is refused then; one that does
+ * not type-check, or throws, stops the thread and says so — it is never taken as true.
+ */
+public final class BreakpointRule {
+    private static final Pattern HIT = Pattern.compile("\\s*(==|>=|>|<=|<|%)?\\s*(\\d+)\\s*");
+
+    private final String conditionText;
+    private final Expression condition;
+    private final String hitOp;
+    private final long hitN;
+    /** Literal text (String) and {expression} parts (Expression), in order. */
+    private final List<Object> log;
+    private long hits;
+
+    /** What the hit comes to. */
+    public record Decision(boolean stop, String log, String description, String conditionError) {}
+
+    private static final Decision GO_ON = new Decision(false, null, null, null);
+    private static final Decision STOP = new Decision(true, null, null, null);
+
+    private BreakpointRule(String conditionText, Expression condition, String hitOp, long hitN, List<Object> log) {
+        this.conditionText = conditionText;
+        this.condition = condition;
+        this.hitOp = hitOp;
+        this.hitN = hitN;
+        this.log = log;
+    }
+
+    /** Null when the breakpoint is plain; EvalError when a part does not parse. */
+    public static BreakpointRule parse(String condition, String hitCondition, String logMessage) {
+        boolean hasCond = condition != null && !condition.isBlank();
+        boolean hasHit = hitCondition != null && !hitCondition.isBlank();
+        boolean hasLog = logMessage != null && !logMessage.isEmpty();
+        if (!hasCond && !hasHit && !hasLog) return null;
+        Expression cond = null;
+        if (hasCond) {
+            try {
+                cond = Expressions.parse(condition);
+            } catch (EvalError e) {
+                throw new EvalError("Condition: " + e.getMessage());
+            }
+        }
+        String op = null;
+        long n = 0;
+        if (hasHit) {
+            Matcher m = HIT.matcher(hitCondition);
+            if (!m.matches()) {
+                throw new EvalError("Hit count '" + hitCondition + "' is not understood; write n, == n, >= n, > n, <= n, < n or % n.");
+            }
+            op = m.group(1) == null ? ">=" : m.group(1);
+            n = Long.parseLong(m.group(2));
+            if (op.equals("%") && n == 0) throw new EvalError("Hit count '% 0' divides by zero; use % 1 or more.");
+        }
+        List<Object> parts = hasLog ? template(logMessage) : null;
+        return new BreakpointRule(hasCond ? condition.trim() : null, cond, op, n, parts);
+    }
+
+    /** "x={x} done" → ["x=", x, " done"]; {{ and }} stand for braces. */
+    static List<Object> template(String text) {
+        List<Object> parts = new ArrayList<>();
+        StringBuilder lit = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c == '{' || c == '}') && i + 1 < text.length() && text.charAt(i + 1) == c) {
+                lit.append(c);
+                i++;
+            } else if (c == '{') {
+                int depth = 1, j = i + 1;
+                for (; j < text.length() && depth > 0; j++) {
+                    if (text.charAt(j) == '{') depth++;
+                    if (text.charAt(j) == '}') depth--;
+                }
+                if (depth > 0) throw new EvalError("Log message: '{' at " + (i + 1) + " has no closing '}'.");
+                String expr = text.substring(i + 1, j - 1);
+                if (lit.length() > 0) parts.add(lit.toString());
+                lit.setLength(0);
+                try {
+                    parts.add(Expressions.parse(expr));
+                } catch (EvalError e) {
+                    throw new EvalError("Log message: {" + expr + "}: " + e.getMessage());
+                }
+                i = j - 1;
+            } else {
+                lit.append(c);
+            }
+        }
+        if (lit.length() > 0) parts.add(lit.toString());
+        return parts;
+    }
+
+    public boolean isLogpoint() {
+        return log != null;
+    }
+
+    /** Decides a hit; {@code evaluator} makes the evaluator for the hit's frame (only when needed). */
+    public Decision decide(Supplier<Evaluator> evaluator) {
+        Evaluator ev = null;
+        if (condition != null) {
+            ev = evaluator.get();
+            try {
+                if (!ev.test(condition)) return GO_ON;
+            } catch (ThrownByDebuggee e) {
+                return new Decision(true, null, "Breakpoint condition '" + conditionText + "' threw: " + e.getMessage(), null);
+            } catch (EvalError e) {
+                return new Decision(true, null, "Breakpoint condition '" + conditionText + "' cannot be evaluated: " + e.getMessage(),
+                        "Condition '" + conditionText + "': " + e.getMessage());
+            }
+        }
+        hits++;
+        if (hitOp != null && !hitMatches()) return GO_ON;
+        if (log == null) return STOP;
+        if (ev == null) ev = evaluator.get();
+        StringBuilder out = new StringBuilder();
+        for (Object part : log) {
+            if (part instanceof String s) {
+                out.append(s);
+                continue;
+            }
+            try {
+                Value v = ev.evaluate((Expression) part);
+                out.append(ev.stringOf(v));
+            } catch (RuntimeException e) {
+                out.append("<").append(part).append(": ").append(e.getMessage()).append(">");
+            }
+        }
+        return new Decision(false, out.toString(), null, null);
+    }
+
+    private boolean hitMatches() {
+        switch (hitOp) {
+            case "==": return hits == hitN;
+            case ">": return hits > hitN;
+            case "<=": return hits <= hitN;
+            case "<": return hits < hitN;
+            case "%": return hits % hitN == 0;
+            default: return hits >= hitN;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.hotrestart.eval;
+
+import com.sun.jdi.ReferenceType;
+import com.sun.jdi.VirtualMachine;
+
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * What evaluation knows of one debuggee across stops: its type names (with the imports of
+ * the source files read so far), its conversions and the method caller with its time limit.
+ */
+public final class Debuggee {
+    final VirtualMachine vm;
+    final Conversions conv;
+    final TypeNames types;
+    final Invoker invoker;
+
+    /** {@code sourceOf} finds the source file of a class (for its imports), or returns null. */
+    public Debuggee(VirtualMachine vm, long timeoutMs, Function<ReferenceType, Path> sourceOf) {
+        this.vm = vm;
+        this.conv = new Conversions(vm);
+        this.types = new TypeNames(vm, sourceOf);
+        this.invoker = new Invoker(vm, conv, timeoutMs);
+    }
+}

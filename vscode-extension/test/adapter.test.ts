@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'path';
+import { descriptorFactory, serverJarPath } from '../src/adapter';
+import { JavaEnvironment } from '../src/java';
+
+/** Stands in for vscode.DebugAdapterExecutable: records what VS Code would start. */
+class Executable {
+    constructor(readonly command: string, readonly args: string[], readonly options: { cwd?: string }) { }
+}
+
+function jdkEnv(setting?: string, javaHome = '/opt/jdk17'): JavaEnvironment {
+    const good = new Set([javaHome]);
+    return {
+        settingHome: setting,
+        env: { JAVA_HOME: javaHome },
+        platform: 'linux',
+        exists: p => good.has(path.dirname(path.dirname(p))) && p.endsWith(path.join('bin', 'java')),
+        readText: p => (good.has(path.dirname(p)) ? 'JAVA_VERSION="17.0.9"\nMODULES="java.base jdk.compiler jdk.jdi"\n' : undefined),
+        realpath: p => p,
+        run: async () => ({ code: null, stdout: '', stderr: '' }),
+    };
+}
+
+const folder = { uri: { fsPath: '/work/shop' } };
+
+test('starts the jar shipped in the extension with java -jar, in the session\'s workspace folder', async () => {
+    const factory = descriptorFactory(
+        () => ({ extensionPath: '/ext/hotrestart-0.1.0', javaEnvironment: jdkEnv(), jarExists: () => true }),
+        (command, args, options) => new Executable(command, args, options),
+    );
+    const e = await factory.createDebugAdapterDescriptor({ workspaceFolder: folder });
+    assert.equal(e.command, '/opt/jdk17/bin/java');
+    assert.deepEqual(e.args, ['-jar', path.join('/ext/hotrestart-0.1.0', 'server', 'hotrestart-server.jar')]);
+    assert.deepEqual(e.options, { cwd: '/work/shop' });
+    assert.equal(serverJarPath('/ext/x'), path.join('/ext/x', 'server', 'hotrestart-server.jar'));
+});
+
+test('a hotrestart.java.home that is no JDK is reported, and the next Java is used', async () => {
+    const warned: string[][] = [];
+    const factory = descriptorFactory(
+        () => ({ extensionPath: '/ext', javaEnvironment: jdkEnv('/opt/typo'), jarExists: () => true }),
+        (command, args, options) => new Executable(command, args, options),
+        skipped => warned.push(skipped),
+    );
+    const e = await factory.createDebugAdapterDescriptor({});
+    assert.equal(e.command, '/opt/jdk17/bin/java');
+    assert.deepEqual(e.options, {});
+    assert.equal(warned.length, 1);
+    assert.match(warned[0][0], /hotrestart\.java\.home \(\/opt\/typo\)/);
+});
+
+test('no JDK: the session fails with the message that says how to fix it', async () => {
+    const none: JavaEnvironment = { ...jdkEnv(), env: {}, exists: () => false };
+    const factory = descriptorFactory(
+        () => ({ extensionPath: '/ext', javaEnvironment: none, jarExists: () => true }),
+        (command, args, options) => new Executable(command, args, options),
+    );
+    await assert.rejects(factory.createDebugAdapterDescriptor({}), /install a JDK 17\+ .*hotrestart\.java\.home/);
+});
+
+test('a missing server jar says so before looking for Java', async () => {
+    const factory = descriptorFactory(
+        () => ({ extensionPath: '/ext', javaEnvironment: jdkEnv(), jarExists: () => false }),
+        (command, args, options) => new Executable(command, args, options),
+    );
+    await assert.rejects(factory.createDebugAdapterDescriptor({}), /server is missing from the extension .*Reinstall the extension/);
+});

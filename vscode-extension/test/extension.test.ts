@@ -1,0 +1,93 @@
+// activate() against a stub `vscode` module: what package.json promises is what the code registers.
+import { before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import Module = require('module');
+import { serverSchema } from './support/repo';
+
+const extensionDir = path.resolve(__dirname, '..', '..');
+const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
+const contributes = manifest.contributes;
+let stub: typeof import('./support/vscode-stub');
+
+before(() => {
+    const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;
+    (Module as unknown as { _load: unknown })._load = (request: string, ...rest: unknown[]) =>
+        request === 'vscode' ? load(path.join(__dirname, 'support', 'vscode-stub'), ...rest) : load(request, ...rest);
+    stub = require('./support/vscode-stub');
+    const extension = require('../src/extension');
+    extension.activate({ extensionPath: extensionDir, subscriptions: [] });
+});
+
+test('every contributed command is registered, and every registered command is contributed', () => {
+    const contributed = contributes.commands.map((c: { command: string }) => c.command).sort();
+    assert.deepEqual([...stub.registered.commands.keys()].sort(), contributed);
+    assert.deepEqual(contributed, ['hotrestart.propagateException', 'hotrestart.reloadClass', 'hotrestart.restartFrameWithReload']);
+});
+
+test('each command has a title, an icon and a when clause wherever it appears', () => {
+    for (const c of contributes.commands) {
+        assert.ok(c.title && c.icon, JSON.stringify(c));
+    }
+    const ids = new Set(contributes.commands.map((c: { command: string }) => c.command));
+    for (const [menu, items] of Object.entries(contributes.menus) as [string, { command: string; when?: string }[]][]) {
+        for (const item of items) {
+            assert.ok(ids.has(item.command), `${menu}: ${item.command} is not a contributed command`);
+            assert.ok(item.when && item.when.includes("debugType == 'hotrestart'"), `${menu}: ${item.command} needs a when clause`);
+        }
+    }
+    const menu = (name: string, command: string) => contributes.menus[name].find((m: { command: string }) => m.command === command);
+    assert.match(menu('debug/callstack/context', 'hotrestart.restartFrameWithReload').when, /callStackItemType == 'stackFrame'/);
+    assert.match(menu('debug/toolBar', 'hotrestart.restartFrameWithReload').when, /debugState == 'stopped'/);
+    const key = contributes.keybindings.find((k: { command: string }) => k.command === 'hotrestart.restartFrameWithReload');
+    assert.ok(key.key && key.when, JSON.stringify(key));
+    assert.ok(menu('commandPalette', 'hotrestart.reloadClass') && menu('commandPalette', 'hotrestart.propagateException'));
+});
+
+test('the debugger is registered for Java with snippets to launch, launch with wrap, and attach', () => {
+    const dbg = contributes.debuggers.find((d: { type: string }) => d.type === 'hotrestart');
+    assert.deepEqual(dbg.languages, ['java']);
+    const bodies = dbg.configurationSnippets.map((s: { body: { [k: string]: unknown } }) => s.body);
+    assert.ok(bodies.some((b: { [k: string]: unknown }) => b.request === 'launch' && b.mainClass && !b.wrap));
+    assert.ok(bodies.some((b: { [k: string]: unknown }) => b.request === 'launch' && b.mainClass && Array.isArray(b.wrap)));
+    assert.ok(bodies.some((b: { [k: string]: unknown }) => b.request === 'attach' && b.port));
+    assert.ok(dbg.initialConfigurations.length >= 1);
+    for (const c of [...bodies, ...dbg.initialConfigurations]) {
+        const accepted = Object.keys(serverSchema()[c.request as 'launch' | 'attach'].properties);
+        for (const key of Object.keys(c)) {
+            if (!['type', 'request', 'name'].includes(key)) assert.ok(accepted.includes(key), `${c.name}: ${key} is not a ${c.request} attribute`);
+        }
+    }
+    assert.deepEqual(contributes.breakpoints, [{ language: 'java' }], 'breakpoints can be set in Java files without another Java extension');
+    assert.ok(manifest.activationEvents.includes('onDebugResolve:hotrestart'));
+    assert.ok(stub.registered.configurationProviders.has('hotrestart'));
+    const settings = contributes.configuration.properties;
+    assert.equal(settings['hotrestart.java.home'].type, 'string');
+    assert.equal(settings['hotrestart.reloadOnSave'].default, false);
+});
+
+test('the adapter descriptor starts the jar inside the extension with a JDK 17+', async () => {
+    const factory = stub.registered.descriptorFactories.get('hotrestart')!;
+    const e = await factory.createDebugAdapterDescriptor({ workspaceFolder: { uri: { fsPath: '/ws' } } }) as InstanceType<typeof stub.DebugAdapterExecutable>;
+    assert.ok(e instanceof stub.DebugAdapterExecutable);
+    assert.match(path.basename(e.command), /^java(\.exe)?$/);
+    assert.deepEqual(e.args, ['-jar', path.join(extensionDir, 'server', 'hotrestart-server.jar')]);
+    assert.ok(fs.existsSync(e.args[1]), 'npm run compile copies the server jar into the extension');
+    assert.deepEqual(e.options, { cwd: '/ws' });
+});
+
+test('the call stack command reaches the session of vscode.debug.activeStackItem with its frame id', async () => {
+    const sent: unknown[] = [];
+    const session = {
+        id: 's1', type: 'hotrestart', configuration: {},
+        customRequest: async (command: string, args: unknown) => {
+            sent.push({ command, args });
+            return { reloaded: ['a.B.c()'], restarted: 'B.c()' };
+        },
+    };
+    stub.debug.activeStackItem = { session, threadId: 3, frameId: 41 };
+    await stub.registered.commands.get('hotrestart.restartFrameWithReload')!();
+    assert.deepEqual(sent, [{ command: 'restartFrameWithReload', args: { frameId: 41, threadId: 3, resume: true } }]);
+    assert.match(stub.registered.status.at(-1)!, /reloaded a\.B\.c\(\)/);
+});

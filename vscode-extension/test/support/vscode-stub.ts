@@ -1,0 +1,71 @@
+// The few parts of the `vscode` module that activate() touches, recording what it registers.
+// Loaded in place of `vscode` by test/extension.test.ts; nothing else uses it.
+
+export const registered = {
+    commands: new Map<string, (...args: unknown[]) => unknown>(),
+    descriptorFactories: new Map<string, { createDebugAdapterDescriptor(session: unknown): unknown }>(),
+    configurationProviders: new Map<string, {
+        resolveDebugConfiguration?(folder: unknown, config: unknown): unknown;
+        resolveDebugConfigurationWithSubstitutedVariables?(folder: unknown, config: unknown): unknown;
+    }>(),
+    saveListeners: [] as ((doc: unknown) => void)[],
+    diagnostics: new Map<string, unknown[]>(),
+    errors: [] as string[],
+    status: [] as string[],
+};
+
+const disposable = { dispose() { } };
+const event = <T>(sink?: (f: T) => void) => (f: T) => {
+    sink?.(f);
+    return disposable;
+};
+
+export class DebugAdapterExecutable {
+    constructor(readonly command: string, readonly args: string[], readonly options?: unknown) { }
+}
+export class Range {
+    constructor(readonly startLine: number, readonly startCharacter: number, readonly endLine: number, readonly endCharacter: number) { }
+}
+export class Diagnostic {
+    source?: string;
+    constructor(readonly range: Range, readonly message: string, readonly severity: number) { }
+}
+export const DiagnosticSeverity = { Error: 0 };
+export const ProgressLocation = { Notification: 15 };
+export class RelativePattern {
+    constructor(readonly base: string, readonly pattern: string) { }
+}
+export const Uri = { file: (fsPath: string) => ({ fsPath, scheme: 'file', toString: () => `file://${fsPath}` }) };
+
+export const languages = {
+    createDiagnosticCollection: () => ({
+        set: (uri: { fsPath: string }, d: unknown[]) => void registered.diagnostics.set(uri.fsPath, d),
+        clear: () => registered.diagnostics.clear(),
+        dispose() { },
+    }),
+};
+export const debug = {
+    activeStackItem: undefined as unknown,
+    activeDebugSession: undefined as unknown,
+    registerDebugAdapterDescriptorFactory: (type: string, f: never) => (registered.descriptorFactories.set(type, f), disposable),
+    registerDebugConfigurationProvider: (type: string, p: never) => (registered.configurationProviders.set(type, p), disposable),
+    onDidStartDebugSession: event(),
+    onDidTerminateDebugSession: event(),
+};
+export const commands = {
+    registerCommand: (id: string, f: (...args: unknown[]) => unknown) => (registered.commands.set(id, f), disposable),
+    executeCommand: async () => undefined,
+};
+export const workspace = {
+    getConfiguration: () => ({ get: <T>(_key: string, fallback?: T) => fallback }),
+    onDidSaveTextDocument: event<(doc: unknown) => void>(f => registered.saveListeners.push(f)),
+    findFiles: async () => [],
+};
+export const window = {
+    activeTextEditor: undefined,
+    showErrorMessage: async (m: string) => void registered.errors.push(m),
+    showWarningMessage: async (m: string) => void registered.errors.push(m),
+    showQuickPick: async () => undefined,
+    setStatusBarMessage: (t: string) => (registered.status.push(t), disposable),
+    withProgress: async (_o: unknown, work: (p: unknown, t: unknown) => unknown) => work({}, { onCancellationRequested: () => disposable }),
+};
