@@ -58,17 +58,43 @@ public final class Reloader {
         this.compiler = new JavaCompilerService(classPath, javaHome);
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean warmedWithProgram = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Loads and warms the parser and javac in the background, so the first reload is quick. */
     public void warmUp() {
-        Thread t = new Thread(() -> {
+        background(() -> {
             compiler.warmUp();
+            MethodSplicer.parse("class Warm { int f(int x) { return x + 1; } }", "Warm.java");
+        });
+    }
+
+    /**
+     * Once per session, parses and compiles the first program file that loads, in the
+     * background and thrown away: javac then has the program's class path open and its own
+     * classes for real code loaded before the first reload needs them.
+     */
+    public void warmWith(String key, ReferenceType type) {
+        SourceSnapshots.Snapshot snap = snapshots.get(key);
+        if (snap == null || !warmedWithProgram.compareAndSet(false, true)) return;
+        String text = snap.text;
+        String fileName = snap.path.getFileName().toString();
+        int release = Math.max(8, type.majorVersion() - 44);
+        background(() -> {
+            MethodSplicer.parse(text, fileName);
+            compiler.compile(fileName, text, release, l -> l, fileName);
+        });
+    }
+
+    private static void background(Runnable work) {
+        Thread t = new Thread(() -> {
             try {
-                MethodSplicer.parse("class Warm { int f(int x) { return x + 1; } }", "Warm.java");
+                work.run();
             } catch (RuntimeException ignored) {
-                // best effort
+                // warming is best effort
             }
         }, "javac-warmup");
         t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
         t.start();
     }
 

@@ -337,7 +337,13 @@ public final class DebugSession implements EventLoop.Handler {
 
     private void classLoaded(ReferenceType t) {
         index.add(t);
-        if (snapshots != null) snapshots.classPrepared(t);
+        if (snapshots != null) {
+            snapshots.classPrepared(t);
+            if (reloader != null) {
+                String key = SourceLocator.keyOf(t);
+                if (key != null) reloader.warmWith(key, t);
+            }
+        }
     }
 
     private void entryBreakpoint(ReferenceType type) {
@@ -745,59 +751,91 @@ public final class DebugSession implements EventLoop.Handler {
     }
 
     public synchronized EvaluateResponse evaluate(EvaluateArguments args) {
-        // Until the expression evaluator lands: names and field chains, read without side effects.
         FrameRef ref = args.getFrameId() == null ? null : frame(args.getFrameId());
         if (ref == null) throw new UserError("Evaluation needs a stopped frame: select one in the call stack.");
-        String expr = args.getExpression().trim();
-        if (!expr.matches("[\\w$]+(\\.[\\w$]+)*")) {
-            throw new UserError("Only variable names and field chains (a.b.c) evaluate in this version: '" + expr + "'.");
-        }
+        String context = args.getContext() == null ? "watch" : args.getContext();
+        // hover only reads; the console may also assign; watch, clipboard and others may call methods
+        Evaluator.Mode mode = context.equals("hover") ? Evaluator.Mode.READ_ONLY
+                : context.equals("repl") ? Evaluator.Mode.ASSIGN : Evaluator.Mode.CALLS;
+        Value v = evaluator(ref.thread(), ref.depth(), mode).evaluate(args.getExpression());
+        Variable var = variables.variable(args.getExpression().trim(), v, ref.thread());
+        EvaluateResponse r = new EvaluateResponse();
+        r.setResult(var.getValue());
+        r.setType(var.getType());
+        r.setVariablesReference(var.getVariablesReference());
+        r.setIndexedVariables(var.getIndexedVariables());
+        return r;
+    }
+
+    private Evaluator evaluator(ThreadReference t, int depth, Evaluator.Mode mode) {
+        Stop stop = stops.get(t);
+        return new Evaluator(debuggee, t, depth, mode, stop == null ? null : stop.exception);
+    }
+
+    /** Sets a local, field or array element shown in the Variables view to a Java expression's value. */
+    public synchronized SetVariableResponse setVariable(SetVariableArguments args) {
+        Variables.Container c = variables.get(args.getVariablesReference());
+        if (c == null) throw new UserError("Variables reference " + args.getVariablesReference() + " is no longer valid: the thread ran on.");
+        ThreadReference t = c.thread();
+        Stop stop = stops.get(t);
+        int depth = c instanceof Variables.Locals l ? l.depth() : stop == null ? 0 : stop.hidden;
+        Evaluator ev = evaluator(t, depth, Evaluator.Mode.CALLS);
+        Value v = ev.evaluate(args.getValue());
+        String name = args.getName();
         try {
-            StackFrame f = ref.thread().frame(ref.depth());
-            String[] parts = expr.split("\\.");
-            Value v;
-            if (parts[0].equals("this")) {
-                v = f.thisObject();
+            Value set;
+            if (c instanceof Variables.Locals) {
+                StackFrame f = t.frame(depth);
+                LocalVariable lv = f.visibleVariableByName(name);
+                if (lv == null) throw new UserError("'" + name + "' is not a local variable of this frame.");
+                set = ev.convertTo(v, lv.typeName());
+                t.frame(depth).setValue(lv, set);
+            } else if (c instanceof Variables.Fields || c instanceof Variables.Statics) {
+                ReferenceType type = c instanceof Variables.Fields fs ? fs.object().referenceType() : ((Variables.Statics) c).type();
+                String plain = name.contains(" (") ? name.substring(0, name.indexOf(" (")) : name;
+                Field fd = null;
+                for (Field f : type.allFields()) {
+                    boolean shadowedMatch = name.equals(plain + " (" + Variables.simple(f.declaringType().name()) + ")");
+                    if (f.name().equals(plain) && (fd == null || shadowedMatch)) fd = f;
+                }
+                if (fd == null) throw new UserError("'" + name + "' is not a field of " + Variables.simple(type.name()) + ".");
+                set = ev.convertTo(v, fd.typeName());
+                if (c instanceof Variables.Fields fs && !fd.isStatic()) fs.object().setValue(fd, set);
+                else if (fd.declaringType() instanceof ClassType ct) ct.setValue(fd, set);
+                else throw new UserError("Interface constants cannot be set.");
+            } else if (c instanceof Variables.Elements el && !el.entries() && name.matches("\\[\\d+]")) {
+                int i = Integer.parseInt(name.substring(1, name.length() - 1));
+                set = ev.convertTo(v, ((ArrayType) el.array().type()).componentTypeName());
+                el.array().setValue(i, set);
             } else {
-                LocalVariable lv = null;
-                try {
-                    lv = f.visibleVariableByName(parts[0]);
-                } catch (AbsentInformationException ignored) {
-                    // no locals: try fields
-                }
-                if (lv != null) {
-                    v = f.getValue(lv);
-                } else {
-                    v = field(f.thisObject(), f.location().declaringType(), parts[0]);
-                }
+                throw new UserError("'" + name + "' cannot be set here: only locals, fields and array elements can.");
             }
-            for (int i = 1; i < parts.length; i++) {
-                if (v instanceof ArrayReference a && parts[i].equals("length")) {
-                    v = vm.mirrorOf(a.length());
-                } else if (v instanceof ObjectReference o) {
-                    v = field(o, o.referenceType(), parts[i]);
-                } else {
-                    throw new UserError("'" + parts[i - 1] + "' is " + (v == null ? "null" : "a primitive") + "; it has no field '" + parts[i] + "'.");
-                }
-            }
-            Variable var = variables.variable(expr, v, ref.thread());
-            EvaluateResponse r = new EvaluateResponse();
-            r.setResult(var.getValue());
+            Variable var = variables.variable(name, set, t);
+            SetVariableResponse r = new SetVariableResponse();
+            r.setValue(var.getValue());
             r.setType(var.getType());
             r.setVariablesReference(var.getVariablesReference());
             r.setIndexedVariables(var.getIndexedVariables());
             return r;
         } catch (IncompatibleThreadStateException e) {
             throw new UserError("The thread is running; pause it first.");
+        } catch (AbsentInformationException e) {
+            throw new UserError("This frame's class has no local variable table (compile with -g).");
+        } catch (InvalidTypeException | ClassNotLoadedException e) {
+            throw new UserError("Cannot set '" + name + "': " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("Cannot set '" + name + "': " + e.getMessage() + " (final fields cannot be changed).");
         }
     }
 
-    private static Value field(ObjectReference o, ReferenceType type, String name) {
-        Field fd = type.fieldByName(name);
-        if (fd == null) throw new UserError("'" + name + "' is not a local variable or a field of " + type.name() + ".");
-        if (fd.isStatic()) return type.getValue(fd);
-        if (o == null) throw new UserError("'" + name + "' is an instance field, and this frame is static.");
-        return o.getValue(fd);
+    /** A logpoint's message: to the debug console, with where it came from; the thread goes on. */
+    private void logpoint(String text, Location loc) {
+        OutputEventArguments o = new OutputEventArguments();
+        o.setCategory("console");
+        o.setOutput(text + "\n");
+        o.setSource(sourceOf(loc));
+        o.setLine(loc.lineNumber());
+        client.output(o);
     }
 
     public synchronized ExceptionInfoResponse exceptionInfo(Integer threadId) {
