@@ -80,6 +80,28 @@ class RestartEdgesTest {
     }
 
     @Test
+    void aMethodOfANestedClassReloadsByItsOverloadAndAnAmbiguousOneIsExplained() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Outer")) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            assertTrue(stop.get("description").getAsString().endsWith("escaped Outer.Inner.speak(String)"), stop.toString());
+            int tid = s.threadOf(stop);
+            String fixed = f.read("shop/Outer.java").replace("word.length() > 0", "word.length() < 0");
+            // a second speak(String) makes the edit ambiguous
+            f.write("shop/Outer.java", fixed.replace("        String speak(int times) {",
+                    "        String speak(String other) {\n            return other;\n        }\n\n        String speak(int times) {"));
+            String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid));
+            assertTrue(msg.contains("Outer.Inner.speak(String) is declared 2 times"), msg);
+            f.write("shop/Outer.java", fixed);
+            JsonObject body = s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            assertEquals(List.of("shop.Outer.Inner.speak(String)"), DapClient.GSON.fromJson(body.get("reloaded"), List.class));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("inner says hi x2"), s.dap.stdout());
+        }
+    }
+
+    @Test
     void theLiteralAliasIsAccepted() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = Session.start(f, "shop.Versions")) {

@@ -36,8 +36,8 @@ class ServerTest {
             caps.getAsJsonArray("exceptionBreakpointFilters").forEach(f -> filters.add(f.getAsJsonObject().get("filter").getAsString()));
             assertEquals(List.of("caught", "uncaught"), filters);
             // not implemented, so not claimed
-            for (String no : List.of("supportsSetVariable", "supportsStepBack", "supportsDataBreakpoints", "supportsConditionalBreakpoints",
-                    "supportsHitConditionalBreakpoints", "supportsLogPoints", "supportsFunctionBreakpoints")) {
+            for (String no : List.of("supportsStepBack", "supportsDataBreakpoints", "supportsFunctionBreakpoints", "supportsGotoTargetsRequest",
+                    "supportsReadMemoryRequest", "supportsDisassembleRequest", "supportsStepInTargetsRequest")) {
                 assertFalse(caps.has(no) && caps.get(no).getAsBoolean(), no + " is advertised: " + caps);
             }
         }

@@ -1,0 +1,307 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Java expressions evaluated in a stopped frame, against what Java computed for the same text. */
+class ExpressionTest {
+    private static final String FILE = "evalfix/Calc.java";
+    private static final Map<String, String> UNBOXED = Map.of("Integer", "int", "Long", "long", "Double", "double",
+            "Float", "float", "Character", "char", "Short", "short", "Byte", "byte", "Boolean", "boolean");
+
+    /** Launches the fixture and stops at the end of the table; returns the top frame id. */
+    private static int stopAtTable(Session s, Fixture f) throws Exception {
+        s.launch(Map.of(FILE, new int[]{f.line(FILE, "BP_TABLE")}));
+        JsonObject stop = s.stopped("breakpoint");
+        return s.topFrame(s.threadOf(stop)).get("id").getAsInt();
+    }
+
+    private static JsonObject eval(Session s, int frame, String expr, String context) throws Exception {
+        return s.dap.ok("evaluate", Map.of("expression", expr, "frameId", frame, "context", context));
+    }
+
+    private static String evalError(Session s, int frame, String expr, String context) throws Exception {
+        return s.dap.error("evaluate", Map.of("expression", expr, "frameId", frame, "context", context));
+    }
+
+    private static String value(Session s, int frame, String expr) throws Exception {
+        return eval(s, frame, expr, "watch").get("result").getAsString();
+    }
+
+    @Test
+    void everyExpressionOfTheTableComputesWhatJavaComputed() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            int frame = stopAtTable(s, f);
+            s.dap.awaitStdout("TABLE-END");
+            List<String> failures = new ArrayList<>();
+            int rows = 0;
+            Base64.Decoder dec = Base64.getDecoder();
+            for (String line : s.dap.stdout().split("\n")) {
+                if (!line.startsWith("EXPR ")) continue;
+                String[] p = line.trim().split(" ");
+                String expr = new String(dec.decode(p[1]), StandardCharsets.UTF_8);
+                String expected = new String(dec.decode(p[2]), StandardCharsets.UTF_8);
+                String type = p[3];
+                rows++;
+                JsonObject r = s.dap.request("evaluate", Map.of("expression", expr, "frameId", frame, "context", "watch"));
+                if (!r.get("success").getAsBoolean()) {
+                    failures.add(expr + " → error: " + r.get("message"));
+                    continue;
+                }
+                JsonObject body = r.getAsJsonObject("body");
+                String got = body.get("result").getAsString();
+                String gotType = body.has("type") && !body.get("type").isJsonNull() ? body.get("type").getAsString() : "null";
+                gotType = UNBOXED.getOrDefault(gotType, gotType);
+                if (!got.equals(expected) || (!type.equals("*") && !type.equals(gotType))) {
+                    failures.add(expr + " → " + got + " (" + gotType + "), Java: " + expected + " (" + type + ")");
+                }
+            }
+            assertTrue(rows >= 80, "the fixture printed " + rows + " expressions");
+            assertTrue(failures.isEmpty(), failures.size() + " of " + rows + " differ:\n" + String.join("\n", failures));
+        }
+    }
+
+    @Test
+    void contextsHoverReplWatchClipboardAndExpandableResults() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            int frame = stopAtTable(s, f);
+            // hover reads names, fields and elements, and runs nothing
+            assertEquals("7", eval(s, frame, "a", "hover").get("result").getAsString());
+            assertEquals("4", eval(s, frame, "nums[2]", "hover").get("result").getAsString());
+            assertEquals("1", eval(s, frame, "origin.x", "hover").get("result").getAsString());
+            assertTrue(evalError(s, frame, "s.length()", "hover").contains("Hover does not"));
+            assertTrue(evalError(s, frame, "new Point(1, 1)", "hover").contains("Hover does not"));
+            // watch and clipboard call methods but do not assign
+            assertEquals("3", eval(s, frame, "s.length()", "clipboard").get("result").getAsString());
+            assertTrue(evalError(s, frame, "a = 5", "watch").contains("repl"));
+            assertEquals("7", value(s, frame, "a"));
+            // the console assigns locals, fields and elements
+            assertEquals("42", eval(s, frame, "a = 42", "repl").get("result").getAsString());
+            assertEquals("42", value(s, frame, "a"));
+            assertEquals("43", eval(s, frame, "a += 1", "repl").get("result").getAsString());
+            assertEquals("43", eval(s, frame, "a++", "repl").get("result").getAsString());
+            assertEquals("44", value(s, frame, "a"));
+            assertEquals("\"renamed\"", eval(s, frame, "name = \"renamed\"", "repl").get("result").getAsString());
+            assertEquals("\"renamed\"", value(s, frame, "this.name"));
+            eval(s, frame, "nums[0] = 9", "repl");
+            assertEquals("9", value(s, frame, "nums[0]"));
+            eval(s, frame, "counter = 100", "repl");
+            assertEquals("100", value(s, frame, "Calc.counter"));
+            assertTrue(evalError(s, frame, "a = \"text\"", "repl").contains("String"));
+            // results expand like variables
+            JsonObject origin = eval(s, frame, "origin", "watch");
+            assertTrue(origin.get("variablesReference").getAsInt() > 0, origin.toString());
+            Map<String, String> fields = s.values(origin.get("variablesReference").getAsInt());
+            assertEquals("1", fields.get("x"));
+            JsonObject words = eval(s, frame, "words", "repl");
+            assertEquals(3, words.get("indexedVariables").getAsInt(), words.toString());
+            // the program sees the assignments
+            s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", f.file(FILE).toString()), "breakpoints", new Object[0]));
+            s.continueThread(s.threadOf(s.dap.allEvents().stream().filter(e -> e.get("event").getAsString().equals("stopped"))
+                    .findFirst().orElseThrow().getAsJsonObject("body")));
+            s.assertStdout("run done 044");
+        }
+    }
+
+    @Test
+    void errorsArePlainAndLeaveTheSessionUsable() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc").with("evaluateTimeout", 1500)) {
+            int frame = stopAtTable(s, f);
+            assertTrue(evalError(s, frame, "nope + 1", "watch").contains("'nope' is not a local variable"));
+            assertTrue(evalError(s, frame, "s - 1", "watch").contains("undefined for the argument types"));
+            assertTrue(evalError(s, frame, "t + 1", "watch").contains("undefined"));
+            String notFound = evalError(s, frame, "pick(1, 2)", "watch");
+            assertTrue(notFound.contains("pick(int)") && notFound.contains("pick(long)") && notFound.contains("pick(String)"), notFound);
+            assertTrue(evalError(s, frame, "nosuch()", "watch").contains("no method named 'nosuch'"));
+            String npe = evalError(s, frame, "nothing.length()", "watch");
+            assertTrue(npe.contains("NullPointerException") && npe.contains("nothing"), npe);
+            String thrown = evalError(s, frame, "boom()", "watch");
+            assertTrue(thrown.contains("IllegalStateException: boom"), thrown);
+            assertTrue(evalError(s, frame, "nums[9]", "watch").contains("ArrayIndexOutOfBoundsException"));
+            assertTrue(evalError(s, frame, "1 / 0", "watch").contains("/ by zero"));
+            assertTrue(evalError(s, frame, "(String) n", "watch").contains("ClassCastException"));
+            assertTrue(evalError(s, frame, "words.forEach(w -> {})", "watch").contains("Lambdas"));
+            assertTrue(evalError(s, frame, "a +", "watch").contains("not a Java expression"));
+            String unknownType = evalError(s, frame, "new NoSuchType()", "watch");
+            assertTrue(unknownType.contains("Unknown type 'NoSuchType'"), unknownType);
+            String slow = evalError(s, frame, "sleepy()", "watch");
+            assertTrue(slow.contains("did not return within 1500 ms") && slow.contains("interrupted"), slow);
+            String spin = evalError(s, frame, "spin()", "watch");
+            assertTrue(spin.contains("did not return within 1500 ms") && spin.contains("stopped"), spin);
+            // still stopped in the same frame, and still evaluating
+            assertEquals("7", value(s, frame, "a"));
+            assertEquals("3", value(s, frame, "s.length()"));
+            s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", f.file(FILE).toString()), "breakpoints", new Object[0]));
+            JsonObject threads = s.dap.ok("threads", null);
+            int tid = -1;
+            for (var t : threads.getAsJsonArray("threads")) {
+                if (t.getAsJsonObject().get("name").getAsString().equals("main")) tid = t.getAsJsonObject().get("id").getAsInt();
+            }
+            s.continueThread(tid);
+            s.assertStdout("total=4999950000");
+        }
+    }
+
+    @Test
+    void exceptionOfTheStopIsNamedDollarException() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc").with("wrap", List.of("evalfix.Calc#explode"))) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            int frame = s.topFrame(s.threadOf(stop)).get("id").getAsInt();
+            assertEquals("\"exploded calc\"", value(s, frame, "$exception.getMessage()"));
+            assertEquals("true", value(s, frame, "$exception instanceof IllegalArgumentException"));
+        }
+    }
+
+    @Test
+    void setVariableConvertsOrNamesBothTypes() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            int frame = stopAtTable(s, f);
+            JsonArray scopes = s.dap.ok("scopes", Map.of("frameId", frame)).getAsJsonArray("scopes");
+            int locals = scopes.get(0).getAsJsonObject().get("variablesReference").getAsInt();
+            JsonObject r = s.dap.ok("setVariable", Map.of("variablesReference", locals, "name", "a", "value", "a * 3"));
+            assertEquals("21", r.get("value").getAsString());
+            assertEquals("21", value(s, frame, "a"));
+            s.dap.ok("setVariable", Map.of("variablesReference", locals, "name", "d", "value", "1"));
+            assertEquals("1.0", value(s, frame, "d"));
+            s.dap.ok("setVariable", Map.of("variablesReference", locals, "name", "c", "value", "'\\t'"));
+            assertEquals("'\\t'", value(s, frame, "c"));
+            s.dap.ok("setVariable", Map.of("variablesReference", locals, "name", "boxed", "value", "5"));
+            assertEquals("5", value(s, frame, "boxed"));
+            String mismatch = s.dap.error("setVariable", Map.of("variablesReference", locals, "name", "a", "value", "\"text\""));
+            assertTrue(mismatch.contains("java.lang.String") && mismatch.contains("int"), mismatch);
+            String narrowing = s.dap.error("setVariable", Map.of("variablesReference", locals, "name", "a", "value", "2.5"));
+            assertTrue(narrowing.contains("double") && narrowing.contains("int"), narrowing);
+            // fields of this, and array elements
+            int self = s.variable(locals, "this").get("variablesReference").getAsInt();
+            s.dap.ok("setVariable", Map.of("variablesReference", self, "name", "name", "value", "\"x\" + 1"));
+            assertEquals("\"x1\"", value(s, frame, "name"));
+            s.dap.ok("setVariable", Map.of("variablesReference", self, "name", "origin", "value", "new Point(7, 8)"));
+            assertEquals("15", value(s, frame, "origin.sum()"));
+            int nums = s.variable(self, "nums").get("variablesReference").getAsInt();
+            s.dap.ok("setVariable", Map.of("variablesReference", nums, "name", "[1]", "value", "-1"));
+            assertEquals("-1", value(s, frame, "nums[1]"));
+        }
+    }
+
+    @Test
+    void capabilitiesAdvertiseWhatWorks() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            JsonObject caps = s.initialize();
+            for (String c : List.of("supportsEvaluateForHovers", "supportsSetVariable", "supportsConditionalBreakpoints",
+                    "supportsHitConditionalBreakpoints", "supportsLogPoints")) {
+                assertTrue(caps.has(c) && caps.get(c).getAsBoolean(), c + " in " + caps);
+            }
+        }
+    }
+
+    private static JsonArray setBreakpoints(Session s, Fixture f, Map<String, Object>... bps) throws Exception {
+        return s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", f.file(FILE).toString()), "breakpoints", List.of(bps)))
+                .getAsJsonArray("breakpoints");
+    }
+
+    private static Map<String, Object> bp(Fixture f, String marker, String... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("line", f.line(FILE, marker));
+        for (int i = 0; i < kv.length; i += 2) m.put(kv[i], kv[i + 1]);
+        return m;
+    }
+
+    @Test
+    void conditionAndLogpointInALoopOf100000() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            s.dap.ok("launch", s.launchArgs);
+            s.dap.event("initialized");
+            // two breakpoints on one line: one event set, one round trip, per iteration
+            JsonArray set = setBreakpoints(s, f, bp(f, "BP_LOOP", "condition", "i == 27777 && total > 0"),
+                    bp(f, "BP_LOOP", "logMessage", "i={i} total={total} sq={i * i % 1000} s={\"x\" + i}", "hitCondition", "% 10000"));
+            assertTrue(set.get(0).getAsJsonObject().get("verified").getAsBoolean() || set.get(0).getAsJsonObject().has("message"));
+            long t0 = System.nanoTime();
+            s.dap.ok("configurationDone", null);
+            JsonObject stop = s.stopped("breakpoint");
+            long t1 = System.nanoTime();
+            int tid = s.threadOf(stop);
+            int frame = s.topFrame(tid).get("id").getAsInt();
+            assertEquals("27777", value(s, frame, "i"));
+            s.continueThread(tid);
+            s.assertStdout("total=4999950000");
+            long t2 = System.nanoTime();
+            List<String> logs = new ArrayList<>();
+            for (JsonObject e : s.dap.allEvents()) {
+                if (!e.get("event").getAsString().equals("output")) continue;
+                JsonObject b = e.getAsJsonObject("body");
+                if (b.get("output").getAsString().startsWith("i=")) {
+                    logs.add(b.get("output").getAsString().trim());
+                    assertEquals("console", b.get("category").getAsString());
+                    assertEquals(f.line(FILE, "BP_LOOP"), b.get("line").getAsInt());
+                    assertTrue(b.getAsJsonObject("source").get("path").getAsString().endsWith("Calc.java"));
+                }
+            }
+            assertEquals(10, logs.size(), logs.toString());
+            assertEquals("i=9999 total=49985001 sq=1 s=x9999", logs.get(0));
+            assertEquals("i=99999 total=4999850001 sq=409 s=x99999", logs.get(9));
+            // each iteration hits both breakpoints: 200,000 hits (100,000 conditions evaluated)
+            double secs = (t2 - t0) / 1e9;
+            System.out.printf("conditional breakpoints: 200000 hits in %.1f s = %.0f hits/s (first stop after %.1f s)%n",
+                    secs, 200000 / secs, (t1 - t0) / 1e9);
+        }
+    }
+
+    @Test
+    void hitCountsAndBrokenConditions() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            s.dap.ok("launch", s.launchArgs);
+            s.dap.event("initialized");
+            JsonArray set = setBreakpoints(s, f, bp(f, "BP_LOOP", "hitCondition", "== 3"),
+                    bp(f, "BP_LOG", "condition", "i >"));
+            JsonObject bad = set.get(1).getAsJsonObject();
+            assertFalse(bad.get("verified").getAsBoolean());
+            assertTrue(bad.get("message").getAsString().contains("Condition"), bad.toString());
+            s.dap.ok("configurationDone", null);
+            JsonObject stop = s.stopped("breakpoint");
+            int tid = s.threadOf(stop);
+            assertEquals("2", value(s, s.topFrame(tid).get("id").getAsInt(), "i"));
+            // a condition naming nothing stops, says why, and marks the breakpoint
+            set = setBreakpoints(s, f, bp(f, "BP_LOOP", "condition", "nosuch > 1"), bp(f, "BP_LOG", "hitCondition", "bad"));
+            assertFalse(set.get(1).getAsJsonObject().get("verified").getAsBoolean());
+            assertTrue(set.get(1).getAsJsonObject().get("message").getAsString().contains("Hit count"));
+            s.continueThread(tid);
+            JsonObject changed = s.dap.event("breakpoint", b -> !b.getAsJsonObject("breakpoint").get("verified").getAsBoolean());
+            assertTrue(changed.getAsJsonObject("breakpoint").get("message").getAsString().contains("nosuch"), changed.toString());
+            stop = s.stopped("breakpoint");
+            assertTrue(stop.get("description").getAsString().contains("nosuch"), stop.toString());
+            // a condition that throws stops with the exception
+            setBreakpoints(s, f, bp(f, "BP_LOOP", "condition", "i > 5 && \"abc\".charAt(i) == 'x'"));
+            s.continueThread(tid);
+            stop = s.stopped("breakpoint");
+            assertTrue(stop.get("description").getAsString().contains("StringIndexOutOfBoundsException"), stop.toString());
+            assertEquals("6", value(s, s.topFrame(tid).get("id").getAsInt(), "i"));
+            // plain n means >= n
+            setBreakpoints(s, f, bp(f, "BP_LOG", "hitCondition", "99990"));
+            s.continueThread(tid);
+            stop = s.stopped("breakpoint");
+            assertEquals("99995", value(s, s.topFrame(tid).get("id").getAsInt(), "i"));
+        }
+    }
+}
