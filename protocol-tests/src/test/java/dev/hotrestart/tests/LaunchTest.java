@@ -96,6 +96,8 @@ class LaunchTest {
             JsonObject top = s.topFrame(tid);
             assertEquals("Basic.main(String[])", top.get("name").getAsString());
             assertEquals(13, top.get("line").getAsInt(), "main's first line");
+            assertEquals(BASIC.file("demo/Basic.java").toString(), top.getAsJsonObject("source").get("path").getAsString(),
+                    "found under sourcePaths (no breakpoint named the file)");
             assertEquals("", s.dap.stdout(), "nothing ran before the entry stop");
             s.continueThread(tid);
             s.assertExit(3);
