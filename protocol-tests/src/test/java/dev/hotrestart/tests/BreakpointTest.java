@@ -188,6 +188,7 @@ class BreakpointTest {
             assertEquals(caughtLine, top.get("line").getAsInt());
             JsonObject info = s.dap.ok("exceptionInfo", Map.of("threadId", tid));
             assertEquals("java.lang.IllegalArgumentException", info.get("exceptionId").getAsString());
+            assertEquals("always", info.get("breakMode").getAsString());
             assertTrue(info.get("description").getAsString().contains("negative: -1"), info.toString());
             JsonObject details = info.getAsJsonObject("details");
             assertEquals("negative: -1", details.get("message").getAsString());
@@ -217,6 +218,7 @@ class BreakpointTest {
             assertEquals(uncaughtLine, top.get("line").getAsInt());
             JsonObject info = s.dap.ok("exceptionInfo", Map.of("threadId", tid));
             assertEquals("java.lang.IllegalStateException", info.get("exceptionId").getAsString());
+            assertEquals("unhandled", info.get("breakMode").getAsString());
             JsonObject details = info.getAsJsonObject("details");
             assertEquals("boom", details.get("message").getAsString());
             JsonObject inner = details.getAsJsonArray("innerException").get(0).getAsJsonObject();

@@ -194,6 +194,11 @@ public final class DapServer implements HotRestartProtocol {
     }
 
     @Override
+    public CompletableFuture<SetVariableResponse> setVariable(SetVariableArguments args) {
+        return call(() -> session().setVariable(args));
+    }
+
+    @Override
     public CompletableFuture<Void> restartFrame(RestartFrameArguments args) {
         return run(() -> session().restartFrame(args.getFrameId()));
     }

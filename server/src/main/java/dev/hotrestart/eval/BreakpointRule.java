@@ -79,9 +79,19 @@ public final class BreakpointRule {
                 i++;
             } else if (c == '{') {
                 int depth = 1, j = i + 1;
+                char quote = 0; // braces inside string and char literals do not count
                 for (; j < text.length() && depth > 0; j++) {
-                    if (text.charAt(j) == '{') depth++;
-                    if (text.charAt(j) == '}') depth--;
+                    char k = text.charAt(j);
+                    if (quote != 0) {
+                        if (k == '\\') j++;
+                        else if (k == quote) quote = 0;
+                    } else if (k == '"' || k == '\'') {
+                        quote = k;
+                    } else if (k == '{') {
+                        depth++;
+                    } else if (k == '}') {
+                        depth--;
+                    }
                 }
                 if (depth > 0) throw new EvalError("Log message: '{' at " + (i + 1) + " has no closing '}'.");
                 String expr = text.substring(i + 1, j - 1);

@@ -269,10 +269,11 @@ public final class Evaluator {
 
     /** The type a name denotes, loading it when needed (not in read-only mode). */
     private ReferenceType type(String name) throws IncompatibleThreadStateException {
-        ReferenceType t = d.types.resolve(name, here(), mode == Mode.READ_ONLY ? null : (n, ctx) -> d.invoker.load(n, ctx, thread));
-        if (t == null) throw new EvalError("Unknown type '" + name + "': not imported by " + Invoker.simple(here().name())
+        ReferenceType here = here();
+        ReferenceType t = d.types.resolve(name, here, mode == Mode.READ_ONLY ? null : (n, ctx) -> d.invoker.load(n, ctx, thread));
+        frame = null; // loading may have run code, which invalidates the frame
+        if (t == null) throw new EvalError("Unknown type '" + name + "': not imported by " + Invoker.simple(here.name())
                 + "'s source, not in its package or java.lang, and not a loaded class.");
-        frame = null; // loading may have run code
         return t;
     }
 
@@ -298,7 +299,7 @@ public final class Evaluator {
             if (t != null) return t;
             Object scope = valueOrTypeLenient(fa.getScope());
             if (scope == null) return type(fa.toString());
-            return member(scope, fa.getNameAsString(), fa);
+            return held(member(scope, fa.getNameAsString(), fa));
         }
         return new Holder(eval(e));
     }
@@ -314,12 +315,16 @@ public final class Evaluator {
             ReferenceType t = d.types.resolve(fa.toString(), here(), null);
             if (t != null) return t;
             Object scope = valueOrTypeLenient(fa.getScope());
-            return scope == null ? null : member(scope, fa.getNameAsString(), fa);
+            return scope == null ? null : held(member(scope, fa.getNameAsString(), fa));
         }
         return new Holder(eval(e));
     }
 
     private record Holder(Value value) {}
+
+    private static Object held(Object member) {
+        return member instanceof Variable v ? new Holder(v.get()) : member;
+    }
 
     private static boolean isDottedName(Expression e) {
         if (e instanceof NameExpr) return true;
@@ -557,7 +562,7 @@ public final class Evaluator {
         UnaryExpr.Operator op = x.getOperator();
         if (op == UnaryExpr.Operator.MINUS && x.getExpression() instanceof IntegerLiteralExpr
                 || op == UnaryExpr.Operator.MINUS && x.getExpression() instanceof LongLiteralExpr) {
-            Value v = literal((LiteralExpr) x.getExpression());
+            Value v = literal((LiteralExpr) x.getExpression(), true);
             if (v instanceof IntegerValue i && i.value() == Integer.MIN_VALUE) return v;
             if (v instanceof LongValue l && l.value() == Long.MIN_VALUE) return v;
             return d.conv.mirror(Arithmetic.unary(op, Conversions.java((PrimitiveValue) v)));

@@ -247,22 +247,37 @@ final class Invoker {
     private String stopRunaway(ThreadReference thread, Future<Value> f) {
         try {
             thread.interrupt();
-            f.get(1000, TimeUnit.MILLISECONDS);
-            return "it was interrupted.";
-        } catch (Exception ignored) {
-            // still running
+        } catch (RuntimeException ignored) {
+            // try the harder way
         }
+        if (ended(f, 1000)) return "it was interrupted.";
         if (stopper != null) {
             try {
                 thread.stop(stopper);
-                f.get(3000, TimeUnit.MILLISECONDS);
+            } catch (Exception ignored) {
+                // cannot stop it
+            }
+            if (ended(f, 3000)) {
                 clearInterrupt(thread);
                 return "it was stopped by an Error thrown into it.";
-            } catch (Exception ignored) {
-                // still running
             }
         }
         return "it is still running in the program, and this thread cannot evaluate until it ends.";
+    }
+
+    /** True when the call has ended, with a value or an exception, within the time. */
+    private static boolean ended(Future<Value> f, long ms) {
+        try {
+            f.get(ms, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        }
     }
 
     private void clearInterrupt(ThreadReference thread) {

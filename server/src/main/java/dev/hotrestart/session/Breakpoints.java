@@ -9,6 +9,7 @@ import com.sun.jdi.request.BreakpointRequest;
 import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.EventRequestManager;
+import dev.hotrestart.eval.BreakpointRule;
 import org.eclipse.lsp4j.debug.Breakpoint;
 import org.eclipse.lsp4j.debug.Source;
 
@@ -42,6 +43,10 @@ public final class Breakpoints {
         boolean verified;
         String message;
         final List<BreakpointRequest> requests = new ArrayList<>();
+        /** Condition, hit count, log message; null for a plain breakpoint. */
+        BreakpointRule rule;
+        /** Why the rule was refused when set: such a breakpoint gets no requests. */
+        String refused;
 
         LineBreakpoint(int id, int line) {
             this.id = id;
@@ -88,12 +93,23 @@ public final class Breakpoints {
     }
 
     public synchronized List<Breakpoint> set(Path path, int[] lines) {
+        return set(path, lines, null);
+    }
+
+    /** {@code rules[i]} is the i-th breakpoint's BreakpointRule, null, or a String saying why it was refused. */
+    public synchronized List<Breakpoint> set(Path path, int[] lines, Object[] rules) {
         String key = SourceLocator.keyOf(path);
         sources.remember(key, path);
         FileBreakpoints old = files.remove(key);
         if (old != null) clear(old);
         FileBreakpoints f = new FileBreakpoints(key, path);
-        for (int line : lines) f.list.add(new LineBreakpoint(nextId++, line));
+        for (int i = 0; i < lines.length; i++) {
+            LineBreakpoint b = new LineBreakpoint(nextId++, lines[i]);
+            Object rule = rules == null ? null : rules[i];
+            if (rule instanceof BreakpointRule r) b.rule = r;
+            if (rule instanceof String why) b.refused = why;
+            f.list.add(b);
+        }
         if (!f.list.isEmpty()) files.put(key, f);
         if (vm != null) resolveAll(f);
         List<Breakpoint> out = new ArrayList<>();
@@ -117,6 +133,10 @@ public final class Breakpoints {
             b.requests.clear();
             b.verified = false;
             b.actualLine = chooseLine(types, b.line, text);
+            if (b.refused != null) {
+                b.message = b.refused;
+                continue;
+            }
             for (ReferenceType t : types) addRequests(b, t);
             b.verified = !b.requests.isEmpty();
             b.message = b.verified ? null : types.isEmpty()
@@ -141,6 +161,7 @@ public final class Breakpoints {
         if (f == null || vm == null) return;
         List<String> text = readLines(f.path);
         for (LineBreakpoint b : f.list) {
+            if (b.refused != null) continue;
             boolean was = b.verified;
             if (!was) b.actualLine = chooseLine(List.of(type), b.line, text);
             addRequests(b, type);
@@ -160,6 +181,7 @@ public final class Breakpoints {
             FileBreakpoints f = files.get(k);
             if (f == null) continue;
             for (LineBreakpoint b : f.list) {
+                if (b.refused != null) continue;
                 b.requests.removeIf(r -> types.contains(r.location().declaringType()) || !vm.eventRequestManager().breakpointRequests().contains(r));
                 for (ReferenceType t : types) addRequests(b, t);
             }
@@ -177,6 +199,18 @@ public final class Breakpoints {
 
     public static int idOf(LineBreakpoint b) {
         return b.id;
+    }
+
+    public static BreakpointRule ruleOf(LineBreakpoint b) {
+        return b.rule;
+    }
+
+    /** The breakpoint's condition does not type-check here: tell the client on the breakpoint. */
+    public synchronized void unverify(LineBreakpoint b, String message) {
+        if (!b.verified && message.equals(b.message)) return;
+        b.verified = false;
+        b.message = message;
+        for (FileBreakpoints f : files.values()) if (f.list.contains(b)) changed.accept(toDap(f, b));
     }
 
     private void addRequests(LineBreakpoint b, ReferenceType type) {

@@ -458,7 +458,9 @@ public final class DebugSession implements EventLoop.Handler {
         boolean uncaught = e.catchLocation() == null;
         if ((uncaught && catchUncaught) || (!uncaught && catchCaught)) {
             lastException.put(e.thread(), ex);
-            stopped(e.thread(), new Stop("exception", ex, List.of(), List.of()), null,
+            Stop stop = new Stop("exception", ex, List.of(), List.of());
+            stop.breakMode = uncaught ? ExceptionBreakMode.UNHANDLED : ExceptionBreakMode.ALWAYS;
+            stopped(e.thread(), stop, null,
                     Variables.simple(ex.referenceType().name()), ExceptionInfo.message(ex, e.thread()));
             return true;
         }
@@ -843,7 +845,7 @@ public final class DebugSession implements EventLoop.Handler {
         Stop stop = stops.get(t);
         ObjectReference ex = stop != null && stop.exception != null ? stop.exception : null;
         if (ex == null) throw new UserError("Thread \"" + t.name() + "\" is not stopped on an exception.");
-        return ExceptionInfo.of(ex, t, stop.isEscape() ? escapeDescription(stop) : null);
+        return ExceptionInfo.of(ex, t, stop.isEscape() ? escapeDescription(stop) : null, stop.breakMode);
     }
 
     // ---------------------------------------------------------------- running

@@ -35,11 +35,11 @@ final class ExceptionInfo {
         return null;
     }
 
-    static ExceptionInfoResponse of(ObjectReference ex, ThreadReference thread, String description) {
+    static ExceptionInfoResponse of(ObjectReference ex, ThreadReference thread, String description, ExceptionBreakMode mode) {
         ExceptionInfoResponse r = new ExceptionInfoResponse();
         r.setExceptionId(ex.referenceType().name());
         r.setDescription(description != null ? description : message(ex, thread));
-        r.setBreakMode(ExceptionBreakMode.USER_UNHANDLED);
+        r.setBreakMode(mode);
         r.setDetails(details(ex, thread, new HashSet<>()));
         return r;
     }

@@ -16,6 +16,8 @@ public final class Stop {
     public final List<Integer> wrappedDepths;
     public final List<Method> wrappedMethods;
     public int target;
+    /** How the client should present the exception: escapes are unhandled by the user's code. */
+    public org.eclipse.lsp4j.debug.ExceptionBreakMode breakMode = org.eclipse.lsp4j.debug.ExceptionBreakMode.USER_UNHANDLED;
     /** Frames on top that the client does not see: the agent's hook, for handler stops. */
     public int hidden;
     /** Where the exception left the target frame, read from its stack trace (handler stops). */
