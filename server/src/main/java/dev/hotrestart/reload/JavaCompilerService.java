@@ -40,11 +40,77 @@ public final class JavaCompilerService {
     private final Path debuggeeJavaHome;
     private final int ownRelease = Runtime.version().feature();
 
+    /** Where the compile under way writes its classes and its diagnostics. */
+    private Map<String, ByteArrayOutputStream> sink;
+    private DiagnosticCollector<JavaFileObject> diagnostics;
+    private final JavaFileManager memory;
+    private final TaskPool pool;
+
     public JavaCompilerService(List<Path> classPath, Path debuggeeJavaHome) {
         if (javac == null) throw new UserError("This Java runtime has no compiler (java.compiler module); run hotrestart with a full JDK 17+.");
         this.standard = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
         this.classPath = classPath;
         this.debuggeeJavaHome = debuggeeJavaHome;
+        // One file manager for the session: a pooled javac context keeps the first one it is given.
+        this.memory = new ForwardingJavaFileManager<>(standard) {
+            @Override
+            public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
+                Map<String, ByteArrayOutputStream> into = sink;
+                return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + ".class"), kind) {
+                    @Override
+                    public OutputStream openOutputStream() {
+                        ByteArrayOutputStream b = new ByteArrayOutputStream();
+                        into.put(className, b);
+                        return b;
+                    }
+                };
+            }
+        };
+        this.pool = new TaskPool();
+    }
+
+    /**
+     * javac's own pool of compiler contexts (what jshell uses) when the runtime lets us reach it
+     * (the server jar's manifest exports it): a warm compile then skips setting up javac's symbol
+     * tables, several times faster. Otherwise a fresh task per compile.
+     */
+    private final class TaskPool {
+        private final Object pool;
+        private final java.lang.reflect.Method getTask;
+        private final Class<?> worker;
+
+        TaskPool() {
+            Object p = null;
+            java.lang.reflect.Method g = null;
+            Class<?> w = null;
+            try {
+                Class<?> c = Class.forName("com.sun.tools.javac.api.JavacTaskPool");
+                w = Class.forName("com.sun.tools.javac.api.JavacTaskPool$Worker");
+                p = c.getConstructor(int.class).newInstance(1);
+                g = c.getMethod("getTask", java.io.Writer.class, JavaFileManager.class, javax.tools.DiagnosticListener.class,
+                        Iterable.class, Iterable.class, Iterable.class, w);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                p = null;
+            }
+            this.pool = p;
+            this.getTask = g;
+            this.worker = w;
+        }
+
+        boolean call(List<String> options, JavaFileObject unit) {
+            javax.tools.DiagnosticListener<JavaFileObject> listener = d -> diagnostics.report(d);
+            if (pool != null) {
+                Object work = java.lang.reflect.Proxy.newProxyInstance(worker.getClassLoader(), new Class<?>[]{worker},
+                        (proxy, method, args) -> method.getName().equals("withTask")
+                                ? ((javax.tools.JavaCompiler.CompilationTask) args[0]).call() : null);
+                try {
+                    return (Boolean) getTask.invoke(pool, null, memory, listener, options, null, List.of(unit), work);
+                } catch (ReflectiveOperationException e) {
+                    // fall through to a plain task
+                }
+            }
+            return javac.getTask(null, memory, listener, options, null, List.of(unit)).call();
+        }
     }
 
     /** Compiles a throwaway class so the first real reload is fast. */
@@ -65,19 +131,8 @@ public final class JavaCompilerService {
         if (release > ownRelease) return compileExternally(fileName, source, release, lineMap, displayPath);
         DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
         Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
-        JavaFileManager fm = new ForwardingJavaFileManager<>(standard) {
-            @Override
-            public JavaFileObject getJavaFileForOutput(Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
-                return new SimpleJavaFileObject(URI.create("mem:///" + className.replace('.', '/') + ".class"), kind) {
-                    @Override
-                    public OutputStream openOutputStream() {
-                        ByteArrayOutputStream b = new ByteArrayOutputStream();
-                        out.put(className, b);
-                        return b;
-                    }
-                };
-            }
-        };
+        sink = out;
+        diagnostics = diags;
         JavaFileObject unit = new SimpleJavaFileObject(URI.create("mem:///" + fileName), JavaFileObject.Kind.SOURCE) {
             @Override
             public CharSequence getCharContent(boolean ignoreEncodingErrors) {
@@ -94,7 +149,7 @@ public final class JavaCompilerService {
             options.add("-classpath");
             options.add(joinPath());
         }
-        boolean ok = javac.getTask(null, fm, diags, options, null, List.of(unit)).call();
+        boolean ok = pool.call(options, unit);
         if (!ok) {
             StringBuilder b = new StringBuilder("The edit does not compile; nothing was changed:");
             for (Diagnostic<? extends JavaFileObject> d : diags.getDiagnostics()) {
