@@ -1,0 +1,148 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everyday debugger speed, each figure with a baseline from the same run: adapter start to the
+ * initialize response (against a JVM printing its version), launch to the entry stop (against
+ * plain java running the same program), next→stopped, a 1,000-frame stackTrace, and a page of a
+ * 1,000,000-element list. Prints; does not judge.
+ * Run: {@code mvn -pl protocol-tests test -Dtest=SessionBench -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+class SessionBench {
+    static final int RUNS = Integer.getInteger("bench.runs", 5);
+    static final int STEPS = Integer.getInteger("bench.steps", 1000);
+
+    @Test
+    void everydaySpeed() throws Exception {
+        Fixture f = Fixture.of("basic");
+        Map<String, Object> out = new LinkedHashMap<>();
+        System.out.println();
+
+        List<Double> init = new ArrayList<>(), javaVersion = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            long t0 = System.nanoTime();
+            try (DapClient dap = DapClient.stdio()) {
+                Session.over(dap);
+                init.add(ms(t0));
+            }
+            t0 = System.nanoTime();
+            new ProcessBuilder(DapClient.javaExe(), "-version").redirectErrorStream(true).start().waitFor();
+            javaVersion.add(ms(t0));
+        }
+        report(out, "initializeMs", "adapter start → initialize response", median(init), "java -version", median(javaVersion), "≤ 300 ms");
+
+        List<Double> entry = new ArrayList<>(), plain = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            try (Session s = Session.start(f, "demo.Basic")) {
+                long t0 = System.nanoTime();
+                s.with("stopOnEntry", true).launch();
+                s.stopped("entry");
+                entry.add(ms(t0));
+            }
+            long t0 = System.nanoTime();
+            new ProcessBuilder(Fixture.debuggeeJavaHome().resolve("bin/java").toString(), "-cp", f.classPath(), "demo.Basic")
+                    .redirectErrorStream(true).start().waitFor();
+            plain.add(ms(t0));
+        }
+        report(out, "launchToEntryMs", "launch → stopped on entry", median(entry), "plain java runs Basic", median(plain), "ratio ≤ 1.5");
+
+        try (Session s = Session.start(f, "demo.Loop")) {
+            s.launch(Map.of("demo/Loop.java", new int[]{f.line("demo/Loop.java", "BP_LOOP_BODY")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            s.setBreakpoints("demo/Loop.java");
+            List<Double> steps = new ArrayList<>();
+            for (int i = 0; i < STEPS; i++) {
+                long t0 = System.nanoTime();
+                s.dap.ok("next", Map.of("threadId", tid));
+                s.stopped("step");
+                steps.add(ms(t0));
+            }
+            steps.sort(Double::compare);
+            double p99 = steps.get((int) Math.ceil(steps.size() * 0.99) - 1);
+            out.put("nextP99Ms", round(p99));
+            report(out, "nextMedianMs", "next → stopped (median of " + STEPS + ", p99 " + round(p99) + " ms)", steps.get(steps.size() / 2),
+                    null, 0, "≤ 10 ms");
+        }
+
+        try (Session s = Session.start(f, "demo.Deep")) {
+            s.launch(Map.of("demo/Deep.java", new int[]{f.line("demo/Deep.java", "BP_BOTTOM")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            List<Double> traces = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                long t0 = System.nanoTime();
+                int n = s.dap.ok("stackTrace", Map.of("threadId", tid)).getAsJsonArray("stackFrames").size();
+                traces.add(ms(t0));
+                if (n < 1000) throw new AssertionError("only " + n + " frames");
+            }
+            List<Double> threads = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                long t0 = System.nanoTime();
+                s.dap.ok("threads", null);
+                threads.add(ms(t0));
+            }
+            report(out, "stackTrace1000Ms", "stackTrace of a 1,000-frame recursion", median(traces), "a 'threads' request", median(threads),
+                    "≤ 50 ms");
+        }
+
+        try (Session s = Session.start(f, "demo.Data")) {
+            s.launch(Map.of("demo/Data.java", new int[]{f.line("demo/Data.java", "BP_DATA")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            int frame = s.topFrame(tid).get("id").getAsInt();
+            JsonObject big = s.variable(s.dap.ok("scopes", Map.of("frameId", frame)).getAsJsonArray("scopes").get(0).getAsJsonObject()
+                    .get("variablesReference").getAsInt(), "big");
+            int ref = big.get("variablesReference").getAsInt();
+            List<Double> pages = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                long t0 = System.nanoTime();
+                s.dap.ok("variables", Map.of("variablesReference", ref, "start", 100_000 * (i + 1), "count", 100));
+                pages.add(ms(t0));
+            }
+            List<Double> threads = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                long t0 = System.nanoTime();
+                s.dap.ok("threads", null);
+                threads.add(ms(t0));
+            }
+            report(out, "listPage100Ms", "variables: 100 of a 1,000,000-element list", median(pages), "a 'threads' request",
+                    median(threads), "≤ 20 ms");
+        }
+        Path dir = Path.of("target", "bench");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("session.json"), DapClient.GSON.toJson(out));
+    }
+
+    private static void report(Map<String, Object> out, String key, String what, double value, String baselineName,
+                               double baseline, String target) {
+        out.put(key, round(value));
+        if (baselineName == null) {
+            System.out.printf("  %-58s %8.1f ms   (target %s)%n", what, value, target);
+        } else {
+            out.put(key + "Baseline", round(baseline));
+            System.out.printf("  %-58s %8.1f ms   baseline %s %.1f ms, ratio %.2f (target %s)%n", what, value, baselineName, baseline,
+                    value / baseline, target);
+        }
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(Double::compare);
+        return s.get(s.size() / 2);
+    }
+
+    private static double ms(long since) {
+        return (System.nanoTime() - since) / 1e6;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}
