@@ -205,6 +205,16 @@ public final class Reloader {
         return new Plan(classes, reloaded, warnings, classes.keySet(), commit);
     }
 
+    private final Set<ReferenceType> redefined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Whether frames of this class can run obsolete code: only classes we redefined. Asking
+     * JDI's Method.isObsolete costs a round trip to the JVM, too much for every frame of a stack.
+     */
+    public boolean mayRunObsoleteCode(ReferenceType type) {
+        return redefined.contains(type);
+    }
+
     /** Redefines the planned classes; on success the plan's new state becomes current. */
     public List<String> apply(Plan plan) {
         if (!plan.classes().isEmpty()) {
@@ -217,6 +227,7 @@ public final class Reloader {
                 throw new UserError("The JVM refused the new class (" + e + "); it still runs the old code.");
             }
         }
+        redefined.addAll(plan.classes().keySet());
         plan.commit().run();
         return plan.reloaded();
     }

@@ -662,7 +662,7 @@ public final class DebugSession implements EventLoop.Handler {
 
     private Source sourceOf(Location loc) {
         ReferenceType type = loc.declaringType();
-        if (loc.method().isObsolete() && reloader != null) {
+        if (reloader != null && reloader.mayRunObsoleteCode(type) && loc.method().isObsolete()) {
             // the frame still runs the version before a reload: show that version's text
             String key = SourceLocator.keyOf(type);
             int ref = key == null ? 0 : reloader.previousVersion(key);
@@ -1047,7 +1047,7 @@ public final class DebugSession implements EventLoop.Handler {
      */
     private Method methodAt(ThreadReference t, int depth, Location loc) {
         Method m = loc.method();
-        if (!m.isObsolete()) return m;
+        if (reloader == null || !reloader.mayRunObsoleteCode(loc.declaringType()) || !m.isObsolete()) return m;
         Stop stop = stops.get(t);
         int i = stop == null ? -1 : stop.wrappedDepths.indexOf(depth);
         return i >= 0 ? stop.wrappedMethods.get(i) : m;
