@@ -62,7 +62,6 @@ public final class DebugSession implements EventLoop.Handler {
     private SourceLocator sources = new SourceLocator(List.of());
     private final Breakpoints breakpoints;
     private final Map<ThreadReference, Stop> stops = new HashMap<>();
-    private final Map<ThreadReference, ObjectReference> lastException = new HashMap<>();
     private final Set<ObjectReference> propagating = new HashSet<>();
     private final Set<ThreadReference> restarting = new HashSet<>();
     private ExceptionRequest exceptionRequest;
@@ -240,7 +239,8 @@ public final class DebugSession implements EventLoop.Handler {
             for (ReferenceType t : vm.classesByName(HOOK_CLASS)) hookBreakpoint(t);
         }
         for (ReferenceType t : vm.allClasses()) {
-            if (t.isPrepared()) classLoaded(t);
+            // the platform's classes have no sources here; asking each its source name costs a round trip
+            if (t.isPrepared() && !WrapPolicy.neverWrapped(t.name())) classLoaded(t);
         }
         breakpoints.attach(vm);
         EventLoop.start(vm, this);
@@ -386,7 +386,6 @@ public final class DebugSession implements EventLoop.Handler {
             Method wrapped = t.frame(1).location().method();
             Stop stop = new Stop("exception", ex, List.of(1), List.of(wrapped));
             stop.hidden = 1;
-            lastException.put(t, ex);
             stopped(t, stop, null, Variables.simple(ex.referenceType().name()), escapeDescription(stop));
             hintOnce(stop);
             return true;
@@ -450,14 +449,12 @@ public final class DebugSession implements EventLoop.Handler {
         }
         if (escape != null) {
             Stop stop = new Stop("exception", ex, escape.wrappedDepths(), escape.wrappedMethods());
-            lastException.put(e.thread(), ex);
             stopped(e.thread(), stop, null, Variables.simple(ex.referenceType().name()), escapeDescription(stop));
             hintOnce(stop);
             return true;
         }
         boolean uncaught = e.catchLocation() == null;
         if ((uncaught && catchUncaught) || (!uncaught && catchCaught)) {
-            lastException.put(e.thread(), ex);
             Stop stop = new Stop("exception", ex, List.of(), List.of());
             stop.breakMode = uncaught ? ExceptionBreakMode.UNHANDLED : ExceptionBreakMode.ALWAYS;
             stopped(e.thread(), stop, null,
