@@ -103,10 +103,6 @@ public final class DebuggeeProcess {
         return t;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     /** Waits for the process to end and its output to be delivered; returns the exit code. */
     public int awaitExit(long timeoutMs) {
         try {
@@ -121,10 +117,6 @@ public final class DebuggeeProcess {
             Thread.currentThread().interrupt();
             return -1;
         }
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
     }
 
     /** Ends the debuggee at once (disconnect, terminate, adapter exit): no orphan JVM is left. */

@@ -28,8 +28,4 @@ public final class ClassIndex {
         List<ReferenceType> list = byKey.get(key);
         return list == null ? Collections.emptyList() : new ArrayList<>(list);
     }
-
-    public synchronized void remove(ReferenceType type) {
-        for (List<ReferenceType> l : byKey.values()) l.remove(type);
-    }
 }

@@ -37,8 +37,4 @@ public final class IdTable<T> {
         byId.clear();
         byValue.clear();
     }
-
-    public synchronized int size() {
-        return byId.size();
-    }
 }

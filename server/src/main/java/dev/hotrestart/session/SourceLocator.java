@@ -81,10 +81,4 @@ public final class SourceLocator {
     public void remember(String key, Path file) {
         found.put(key, file);
     }
-
-    public boolean isUnderSourcePaths(Path file) {
-        Path abs = file.toAbsolutePath().normalize();
-        for (Path root : sourcePaths) if (abs.startsWith(root.toAbsolutePath().normalize())) return true;
-        return false;
-    }
 }

@@ -60,11 +60,6 @@ public final class Variables {
         });
     }
 
-    public void dropAll() {
-        refs.clear();
-        contentsArrays.clear();
-    }
-
     public List<Variable> children(Container c, Integer start, Integer count) throws Exception {
         List<Variable> out = new ArrayList<>();
         if (c instanceof Locals l) {

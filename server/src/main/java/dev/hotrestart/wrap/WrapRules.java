@@ -48,12 +48,6 @@ public final class WrapRules {
                 dot > 0 && packageWrapped(cls.substring(0, dot)));
     }
 
-    /** Forget what was read of these classes (their files changed). */
-    public synchronized void invalidate(ReferenceType type) {
-        classMarks.remove(type.name());
-        decided.keySet().removeIf(m -> m.declaringType().equals(type));
-    }
-
     private Marks marks(ReferenceType type) {
         return classMarks.computeIfAbsent(type.name(), name -> {
             Marks marks = new Marks();
