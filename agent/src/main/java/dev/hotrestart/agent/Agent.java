@@ -2,19 +2,36 @@ package dev.hotrestart.agent;
 
 import java.lang.instrument.Instrumentation;
 
-/** Entry point of {@code -javaagent:hotrestart-agent.jar=wrap=...;noWrap=...}. */
+/**
+ * Entry point of {@code -javaagent:hotrestart-agent.jar=wrap=...;noWrap=...}, and of the same
+ * jar loaded into a running JVM through the attach API, when the debugger attaches.
+ */
 public final class Agent {
+    /** The argument the agent was loaded with; the debugger reads it to know the wrap patterns in force. */
+    static volatile String arguments;
+
     private Agent() {}
 
     public static void premain(String args, Instrumentation inst) {
-        install(args, inst);
-    }
-
-    public static void agentmain(String args, Instrumentation inst) {
-        install(args, inst);
-    }
-
-    private static void install(String args, Instrumentation inst) {
+        arguments = args == null ? "" : args;
         inst.addTransformer(new WrapTransformer(WrapPolicy.decode(args), new HookPlacement(inst)), false);
+    }
+
+    /**
+     * Loaded into a running JVM: classes loaded from now on are wrapped as at start-up, and the
+     * classes already loaded are retransformed (frames already running in them keep the old code).
+     */
+    public static synchronized void agentmain(String args, Instrumentation inst) {
+        if (arguments != null) return; // loaded already: the first load's patterns stay in force
+        arguments = args == null ? "" : args;
+        WrapTransformer transformer = new WrapTransformer(WrapPolicy.decode(args), new HookPlacement(inst));
+        inst.addTransformer(transformer, true);
+        transformer.wrapLoaded(inst);
+        try {
+            // the debugger breaks in the hook: have it loaded and ready before agentmain returns
+            Class.forName("dev.hotrestart.agent.Hook", true, ClassLoader.getSystemClassLoader());
+        } catch (ClassNotFoundException e) {
+            // the agent jar is on the system class path; cannot happen
+        }
     }
 }

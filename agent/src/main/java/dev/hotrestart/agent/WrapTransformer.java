@@ -14,10 +14,12 @@ import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.VarInsnNode;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,7 @@ final class WrapTransformer implements ClassFileTransformer {
     private final WrapPolicy policy;
     private final HookPlacement hook;
     private final Map<ClassLoader, Map<String, Boolean>> packages = new WeakHashMap<ClassLoader, Map<String, Boolean>>();
+    private final Map<Class<?>, byte[]> originals = new ConcurrentHashMap<Class<?>, byte[]>();
 
     WrapTransformer(WrapPolicy policy, HookPlacement hook) {
         this.policy = policy;
@@ -48,6 +51,12 @@ final class WrapTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
         if (internalName == null || loader == null) return null;
+        if (redefined != null && !originals.isEmpty()) {
+            // a class retransformed by wrapLoaded: the JVM hands over bytes without the
+            // class-retention annotations, so rewrite the class file it was loaded from
+            byte[] original = originals.remove(redefined);
+            if (original != null) bytes = original;
+        }
         String className = internalName.replace('/', '.');
         if (WrapPolicy.neverWrapped(className)) return null;
         try {
@@ -58,6 +67,42 @@ final class WrapTransformer implements ClassFileTransformer {
         } catch (Throwable t) {
             // never break class loading: leave the class as it is
             return null;
+        }
+    }
+
+    /**
+     * Wraps the classes loaded before the agent (it was loaded into a running JVM). A class is
+     * retransformed only when its class file, read through its loader, has a method to wrap.
+     */
+    void wrapLoaded(Instrumentation inst) {
+        List<Class<?>> todo = new ArrayList<Class<?>>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            ClassLoader loader = c.getClassLoader();
+            if (loader == null || c.isArray() || c.isPrimitive() || WrapPolicy.neverWrapped(c.getName())
+                    || !inst.isModifiableClass(c)) {
+                continue;
+            }
+            String internalName = c.getName().replace('.', '/');
+            try {
+                byte[] original = read(loader, internalName + ".class");
+                if (original == null) continue;
+                boolean pkgWrapped = packageWrapped(loader, internalName);
+                if (!pkgWrapped && !policy.patternMayMatch(c.getName()) && !contains(original, HOT)) continue;
+                if (rewrite(original, c.getName(), pkgWrapped) == null) continue;
+                originals.put(c, original);
+                todo.add(c);
+            } catch (Throwable t) {
+                // leave this class as it is
+            }
+        }
+        for (Class<?> c : todo) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                // e.g. a class file that no longer matches the loaded class: it stays unwrapped
+            } finally {
+                originals.remove(c);
+            }
         }
     }
 
@@ -92,6 +137,7 @@ final class WrapTransformer implements ClassFileTransformer {
         // debugger shows them at the stop
         LabelNode codeEnd = m.instructions.getLast() instanceof LabelNode ? (LabelNode) m.instructions.getLast() : null;
         m.instructions.insert(start);
+        m.instructions.insert(nullReferenceLocals(m));
         InsnList tail = new InsnList();
         tail.add(end);
         tail.add(handler);
@@ -112,6 +158,27 @@ final class WrapTransformer implements ClassFileTransformer {
         }
         // last in the table: the method's own handlers are searched first
         m.tryCatchBlocks.add(new TryCatchBlockNode(start, end, handler, "java/lang/Throwable"));
+    }
+
+    /**
+     * Stores null into each slot the method later uses for a reference local. The handler is
+     * reached from every instruction of the body, so the JVM's liveness analysis sees a slot
+     * that holds no reference on some of those paths as holding none at all, and the debugger
+     * could not read it at the stop. With the slot a reference from the start, the debugger
+     * shows the value it had when the exception left.
+     */
+    private static InsnList nullReferenceLocals(MethodNode m) {
+        InsnList init = new InsnList();
+        if (m.localVariables == null) return init;
+        int firstLocal = (Type.getArgumentsAndReturnSizes(m.desc) >> 2) - ((m.access & Opcodes.ACC_STATIC) != 0 ? 1 : 0);
+        java.util.Set<Integer> done = new java.util.HashSet<Integer>();
+        for (LocalVariableNode v : m.localVariables) {
+            char kind = v.desc.charAt(0);
+            if (v.index < firstLocal || (kind != 'L' && kind != '[') || !done.add(v.index)) continue;
+            init.add(new InsnNode(Opcodes.ACONST_NULL));
+            init.add(new VarInsnNode(Opcodes.ASTORE, v.index));
+        }
+        return init;
     }
 
     /** The locals at method entry (this and the parameters), in stack map form. */
@@ -181,15 +248,25 @@ final class WrapTransformer implements ClassFileTransformer {
     }
 
     private static boolean readPackageMark(ClassLoader loader, String pkg) {
-        InputStream in = loader.getResourceAsStream(pkg + "/package-info.class");
-        if (in == null) return false;
+        byte[] bytes = read(loader, pkg + "/package-info.class");
+        if (bytes == null) return false;
         try {
-            byte[] bytes = readAll(in);
             ClassNode info = new ClassNode();
             new ClassReader(bytes).accept(info, ClassReader.SKIP_CODE);
             return WrapPolicy.HOT.equals(mark(info.invisibleAnnotations, info.visibleAnnotations));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** A resource's bytes, or null when the loader has none or it cannot be read. */
+    private static byte[] read(ClassLoader loader, String resource) {
+        InputStream in = loader.getResourceAsStream(resource);
+        if (in == null) return null;
+        try {
+            return readAll(in);
+        } catch (IOException e) {
+            return null;
         } finally {
             try {
                 in.close();

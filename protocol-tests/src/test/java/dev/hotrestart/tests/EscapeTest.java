@@ -69,10 +69,27 @@ class EscapeTest {
             assertTrue(target != null, "no frame marked as restart target: " + s.frames(tid));
             assertEquals("⟳ Layouts." + method, target.get("name").getAsString());
             assertTrue(target.get("canRestart").getAsBoolean());
+            assertTrue(s.locals(target.get("id").getAsInt()).containsKey("this"), "the stopped frame's locals can be read");
             s.continueThread(tid);
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("result=" + result), s.dap.stdout());
             assertEquals(1, exceptionStops(s), "stops: " + s.dap.allEvents());
+        }
+    }
+
+    /** A local assigned in the wrapped method before the exception shows its value at the stop. */
+    @ParameterizedTest
+    @CsvSource({"handler", "throw"})
+    void theStopShowsTheLocalsOfTheWrappedMethod(String stopAt) throws Exception {
+        try (Session s = hot("shop.Cycle").with("stopAt", stopAt)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            JsonObject target = null;
+            for (var f : s.frames(tid)) {
+                if (f.getAsJsonObject().get("name").getAsString().equals("⟳ Cycle.step()")) target = f.getAsJsonObject();
+            }
+            assertTrue(target != null, s.frames(tid).toString());
+            assertEquals("\"v0\"", s.locals(target.get("id").getAsInt()).get("version"));
         }
     }
 

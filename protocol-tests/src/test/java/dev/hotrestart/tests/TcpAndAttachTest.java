@@ -100,11 +100,15 @@ class TcpAndAttachTest {
     }
 
     static Map<String, Object> attachArgs(int port) {
+        return attachArgs(BASIC, port);
+    }
+
+    static Map<String, Object> attachArgs(Fixture f, int port) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("hostName", "127.0.0.1");
         a.put("port", port);
         a.put("timeout", 10_000);
-        a.put("sourcePaths", List.of(BASIC.src.toString()));
+        a.put("sourcePaths", List.of(f.src.toString()));
         return a;
     }
 
@@ -118,7 +122,7 @@ class TcpAndAttachTest {
         return a;
     }
 
-    /** demo.Ticker started by hand with a JDWP server, as a user would start a service to attach to. */
+    /** A JVM started by hand with a JDWP server, as a user would start a service to attach to. */
     static final class Ticker implements AutoCloseable {
         final Process process;
         final int port;
@@ -129,17 +133,23 @@ class TcpAndAttachTest {
             this.port = port;
         }
 
+        /** demo.Ticker, which prints a tick now and then. */
         static Ticker start() throws IOException {
+            return start(BASIC, "demo.Ticker");
+        }
+
+        static Ticker start(Fixture f, String mainClass, String... vmArgs) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(Fixture.debuggeeJavaHome().resolve("bin/java").toString(),
-                    "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0",
-                    "-cp", BASIC.classes.toString(), "demo.Ticker"));
+                    "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"));
+            cmd.addAll(List.of(vmArgs));
+            cmd.addAll(List.of("-cp", f.classPath(), mainClass));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String first = r.readLine();
             Matcher m = Pattern.compile("Listening for transport dt_socket at address: (\\d+)").matcher(first == null ? "" : first);
             if (!m.find()) {
                 p.destroyForcibly();
-                fail("the ticker JVM did not start: " + first);
+                fail("the JVM did not start: " + first);
             }
             Ticker t = new Ticker(p, Integer.parseInt(m.group(1)));
             Thread pump = new Thread(() -> {
@@ -157,6 +167,16 @@ class TcpAndAttachTest {
             pump.setDaemon(true);
             pump.start();
             return t;
+        }
+
+        /** Sends a line to the program's stdin. */
+        void send(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        synchronized String output() {
+            return out.toString();
         }
 
         synchronized void awaitLine(String line) throws InterruptedException {

@@ -13,6 +13,7 @@ import dev.hotrestart.eval.BreakpointRule;
 import dev.hotrestart.eval.Debuggee;
 import dev.hotrestart.eval.Evaluator;
 import dev.hotrestart.agent.WrapPolicy;
+import dev.hotrestart.jvm.AgentAttach;
 import dev.hotrestart.jvm.AgentJar;
 import dev.hotrestart.jvm.DebuggeeProcess;
 import dev.hotrestart.jvm.EventLoop;
@@ -44,6 +45,7 @@ public final class DebugSession implements EventLoop.Handler {
     private static final String ENTRY = "hotrestart.entry";
     private static final String HOOK = "hotrestart.hook";
     private static final String HOOK_CLASS = "dev.hotrestart.agent.Hook";
+    private static final String AGENT_CLASS = "dev.hotrestart.agent.Agent";
 
     private final IDebugProtocolClient client;
     private final InitializeRequestArguments clientInfo;
@@ -181,8 +183,15 @@ public final class DebugSession implements EventLoop.Handler {
         Config cfg = new Config(args, false);
         configure(cfg);
         int timeout = cfg.integer(Attribute.TIMEOUT);
-        connected(JvmConnector.attach(cfg.string(Attribute.HOST_NAME), cfg.integer(Attribute.PORT), timeout), cfg);
+        String host = cfg.string(Attribute.HOST_NAME);
+        int port = cfg.integer(Attribute.PORT);
+        // found before connecting: JDWP forgets its listening address once a debugger connects
+        attachTarget = "handler".equals(cfg.string(Attribute.STOP_AT)) ? AgentAttach.locate(host, port, timeout) : null;
+        connected(JvmConnector.attach(host, port, timeout), cfg);
     }
+
+    /** Attach only: the local process behind the JDWP port, for loading the agent. */
+    private AgentAttach.Target attachTarget;
 
     private void configure(Config cfg) {
         this.config = cfg;
@@ -218,15 +227,7 @@ public final class DebugSession implements EventLoop.Handler {
         ThreadDeathRequest td = erm.createThreadDeathRequest();
         td.setSuspendPolicy(EventRequest.SUSPEND_NONE);
         td.enable();
-        if (!cfg.launch && "handler".equals(cfg.string(Attribute.STOP_AT))) {
-            // a JVM started by hand with our -javaagent has the hook; any other needs the throw-site detector
-            handlerMode = !vm.classesByName("dev.hotrestart.agent.Agent").isEmpty();
-            if (!handlerMode) {
-                output("console", "hotrestart: this JVM runs without the hotrestart agent, so escaping exceptions are "
-                        + "found at the throw site (programs that throw many exceptions run slower). Start it with "
-                        + "-javaagent:hotrestart-agent.jar for the cheap way.\n");
-            }
-        }
+        if (!cfg.launch && "handler".equals(cfg.string(Attribute.STOP_AT))) handlerMode = agentInAttachedJvm(cfg);
         exceptionRequest = erm.createExceptionRequest(null, true, true);
         exceptionRequest.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
         updateExceptionRequest();
@@ -246,6 +247,39 @@ public final class DebugSession implements EventLoop.Handler {
         EventLoop.start(vm, this);
         reloader.warmUp();
         if (configurationDone) DapConnection.afterResponse(this::resumeAll);
+    }
+
+    /**
+     * Whether the attached JVM has the agent (so escapes stop through its hook): started with
+     * -javaagent, or loaded now through the attach API when the JVM runs on this machine. Else
+     * the throw-site detector finds escapes, and the user reads why.
+     */
+    private boolean agentInAttachedJvm(Config cfg) {
+        String wanted = WrapPolicy.encode(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP));
+        List<ReferenceType> agent = vm.classesByName(AGENT_CLASS);
+        if (!agent.isEmpty()) {
+            Field f = agent.get(0).fieldByName("arguments");
+            Value v = f == null ? null : agent.get(0).getValue(f);
+            if (v instanceof StringReference str && !str.value().equals(wanted)) {
+                output("console", "hotrestart: the hotrestart agent in this JVM was loaded with other wrap patterns ("
+                        + (str.value().isEmpty() ? "none" : str.value()) + "); those stay in force, this session's 'wrap' and "
+                        + "'noWrap' apply only where the agent wraps too. Restart the JVM to change them.\n");
+            }
+            return true;
+        }
+        String failure = attachTarget.found() ? AgentAttach.load(attachTarget, wanted, cfg.integer(Attribute.TIMEOUT))
+                : attachTarget.failure();
+        if (failure == null) {
+            output("console", "hotrestart: loaded the hotrestart agent into process " + attachTarget.pid() + " to watch wrapped methods. "
+                    + "Methods running at this moment keep their old code until they return. (Java 21 and newer print a "
+                    + "warning about it; -XX:+EnableDynamicAgentLoading silences it.)\n");
+            return true;
+        }
+        output("console", "hotrestart: this JVM runs without the hotrestart agent, and it could not be loaded now: "
+                + failure + ". Escaping exceptions are found at the throw site instead (programs that throw many "
+                + "exceptions run slower). Start the JVM with -javaagent:hotrestart-agent.jar (`hotrestart --write-agent "
+                + "FILE` writes it) for the cheap way.\n");
+        return false;
     }
 
     private void stopOnEntry(String mainClass) {
@@ -727,6 +761,7 @@ public final class DebugSession implements EventLoop.Handler {
         } catch (UserError e) {
             throw e;
         } catch (Exception e) {
+            LOG.log(Level.FINE, "variables failed", e);
             throw new UserError("Cannot read these variables: " + e);
         }
     }

@@ -75,8 +75,23 @@ public final class Variables {
                 for (Value v : frame.getArgumentValues()) out.add(variable("arg" + i++, v, l.thread()));
                 return out;
             }
-            Map<LocalVariable, Value> values = frame.getValues(locals);
-            for (LocalVariable lv : locals) out.add(variable(lv.name(), values.get(lv), l.thread()));
+            try {
+                Map<LocalVariable, Value> values = frame.getValues(locals);
+                for (LocalVariable lv : locals) out.add(variable(lv.name(), values.get(lv), l.thread()));
+            } catch (InconsistentDebugInfoException e) {
+                // the JVM holds no value of the declared type in some slot here: show the others
+                for (LocalVariable lv : locals) {
+                    try {
+                        out.add(variable(lv.name(), frame.getValue(lv), l.thread()));
+                    } catch (InconsistentDebugInfoException gone) {
+                        Variable v = new Variable();
+                        v.setName(lv.name());
+                        v.setValue("(no value at this point)");
+                        v.setType(lv.typeName());
+                        out.add(v);
+                    }
+                }
+            }
         } else if (c instanceof Statics s) {
             List<Field> statics = new ArrayList<>();
             for (Field f : s.type().allFields()) if (f.isStatic() && !f.isSynthetic()) statics.add(f);
