@@ -2,12 +2,8 @@ package dev.hotrestart.tests;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,24 +29,14 @@ class ThroughputBench {
         double unwatched = median(() -> watchedRun(f, "handler", N, List.of("shop.**")));
         double handler = median(() -> watchedRun(f, "handler", N, List.of()));
         double thrown = median(() -> watchedRun(f, "throw", N_THROW, List.of()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("exceptions", N);
-        out.put("noDebuggerPerSecond", Math.round(plain));
-        out.put("unwatchedPerSecond", Math.round(unwatched));
-        out.put("handlerPerSecond", Math.round(handler));
-        out.put("handlerOverUnwatched", Math.round(handler / unwatched * 1000) / 1000.0);
-        out.put("throwModeExceptions", N_THROW);
-        out.put("throwPerSecond", Math.round(thrown));
-        out.put("throwOverUnwatched", Math.round(thrown / unwatched * 10000) / 10000.0);
-        System.out.println();
-        System.out.println("exception throughput, " + N + " thrown and caught under a wrapped method (median of " + RUNS + "):");
-        System.out.printf("  no debugger              %,12.0f /s   (for the record: a JVM with JDWP handles exceptions more slowly)%n", plain);
-        System.out.printf("  debugger, nothing wrapped%,12.0f /s   (baseline)%n", unwatched);
-        System.out.printf("  stopAt handler (agent)   %,12.0f /s   ratio %.3f (target ≥ 0.8)%n", handler, handler / unwatched);
-        System.out.printf("  stopAt throw (%,d)     %,12.0f /s   ratio %.4f (for the record)%n", N_THROW, thrown, thrown / unwatched);
-        Path dir = Path.of("target", "bench");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("throughput.json"), DapClient.GSON.toJson(out));
+        Bench bench = new Bench("throughput");
+        bench.figure("noDebuggerPerSecond", String.format("exceptions/s, %,d thrown and caught, no debugger", N), plain, "/s")
+                .target(null, null);
+        bench.figure("handlerPerSecond", "exceptions/s, stopAt handler (the agent)", handler, "/s")
+                .baseline("debug session, nothing wrapped", unwatched).target("ratio ≥ 0.8", handler / unwatched >= 0.8);
+        bench.figure("throwPerSecond", String.format("exceptions/s, stopAt throw (%,d thrown)", N_THROW), thrown, "/s")
+                .baseline("debug session, nothing wrapped", unwatched).target("for the record", null);
+        bench.write();
     }
 
     interface Run {
