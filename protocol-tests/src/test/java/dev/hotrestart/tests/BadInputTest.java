@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -124,7 +125,16 @@ class BadInputTest {
             int tid = s.threadOf(s.stopped("breakpoint"));
             refused(s, "stackTrace", Map.of("threadId", "abc"), "'stackTrace'", "'threadId' must be a whole number", "abc");
             refused(s, "variables", Map.of("variablesReference", 123456), "123456", "no longer valid");
-            assertEquals("0", s.locals(s.topFrame(tid).get("id").getAsInt()).get("a"));
+            int frameId = s.topFrame(tid).get("id").getAsInt();
+            // an error the client shows in place (a hover, a watch) asks for no notification of its
+            // own; one for a request the user made deliberately does
+            JsonObject hover = s.dap.request("evaluate", Map.of("expression", "nope", "frameId", frameId, "context", "hover"));
+            assertFalse(hover.get("success").getAsBoolean());
+            assertFalse(hover.getAsJsonObject("body").getAsJsonObject("error").get("showUser").getAsBoolean(), hover.toString());
+            JsonObject restart = s.dap.request("restartFrame", Map.of("frameId", 987654));
+            assertFalse(restart.get("success").getAsBoolean());
+            assertTrue(restart.getAsJsonObject("body").getAsJsonObject("error").get("showUser").getAsBoolean(), restart.toString());
+            assertEquals("0", s.locals(frameId).get("a"));
             s.setBreakpoints("demo/Basic.java");
             s.continueThread(tid);
             s.assertExit(3);

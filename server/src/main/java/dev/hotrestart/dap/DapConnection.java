@@ -59,7 +59,7 @@ public final class DapConnection {
                 .setExecutorService(executor)
                 .wrapMessages(DapConnection::runAfterResponses)
                 .configureGson(gson -> gson.registerTypeAdapterFactory(WHOLE_NUMBERS))
-                .setExceptionHandler(DapServer::toResponseError)
+                .setExceptionHandler(t -> DapServer.toResponseError(t, true))
                 .create();
         server.connect(launcher.getRemoteProxy());
         Future<?> listening = launcher.startListening();
@@ -123,7 +123,7 @@ public final class DapConnection {
                     && r.getError().getData() instanceof Throwable cause) {
                 // LSP4J answers a request it cannot read with "Message could not be parsed.": say what is wrong.
                 r.setError(DapServer.toResponseError(new UserError("Invalid '" + r.getMethod() + "' request: "
-                        + parseProblem(cause) + ". Check its arguments against the Debug Adapter Protocol.")));
+                        + parseProblem(cause) + ". Check its arguments against the Debug Adapter Protocol."), true));
             }
             next.consume(message);
             if (message instanceof DebugResponseMessage) {

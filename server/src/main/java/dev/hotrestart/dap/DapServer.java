@@ -51,10 +51,23 @@ public final class DapServer implements HotRestartProtocol {
     }
 
     private static <T> CompletableFuture<T> call(Supplier<T> work) {
+        return call(work, true);
+    }
+
+    /**
+     * For requests whose error the client shows in place (a hover, a watch, the variables view)
+     * or that an extension reports itself: {@code showUser} false, so VS Code adds no
+     * notification of its own.
+     */
+    private static <T> CompletableFuture<T> quiet(Supplier<T> work) {
+        return call(work, false);
+    }
+
+    private static <T> CompletableFuture<T> call(Supplier<T> work, boolean showUser) {
         try {
             return CompletableFuture.completedFuture(work.get());
         } catch (Throwable t) {
-            return CompletableFuture.failedFuture(new ResponseErrorException(toResponseError(t)));
+            return CompletableFuture.failedFuture(new ResponseErrorException(toResponseError(t, showUser)));
         }
     }
 
@@ -66,7 +79,7 @@ public final class DapServer implements HotRestartProtocol {
     }
 
     /** The one place an exception becomes a DAP error response. */
-    static ResponseError toResponseError(Throwable t) {
+    static ResponseError toResponseError(Throwable t, boolean showUser) {
         while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
         if (t instanceof ResponseErrorException) return ((ResponseErrorException) t).getResponseError();
         String message;
@@ -82,7 +95,7 @@ public final class DapServer implements HotRestartProtocol {
         }
         ResponseError error = new ResponseError(ResponseErrorCode.InternalError, message, null);
         // VS Code shows body.error.format; other clients show the message.
-        error.setData(Map.of("error", Map.of("id", 1, "format", message.replace("{", "(").replace("}", ")"), "showUser", true)));
+        error.setData(Map.of("error", Map.of("id", 1, "format", message.replace("{", "(").replace("}", ")"), "showUser", showUser)));
         return error;
     }
 
@@ -140,22 +153,22 @@ public final class DapServer implements HotRestartProtocol {
 
     @Override
     public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments args) {
-        return call(() -> session().stackTrace(args));
+        return quiet(() -> session().stackTrace(args));
     }
 
     @Override
     public CompletableFuture<ScopesResponse> scopes(ScopesArguments args) {
-        return call(() -> session().scopes(args));
+        return quiet(() -> session().scopes(args));
     }
 
     @Override
     public CompletableFuture<VariablesResponse> variables(VariablesArguments args) {
-        return call(() -> session().variables(args));
+        return quiet(() -> session().variables(args));
     }
 
     @Override
     public CompletableFuture<SourceResponse> source(SourceArguments args) {
-        return call(() -> session().source(args));
+        return quiet(() -> session().source(args));
     }
 
     @Override
@@ -185,12 +198,12 @@ public final class DapServer implements HotRestartProtocol {
 
     @Override
     public CompletableFuture<ExceptionInfoResponse> exceptionInfo(ExceptionInfoArguments args) {
-        return call(() -> session().exceptionInfo(args.getThreadId()));
+        return quiet(() -> session().exceptionInfo(args.getThreadId()));
     }
 
     @Override
     public CompletableFuture<EvaluateResponse> evaluate(EvaluateArguments args) {
-        return call(() -> session().evaluate(args));
+        return quiet(() -> session().evaluate(args));
     }
 
     @Override
@@ -205,16 +218,16 @@ public final class DapServer implements HotRestartProtocol {
 
     @Override
     public CompletableFuture<Map<String, Object>> restartFrameWithReload(RestartFrameWithReloadArguments args) {
-        return call(() -> session().restartFrameWithReload(args == null ? new RestartFrameWithReloadArguments() : args));
+        return quiet(() -> session().restartFrameWithReload(args == null ? new RestartFrameWithReloadArguments() : args));
     }
 
     @Override
     public CompletableFuture<Map<String, Object>> reloadClass(ReloadClassArguments args) {
-        return call(() -> session().reloadClass(args == null ? new ReloadClassArguments() : args));
+        return quiet(() -> session().reloadClass(args == null ? new ReloadClassArguments() : args));
     }
 
     @Override
     public CompletableFuture<Map<String, Object>> propagateException(PropagateExceptionArguments args) {
-        return call(() -> session().propagateException(args == null ? null : args.threadId));
+        return quiet(() -> session().propagateException(args == null ? null : args.threadId));
     }
 }
