@@ -43,6 +43,15 @@ public final class WrapPolicy {
         return false;
     }
 
+    /**
+     * Methods the compiler writes without marking them synthetic, which nobody edits: an enum's
+     * {@code values()} and {@code valueOf(String)}. Never wrapped, or a caught bad name would stop.
+     */
+    public static boolean compilerMade(boolean isEnum, String name, String descriptor) {
+        return isEnum && (name.equals("values") && descriptor.startsWith("()[")
+                || name.equals("valueOf") && descriptor.startsWith("(Ljava/lang/String;)"));
+    }
+
     /** Platform and adapter classes are never wrapped. */
     public static boolean neverWrapped(String className) {
         return className.startsWith("java.") || className.startsWith("javax.") || className.startsWith("jdk.")

@@ -114,7 +114,8 @@ final class WrapTransformer implements ClassFileTransformer {
         boolean changed = false;
         for (MethodNode m : cls.methods) {
             if (m.name.startsWith("<") || (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_SYNTHETIC
-                    | Opcodes.ACC_BRIDGE)) != 0 || m.instructions.size() == 0) {
+                    | Opcodes.ACC_BRIDGE)) != 0 || m.instructions.size() == 0
+                    || WrapPolicy.compilerMade((cls.access & Opcodes.ACC_ENUM) != 0, m.name, m.desc)) {
                 continue;
             }
             String methodMark = mark(m.invisibleAnnotations, m.visibleAnnotations);

@@ -26,8 +26,7 @@ class ReloadTest {
     void continueReloadsTheEditedMethodAndRunsItAgainWithTheSameState() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f)) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             f.edit(V, FIX_FROM, FIX_TO);
             s.continueThread(tid);
             s.assertExit(0);
@@ -40,8 +39,7 @@ class ReloadTest {
     void restartWithoutResumeStopsAtTheFirstLineOfTheEditedMethodAndBreakpointsStillHit() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f)) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             // the edit moves the method down three lines and fixes it
             f.edit(V, "    static String label() {", "    // one\n    // two\n    // three\n    static String label() {");
             f.edit(V, FIX_FROM, FIX_TO);
@@ -70,8 +68,7 @@ class ReloadTest {
     void methodScopeLeavesOtherEditsOfTheFileAlone(String scope, String label) throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f)) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             f.edit(V, "return \"v1\";", "return \"v2\";");
             f.edit(V, FIX_FROM, FIX_TO);
             JsonObject body = s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "scope", scope, "resume", true));
@@ -87,8 +84,7 @@ class ReloadTest {
     void reloadOnContinueFalseRerunsTheOldCode() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f).with("reloadOnContinue", false)) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             f.edit(V, FIX_FROM, FIX_TO);
             s.continueThread(tid);
             JsonObject again = s.stopped("exception");
@@ -103,8 +99,7 @@ class ReloadTest {
     void continueActionPropagateLetsTheExceptionGo() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f).with("continueAction", "propagate")) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             f.edit(V, FIX_FROM, FIX_TO);
             s.continueThread(tid);
             s.assertExit(1);
@@ -116,8 +111,7 @@ class ReloadTest {
     void aCompileErrorIsReportedAndLosesNothing() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f)) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             // a syntax error, then a type error: both name the file and line of the edited file
             f.edit(V, "int y = x + 1;", "int y = x + ;");
             int badLine = f.line(V, "int y = x + ;");
@@ -157,8 +151,7 @@ class ReloadTest {
     void structuralChangesAreRefusedWithTheirName(String scope, String from, String to, String expected) throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f)) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             String original = f.read(V);
             f.edit(V, from.replace("\\n", "\n"), to == null ? "" : to.replace("\\n", "\n"));
             f.edit(V, FIX_FROM, FIX_TO);
@@ -178,8 +171,7 @@ class ReloadTest {
     void theBottomFrameCannotBeRestarted() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f)) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             var frames = s.frames(tid);
             JsonObject main = frames.get(frames.size() - 1).getAsJsonObject();
             assertEquals("Versions.main(String[])", main.get("name").getAsString());
@@ -196,8 +188,7 @@ class ReloadTest {
     void restartFrameReentersWithoutReloading() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f)) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             JsonObject target = EscapeTest.findTarget(s, tid);
             s.dap.ok("restartFrame", Map.of("frameId", target.get("id").getAsInt()));
             JsonObject stop = s.stopped("restart");
@@ -249,6 +240,23 @@ class ReloadTest {
             }
             f.edit("shop/Cycle.java", "\"" + current + "\";", "\"done\";");
             s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("cycle done"), s.dap.stdout());
+        }
+    }
+
+    /** The build rebuilt the class file before the reload (compile on save): the JVM still gets the new code. */
+    @Test
+    void aReloadAfterTheBuildRewroteTheClassFileStillSwapsTheCode() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Cycle")) {
+            int tid = s.launchUntilEscape();
+            f.edit("shop/Cycle.java", "String version = \"v0\";", "String version = \"done\";");
+            Thread.sleep(20); // a file time after the launch, whatever the file system's resolution
+            int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-g", "--release", "17",
+                    "-cp", f.classPath(), "-d", f.classes.toString(), f.file("shop/Cycle.java").toString());
+            assertEquals(0, rc);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("cycle done"), s.dap.stdout());
         }

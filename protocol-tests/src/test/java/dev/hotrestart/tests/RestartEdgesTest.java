@@ -43,8 +43,7 @@ class RestartEdgesTest {
     void reassigningAParameterWarns() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = Session.start(f, "shop.Versions")) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             f.edit(V, "int y = x + 1;", "x = x * 2;\n        int y = x + 1;");
             f.edit(V, "if (y > 0) {", "if (y < 0) {");
             s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
@@ -58,8 +57,7 @@ class RestartEdgesTest {
     void reloadClassSwapsBodiesWithoutPoppingAndOldFramesShowTheirVersion() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = Session.start(f, "shop.Versions")) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             f.edit(V, "return \"v1\";", "return \"v2\";");
             f.edit(V, "\"not yet: \"", "\"still not: \"");
             JsonObject body = s.dap.ok("reloadClass", Map.of("source", Map.of("path", f.file(V).toString())));
@@ -105,8 +103,7 @@ class RestartEdgesTest {
     void theLiteralAliasIsAccepted() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = Session.start(f, "shop.Versions")) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             f.edit(V, "if (y > 0) {", "if (y < 0) {");
             JsonObject body = s.dap.ok("restartFrame-with-reload", Map.of("threadId", tid, "resume", true));
             assertEquals("Versions.answer(int)", body.get("restarted").getAsString());
@@ -118,8 +115,7 @@ class RestartEdgesTest {
     void aRenamedMethodAndAFileOutsideSourcePathsAreExplained() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = Session.start(f, "shop.Versions")) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             f.edit(V, "int answer(int x) {", "int answer2(int x) {");
             String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid));
             assertTrue(msg.contains("Versions.answer(int) is not in") && msg.contains("any more"), msg);
@@ -127,8 +123,7 @@ class RestartEdgesTest {
         Fixture g = Fixture.of("hot");
         java.nio.file.Path elsewhere = Files.createTempDirectory("empty-sources");
         try (Session s = Session.start(g, "shop.Versions").with("sourcePaths", List.of(elsewhere.toString()))) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid));
             assertTrue(msg.contains("shop/Versions.java") && msg.contains("'sourcePaths'"), msg);
             // still stopped, still answering
@@ -140,8 +135,7 @@ class RestartEdgesTest {
     void aFrameBelowANativeFrameIsRefusedWithTheNearestWrappedFrameThatCanRestart() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = Session.start(f, "shop.Reflective")) {
-            s.launch();
-            int tid = s.threadOf(s.stopped("exception"));
+            int tid = s.launchUntilEscape();
             var frames = s.frames(tid);
             int nativeAt = -1, outerAt = -1;
             for (int i = 0; i < frames.size(); i++) {

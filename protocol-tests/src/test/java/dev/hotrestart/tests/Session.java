@@ -84,6 +84,12 @@ public final class Session implements AutoCloseable {
         return launch(null);
     }
 
+    /** Launches and waits for the first escape stop; returns its thread. */
+    public int launchUntilEscape() throws IOException {
+        launch();
+        return threadOf(stopped("exception"));
+    }
+
     public JsonArray setBreakpoints(String file, int... lines) throws IOException {
         List<Map<String, Object>> bps = new ArrayList<>();
         for (int l : lines) bps.add(Map.of("line", l));

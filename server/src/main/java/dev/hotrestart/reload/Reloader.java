@@ -2,6 +2,7 @@ package dev.hotrestart.reload;
 
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.body.MethodDeclaration;
+import com.sun.jdi.Location;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.VirtualMachine;
@@ -193,8 +194,13 @@ public final class Reloader {
         String oldText = snap == null ? null : snap.text;
         Map<MethodId, Integer> finalShifts = newShifts;
         boolean methodScope = scope.equals("method");
+        MethodId replacedId = methodScope ? id : UNKNOWN;
         Runnable commit = () -> {
             currentBytes.putAll(newBytes);
+            for (ReferenceType t : classes.keySet()) {
+                replaced.computeIfAbsent(t, k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                        .add(t.equals(anchor) ? replacedId : UNKNOWN);
+            }
             if (snap != null) {
                 if (oldText != null) lastOldVersion.put(key, oldVersions.id(oldText));
                 snap.text = newText;
@@ -206,6 +212,28 @@ public final class Reloader {
     }
 
     private final Set<ReferenceType> redefined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Per redefined class, the methods whose code was replaced; null inside: unknown (a whole file was reloaded). */
+    private final Map<ReferenceType, Set<MethodId>> replaced = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The method a location runs, as the class declares it now. A frame still running code that
+     * a reload replaced shows an obsolete method, which JDI reports without name or arguments;
+     * when only one method of its class was ever replaced, that is the one.
+     */
+    public Method currentVersion(Location loc) {
+        Method m = loc.method();
+        ReferenceType type = loc.declaringType();
+        if (!mayRunObsoleteCode(type) || !m.isObsolete()) return m;
+        Set<MethodId> ids = replaced.get(type);
+        if (ids == null || ids.size() != 1 || ids.contains(UNKNOWN)) return m;
+        MethodId id = ids.iterator().next();
+        for (Method c : type.methodsByName(id.name())) {
+            if (MethodId.of(type.name(), c.name(), c.argumentTypeNames()).equals(id)) return c;
+        }
+        return m;
+    }
+
+    private static final MethodId UNKNOWN = new MethodId(List.of(), "", List.of());
 
     /**
      * Whether frames of this class can run obsolete code: only classes we redefined. Asking
@@ -242,10 +270,17 @@ public final class Reloader {
         return lastOldVersion.getOrDefault(key, 0);
     }
 
+    /**
+     * The bytes the JVM runs for a class: those of our last redefinition, else its class file,
+     * unless that was rebuilt since the session began (then unknown: the class is redefined
+     * even when the new bytes equal the file's).
+     */
     private byte[] currentBytes(String className) {
         byte[] b = currentBytes.get(className);
-        return b != null ? b : classFiles.read(className);
+        return b != null ? b : classFiles.readIfOlderThan(className, sessionStart);
     }
+
+    private final long sessionStart = System.currentTimeMillis();
 
     private static String read(Path p) {
         try {

@@ -66,6 +66,8 @@ public final class DebugSession implements EventLoop.Handler {
     private final Map<ThreadReference, Stop> stops = new HashMap<>();
     private final Set<ObjectReference> propagating = new HashSet<>();
     private final Set<ThreadReference> restarting = new HashSet<>();
+    /** Threads stepping out of the hidden hook first, with the step the user asked for next. */
+    private final Map<ThreadReference, Integer> afterHook = new HashMap<>();
     private ExceptionRequest exceptionRequest;
     private WrapRules wrapRules;
     private EscapeDetector escapes;
@@ -211,7 +213,7 @@ public final class DebugSession implements EventLoop.Handler {
         }
         ClassFiles classFiles = new ClassFiles(classPath);
         wrapRules = new WrapRules(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP), classFiles);
-        escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS));
+        escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS), loc -> reloader.currentVersion(loc));
         snapshots = new SourceSnapshots(sources);
         String javaHome = cfg.has(Attribute.JAVA_HOME) ? cfg.string(Attribute.JAVA_HOME) : System.getProperty("java.home");
         reloader = new Reloader(vm, sources, snapshots, classFiles, classPath, Paths.get(javaHome), index);
@@ -417,7 +419,7 @@ public final class DebugSession implements EventLoop.Handler {
             List<Value> args = hookFrame.getArgumentValues();
             if (args.isEmpty() || !(args.get(0) instanceof ObjectReference ex)) return false;
             if (propagating.contains(ex) || escapes.isPropagated(ex.referenceType())) return false;
-            Method wrapped = t.frame(1).location().method();
+            Method wrapped = reloader.currentVersion(t.frame(1).location());
             Stop stop = new Stop("exception", ex, List.of(1), List.of(wrapped));
             stop.hidden = 1;
             stopped(t, stop, null, Variables.simple(ex.referenceType().name()), escapeDescription(stop));
@@ -460,6 +462,11 @@ public final class DebugSession implements EventLoop.Handler {
 
     private boolean stepped(StepEvent e) {
         vm.eventRequestManager().deleteEventRequest(e.request());
+        Integer then = afterHook.remove(e.thread());
+        if (then != null) {
+            step(e.thread(), then, StepRequest.STEP_LINE); // out of the hook: now the user's step
+            return false;
+        }
         Method m = e.location().method();
         boolean restart = restarting.remove(e.thread());
         if (!restart && m.isSynthetic() && !m.name().startsWith("lambda$")) {
@@ -888,8 +895,13 @@ public final class DebugSession implements EventLoop.Handler {
         ContinueResponse r = new ContinueResponse();
         r.setAllThreadsContinued(false);
         if (stop != null && stop.isEscape() && !"propagate".equals(config.string(Attribute.CONTINUE_ACTION))) {
-            restart(t, stop.targetDepth(), config.bool(Attribute.RELOAD_ON_CONTINUE), "method", true);
-            return r;
+            String cannot = cannotPop(t, stop.targetDepth());
+            if (cannot == null) {
+                restart(t, stop.targetDepth(), config.bool(Attribute.RELOAD_ON_CONTINUE), "method", true);
+                return r;
+            }
+            // nothing to restart (main, or a native frame in between): continue lets the exception go on
+            output("stderr", "hotrestart: " + cannot + " Continuing lets the exception go on.\n");
         }
         if (stop != null && stop.isEscape()) propagating.add(stop.exception);
         resume(t);
@@ -945,10 +957,18 @@ public final class DebugSession implements EventLoop.Handler {
         ThreadReference t = suspendedThread(threadId);
         Stop stop = stops.get(t);
         if (stop != null && stop.exception != null) propagating.add(stop.exception);
+        boolean inHook = stop != null && stop.hidden > 0;
         forget(t);
         DapConnection.afterResponse(() -> {
             synchronized (this) {
-                step(t, depth, StepRequest.STEP_LINE);
+                if (inHook) {
+                    // the agent's hidden hook is on top: leave it first, silently, so the step
+                    // starts in the wrapped method and follows the exception from there
+                    afterHook.put(t, depth);
+                    step(t, StepRequest.STEP_OUT, StepRequest.STEP_LINE);
+                } else {
+                    step(t, depth, StepRequest.STEP_LINE);
+                }
                 resumeFully(t);
             }
         });
@@ -1017,8 +1037,21 @@ public final class DebugSession implements EventLoop.Handler {
         return found;
     }
 
-    /** Check, pop, redefine, then enter the method again: nothing changes until every check passed. */
+    /**
+     * Check, redefine, pop, then enter the method again: nothing changes until every check
+     * passed, and a swap the JVM refuses leaves the thread where it was. Every failure is also
+     * written to the debug console.
+     */
     private Map<String, Object> restart(ThreadReference t, int depth, boolean reload, String scope, boolean resume) {
+        try {
+            return restartOrFail(t, depth, reload, scope, resume);
+        } catch (UserError e) {
+            output("stderr", "hotrestart: " + e.getMessage() + "\n");
+            throw e;
+        }
+    }
+
+    private Map<String, Object> restartOrFail(ThreadReference t, int depth, boolean reload, String scope, boolean resume) {
         Method method;
         try {
             checkPoppable(t, depth);
@@ -1028,34 +1061,22 @@ public final class DebugSession implements EventLoop.Handler {
         }
         Reloader.Plan plan = null;
         if (reload) {
-            try {
-                plan = reloader.plan(method, scope);
-            } catch (UserError e) {
-                output("stderr", "hotrestart: " + e.getMessage() + "\n");
-                throw e;
-            }
+            plan = reloader.plan(method, scope);
             for (String w : plan.warnings()) output("console", "hotrestart: " + w + "\n");
+        }
+        List<String> reloaded = List.of();
+        if (plan != null) {
+            reloaded = reloader.apply(plan); // refused: nothing changed, the thread stays stopped
+            breakpoints.redefined(plan.redefinedTypes());
         }
         try {
             t.popFrames(t.frame(depth));
         } catch (IncompatibleThreadStateException | NativeMethodException | InvalidStackFrameException e) {
-            throw new UserError("Cannot pop " + label(method) + ": " + e.getMessage());
+            throw new UserError((plan == null ? "" : "The new code is in, but ") + "cannot pop " + label(method) + ": " + e.getMessage());
         }
         Stop stop = stops.get(t);
         if (stop != null && stop.exception != null) propagating.remove(stop.exception);
         forget(t);
-        List<String> reloaded = List.of();
-        if (plan != null) {
-            try {
-                reloaded = reloader.apply(plan);
-            } catch (UserError e) {
-                // popped already: tell the client where the thread is now
-                output("stderr", "hotrestart: " + e.getMessage() + "\n");
-                stopped(t, Stop.plain("restart"), null, null, null);
-                throw e;
-            }
-            breakpoints.redefined(plan.redefinedTypes());
-        }
         if (resume) {
             continued(t);
         } else {
@@ -1078,11 +1099,23 @@ public final class DebugSession implements EventLoop.Handler {
      * method, which has lost its name; the stop remembers the wrapped ones from before.
      */
     private Method methodAt(ThreadReference t, int depth, Location loc) {
-        Method m = loc.method();
-        if (reloader == null || !reloader.mayRunObsoleteCode(loc.declaringType()) || !m.isObsolete()) return m;
+        Method m = reloader == null ? loc.method() : reloader.currentVersion(loc);
+        if (!m.isObsolete()) return m;
         Stop stop = stops.get(t);
         int i = stop == null ? -1 : stop.wrappedDepths.indexOf(depth);
         return i >= 0 ? stop.wrappedMethods.get(i) : m;
+    }
+
+    /** Why the frame cannot be popped, or null when it can. */
+    private String cannotPop(ThreadReference t, int depth) {
+        try {
+            checkPoppable(t, depth);
+            return null;
+        } catch (UserError e) {
+            return e.getMessage();
+        } catch (IncompatibleThreadStateException e) {
+            return null; // running: the restart itself says so
+        }
     }
 
     private void checkPoppable(ThreadReference t, int depth) throws IncompatibleThreadStateException {
@@ -1114,6 +1147,7 @@ public final class DebugSession implements EventLoop.Handler {
 
     public synchronized Map<String, Object> reloadClass(ReloadClassArguments a) {
         Reloader.Plan plan;
+        List<String> reloaded;
         try {
             if (a.source != null && a.source.getPath() != null) {
                 plan = reloader.planFile(Paths.get(a.source.getPath()).toAbsolutePath().normalize());
@@ -1122,11 +1156,11 @@ public final class DebugSession implements EventLoop.Handler {
             } else {
                 throw new UserError("reloadClass needs source.path (the edited file) or className.");
             }
+            reloaded = reloader.apply(plan);
         } catch (UserError e) {
             output("stderr", "hotrestart: " + e.getMessage() + "\n");
             throw e;
         }
-        List<String> reloaded = reloader.apply(plan);
         breakpoints.redefined(plan.redefinedTypes());
         // Frame ids (thread and depth) stay valid; what the frames show changed (obsolete code):
         // clients that understand it refetch their stacks.

@@ -25,12 +25,26 @@ public final class ClassFiles {
 
     /** The bytes of a class by binary name (com.acme.Outer$Inner), or null when not on the path. */
     public synchronized byte[] read(String className) {
+        return read(className, Long.MAX_VALUE);
+    }
+
+    /**
+     * The bytes of a class as long as the file they come from (the class file, or its jar) was
+     * written before the given time (epoch ms): a file rebuilt while the program runs no longer
+     * tells what the JVM loaded. Null when it was, or when the class is not on the path.
+     */
+    public synchronized byte[] readIfOlderThan(String className, long epochMillis) {
+        return read(className, epochMillis);
+    }
+
+    private byte[] read(String className, long writtenBefore) {
         String entry = className.replace('.', '/') + ".class";
         for (Path p : classPath) {
             try {
                 if (Files.isDirectory(p)) {
                     Path f = p.resolve(entry);
-                    if (Files.isRegularFile(f)) return Files.readAllBytes(f);
+                    if (!Files.isRegularFile(f)) continue;
+                    return Files.getLastModifiedTime(f).toMillis() < writtenBefore ? Files.readAllBytes(f) : null;
                 } else if (Files.isRegularFile(p)) {
                     JarFile jar = jars.get(p);
                     if (jar == null) {
@@ -38,14 +52,14 @@ public final class ClassFiles {
                         jars.put(p, jar);
                     }
                     ZipEntry e = jar.getEntry(entry);
-                    if (e != null) {
-                        try (InputStream in = jar.getInputStream(e)) {
-                            return in.readAllBytes();
-                        }
+                    if (e == null) continue;
+                    if (Files.getLastModifiedTime(p).toMillis() >= writtenBefore) return null;
+                    try (InputStream in = jar.getInputStream(e)) {
+                        return in.readAllBytes();
                     }
                 }
             } catch (IOException ignored) {
-                // unreadable entry: try the next
+                // unreadable: try the next
             }
         }
         return null;

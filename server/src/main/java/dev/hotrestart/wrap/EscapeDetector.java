@@ -10,6 +10,7 @@ import com.sun.jdi.event.ExceptionEvent;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Decides from an exception event whether the exception escapes wrapped frames: it escapes
@@ -20,12 +21,15 @@ import java.util.List;
 public final class EscapeDetector {
     private final WrapRules rules;
     private final List<String> propagated;
+    private final Function<Location, Method> current;
 
     public record Escape(List<Integer> wrappedDepths, List<Method> wrappedMethods) {}
 
-    public EscapeDetector(WrapRules rules, List<String> propagated) {
+    /** @param current the method a location runs as its class declares it now (frames may run replaced code) */
+    public EscapeDetector(WrapRules rules, List<String> propagated, Function<Location, Method> current) {
         this.rules = rules;
         this.propagated = propagated;
+        this.current = current;
     }
 
     /** The escaped wrapped frames, innermost first, or null when none (or the type is propagated). */
@@ -44,7 +48,7 @@ public final class EscapeDetector {
         List<Integer> depths = new ArrayList<>();
         List<Method> methods = new ArrayList<>();
         for (int i = 0; i < catchDepth; i++) {
-            Method m = frames.get(i).location().method();
+            Method m = current.apply(frames.get(i).location());
             if (rules.isWrapped(m)) {
                 depths.add(i);
                 methods.add(m);
@@ -54,12 +58,22 @@ public final class EscapeDetector {
         return new Escape(depths, methods);
     }
 
+    private static int packageLength(String binaryName) {
+        int dot = binaryName.lastIndexOf('.');
+        return dot < 0 ? 0 : dot + 1;
+    }
+
     public boolean isPropagated(ReferenceType type) {
         if (propagated.isEmpty()) return false;
         for (ReferenceType t = type; t instanceof ClassType ct; t = ct.superclass()) {
-            String name = ct.name();
-            String simple = name.substring(name.lastIndexOf('.') + 1);
-            for (String p : propagated) if (p.equals(name) || p.equals(simple)) return true;
+            // com.acme.Parser$ParseError: also com.acme.Parser.ParseError, Parser.ParseError and ParseError
+            String binary = ct.name();
+            String source = binary.replace('$', '.');
+            String pkgLess = source.substring(Math.min(source.length(), packageLength(binary)));
+            String simple = source.substring(source.lastIndexOf('.') + 1);
+            for (String p : propagated) {
+                if (p.equals(binary) || p.equals(source) || p.equals(pkgLess) || p.equals(simple)) return true;
+            }
         }
         return false;
     }

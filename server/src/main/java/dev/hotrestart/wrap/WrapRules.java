@@ -1,5 +1,6 @@
 package dev.hotrestart.wrap;
 
+import com.sun.jdi.ClassType;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
 import dev.hotrestart.agent.WrapPolicy;
@@ -42,6 +43,7 @@ public final class WrapRules {
         }
         String cls = m.declaringType().name();
         if (WrapPolicy.neverWrapped(cls)) return false;
+        if (WrapPolicy.compilerMade(m.declaringType() instanceof ClassType ct && ct.isEnum(), m.name(), m.signature())) return false;
         Marks marks = marks(m.declaringType());
         int dot = cls.lastIndexOf('.');
         return policy.decide(cls, m.name(), marks.methods.get(m.name() + m.signature()), marks.type,

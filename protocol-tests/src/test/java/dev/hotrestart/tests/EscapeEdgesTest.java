@@ -1,0 +1,118 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Escapes at the edges: stepping from a stop, main as the target, old code still running, refusals. */
+class EscapeEdgesTest {
+    static final String LAYOUTS = "layouts/Layouts.java";
+
+    /** A step from an escape stop follows the exception to where it is caught, in both detectors. */
+    @ParameterizedTest
+    @CsvSource({"handler,next", "throw,next", "handler,stepIn"})
+    void aStepFromAnEscapeStopGoesWhereTheExceptionIsCaught(String stopAt, String step) throws Exception {
+        Fixture f = Fixture.shared("hot");
+        try (Session s = Session.start(f, "layouts.Layouts").with("args", List.of("callerCatches")).with("stopAt", stopAt)) {
+            int tid = s.launchUntilEscape();
+            s.dap.ok(step, Map.of("threadId", tid));
+            s.stopped("step");
+            JsonObject top = s.topFrame(tid);
+            assertEquals("Layouts.run(String)", top.get("name").getAsString(), "not back in the method the exception left: " + top);
+            assertEquals(f.line(LAYOUTS, "return \"caller caught") - 1, top.get("line").getAsInt(), "the catch line");
+            s.continueThread(tid);
+            s.assertExit(0);
+        }
+    }
+
+    /** main has no caller to return to: continue says so and lets the exception go on, instead of failing forever. */
+    @ParameterizedTest
+    @CsvSource({"handler", "throw"})
+    void continueOnAnEscapeFromMainLetsTheExceptionGoOn(String stopAt) throws Exception {
+        Fixture f = Fixture.shared("hot");
+        try (Session s = Session.start(f, "shop.MainFails").with("stopAt", stopAt)) {
+            int tid = s.launchUntilEscape();
+            s.dap.ok("continue", Map.of("threadId", tid));
+            assertTrue(s.dap.sawEvent("output", b -> b.get("category").getAsString().equals("stderr")
+                    && b.get("output").getAsString().contains("bottom frame")
+                    && b.get("output").getAsString().contains("lets the exception go on"), 5000), s.dap.allEvents().toString());
+            s.assertExit(1);
+            assertTrue(s.dap.stderr().contains("main failed"), s.dap.stderr());
+        }
+    }
+
+    /** A nested exception type in propagatedExceptions, written as in source. */
+    @ParameterizedTest
+    @CsvSource({"handler,MainFails.Quit", "throw,shop.MainFails.Quit", "handler,Quit"})
+    void aNestedExceptionTypeCanBePropagated(String stopAt, String name) throws Exception {
+        Fixture f = Fixture.shared("hot");
+        try (Session s = Session.start(f, "shop.MainFails").with("args", List.of("quit")).with("stopAt", stopAt)
+                .with("propagatedExceptions", List.of(name))) {
+            s.launch();
+            s.assertExit(1);
+            assertTrue(s.dap.stderr().contains("quit now"), s.dap.stderr());
+            assertFalse(s.dap.allEvents().toString().contains("\"reason\":\"exception\""), "no stop");
+        }
+    }
+
+    /** A wrapped enum's valueOf is the compiler's: a caught bad name does not stop. */
+    @ParameterizedTest
+    @CsvSource({"handler", "throw"})
+    void aWrappedEnumsValueOfNeverStops(String stopAt) throws Exception {
+        try (Session s = Session.start(Fixture.shared("hot"), "shop.Color").with("stopAt", stopAt)) {
+            s.launch();
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("parsed RED 2"), s.dap.stdout());
+        }
+    }
+
+    /**
+     * After the innermost call of a recursion is fixed and restarted, an outer call still runs
+     * the old code and fails: that stop names the method, and continue restarts it on the new code.
+     */
+    @ParameterizedTest
+    @CsvSource({"handler", "throw"})
+    void anOuterFrameOnOldCodeStopsByNameAndRestartsOnTheNewCode(String stopAt) throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Depth").with("stopAt", stopAt)) {
+            int tid = s.launchUntilEscape();
+            f.edit("shop/Depth.java", "int version = 0;", "int version = 1;");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            JsonObject again = s.stopped("exception");
+            assertTrue(again.get("description").getAsString().contains("outer v0 at 2")
+                    && again.get("description").getAsString().contains("escaped Depth.down(int)"), again.toString());
+            assertEquals("⟳ Depth.down(int)", EscapeTest.findTarget(s, s.threadOf(again)).get("name").getAsString());
+            s.continueThread(s.threadOf(again));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("depth 2"), s.dap.stdout());
+        }
+    }
+
+    /** A change the JVM refuses though no check caught it: the thread stays where it was, nothing is popped. */
+    @ParameterizedTest
+    @CsvSource({"handler", "throw"})
+    void aSwapTheJvmRefusesLeavesTheThreadWhereItWas(String stopAt) throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Cycle").with("stopAt", stopAt)) {
+            int tid = s.launchUntilEscape();
+            int framesBefore = s.frames(tid).size();
+            f.edit("shop/Cycle.java", "public class Cycle", "public final class Cycle");
+            String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid, "scope", "class"));
+            assertTrue(msg.contains("refused") && msg.contains("old code"), msg);
+            assertEquals(framesBefore, s.frames(tid).size(), "nothing was popped");
+            assertEquals("⟳ Cycle.step()", EscapeTest.findTarget(s, tid).get("name").getAsString());
+            f.edit("shop/Cycle.java", "public final class Cycle", "public class Cycle");
+            f.edit("shop/Cycle.java", "String version = \"v0\";", "String version = \"done\";");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("cycle done"), s.dap.stdout());
+        }
+    }
+}
