@@ -208,7 +208,7 @@ class ExpressionTest {
         try (Session s = Session.start(f, "evalfix.Calc")) {
             JsonObject caps = s.initialize();
             for (String c : List.of("supportsEvaluateForHovers", "supportsSetVariable", "supportsConditionalBreakpoints",
-                    "supportsHitConditionalBreakpoints", "supportsLogPoints")) {
+                    "supportsHitConditionalBreakpoints", "supportsLogPoints", "supportsSetExpression", "supportsCompletionsRequest")) {
                 assertTrue(caps.has(c) && caps.get(c).getAsBoolean(), c + " in " + caps);
             }
         }
@@ -217,6 +217,14 @@ class ExpressionTest {
     private static JsonArray setBreakpoints(Session s, Fixture f, Map<String, Object>... bps) throws Exception {
         return s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", f.file(FILE).toString()), "breakpoints", List.of(bps)))
                 .getAsJsonArray("breakpoints");
+    }
+
+    /** Launches with these breakpoints in Calc.java, set before configurationDone; returns them as set. */
+    @SafeVarargs
+    private static JsonArray launchWith(Session s, Fixture f, Map<String, Object>... bps) throws Exception {
+        s.dap.ok("launch", s.launchArgs);
+        s.dap.event("initialized");
+        return setBreakpoints(s, f, bps);
     }
 
     private static Map<String, Object> bp(Fixture f, String marker, String... kv) {
@@ -230,10 +238,8 @@ class ExpressionTest {
     void conditionAndLogpointInALoopOf100000() throws Exception {
         Fixture f = Fixture.shared("eval");
         try (Session s = Session.start(f, "evalfix.Calc")) {
-            s.dap.ok("launch", s.launchArgs);
-            s.dap.event("initialized");
             // two breakpoints on one line: one event set, one round trip, per iteration
-            JsonArray set = setBreakpoints(s, f, bp(f, "BP_LOOP", "condition", "i == 7777 && total > 0"),
+            JsonArray set = launchWith(s, f, bp(f, "BP_LOOP", "condition", "i == 7777 && total > 0"),
                     bp(f, "BP_LOOP", "logMessage", "i={i} total={total} sq={i * i % 1000} s={\"x\" + i}", "hitCondition", "% 10000"));
             assertTrue(set.get(0).getAsJsonObject().get("verified").getAsBoolean() || set.get(0).getAsJsonObject().has("message"));
             long t0 = System.nanoTime();
@@ -272,9 +278,7 @@ class ExpressionTest {
     void hitCountsAndBrokenConditions() throws Exception {
         Fixture f = Fixture.shared("eval");
         try (Session s = Session.start(f, "evalfix.Calc")) {
-            s.dap.ok("launch", s.launchArgs);
-            s.dap.event("initialized");
-            JsonArray set = setBreakpoints(s, f, bp(f, "BP_LOOP", "hitCondition", "== 3"),
+            JsonArray set = launchWith(s, f, bp(f, "BP_LOOP", "hitCondition", "== 3"),
                     bp(f, "BP_LOG", "condition", "i >"));
             JsonObject bad = set.get(1).getAsJsonObject();
             assertFalse(bad.get("verified").getAsBoolean());
@@ -283,15 +287,14 @@ class ExpressionTest {
             JsonObject stop = s.stopped("breakpoint");
             int tid = s.threadOf(stop);
             assertEquals("2", value(s, s.topFrame(tid).get("id").getAsInt(), "i"));
-            // a condition naming nothing stops, says why, and marks the breakpoint
+            // a condition naming nothing in that method is refused when set: the class is loaded
             set = setBreakpoints(s, f, bp(f, "BP_LOOP", "condition", "nosuch > 1"), bp(f, "BP_LOG", "hitCondition", "bad"));
+            JsonObject nosuch = set.get(0).getAsJsonObject();
+            assertFalse(nosuch.get("verified").getAsBoolean(), nosuch.toString());
+            assertTrue(nosuch.get("message").getAsString().contains("'nosuch' is not a local variable"), nosuch.toString());
             assertFalse(set.get(1).getAsJsonObject().get("verified").getAsBoolean());
             assertTrue(set.get(1).getAsJsonObject().get("message").getAsString().contains("Hit count"));
-            s.continueThread(tid);
-            JsonObject changed = s.dap.event("breakpoint", b -> !b.getAsJsonObject("breakpoint").get("verified").getAsBoolean());
-            assertTrue(changed.getAsJsonObject("breakpoint").get("message").getAsString().contains("nosuch"), changed.toString());
-            stop = s.stopped("breakpoint");
-            assertTrue(stop.get("description").getAsString().contains("nosuch"), stop.toString());
+
             // a condition that throws stops with the exception
             setBreakpoints(s, f, bp(f, "BP_LOOP", "condition", "i > 5 && \"abc\".charAt(i) == 'x'"));
             s.continueThread(tid);
@@ -303,6 +306,182 @@ class ExpressionTest {
             s.continueThread(tid);
             stop = s.stopped("breakpoint");
             assertEquals("99995", value(s, s.topFrame(tid).get("id").getAsInt(), "i"));
+            // a local of the method that is out of scope at the line passes the check; the hit says why and marks the breakpoint
+            set = setBreakpoints(s, f, bp(f, "BP_MAIN", "condition", "e != null"));
+            assertTrue(set.get(0).getAsJsonObject().get("verified").getAsBoolean(), set.toString());
+            s.continueThread(tid);
+            JsonObject changed = s.dap.event("breakpoint", b -> !b.getAsJsonObject("breakpoint").get("verified").getAsBoolean());
+            assertTrue(changed.getAsJsonObject("breakpoint").get("message").getAsString().contains("'e'"), changed.toString());
+            stop = s.stopped("breakpoint");
+            assertTrue(stop.get("description").getAsString().contains("'e' is not a local variable"), stop.toString());
+        }
+    }
+
+    @Test
+    void conditionsThatCannotTypeCheckAreRefusedWhenTheirClassLoads() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            // Calc is not loaded yet: every breakpoint waits for it
+            JsonArray set = launchWith(s, f, bp(f, "BP_LOOP", "condition", "nosuch > 1"),
+                    bp(f, "BP_LOG", "condition", "i + \"x\""), bp(f, "BP_TRIPLE", "condition", "x.length() > 0"),
+                    bp(f, "BP_PROBE", "condition", "x == 3 && counter > 0"));
+            for (var b : set) assertFalse(b.getAsJsonObject().get("verified").getAsBoolean(), set.toString());
+            int okId = set.get(3).getAsJsonObject().get("id").getAsInt();
+            s.dap.ok("configurationDone", null);
+            Map<Integer, JsonObject> changed = new HashMap<>();
+            for (int i = 0; i < 4; i++) {
+                JsonObject e = s.dap.event("breakpoint", b -> !changed.containsKey(b.getAsJsonObject("breakpoint").get("id").getAsInt()));
+                JsonObject b = e.getAsJsonObject("breakpoint");
+                changed.put(b.get("id").getAsInt(), b);
+            }
+            for (int i = 0; i < 3; i++) {
+                JsonObject b = changed.get(set.get(i).getAsJsonObject().get("id").getAsInt());
+                assertFalse(b.get("verified").getAsBoolean(), b.toString());
+                assertTrue(b.get("message").getAsString().startsWith("Condition '"), b.toString());
+            }
+            assertTrue(changed.get(set.get(0).getAsJsonObject().get("id").getAsInt()).get("message").getAsString()
+                    .contains("'nosuch' is not a local variable, parameter or field visible here (Calc.loop)"));
+            assertTrue(changed.get(set.get(1).getAsJsonObject().get("id").getAsInt()).get("message").getAsString()
+                    .contains("must be boolean, but 'i + \"x\"' is java.lang.String"));
+            assertTrue(changed.get(set.get(2).getAsJsonObject().get("id").getAsInt()).get("message").getAsString()
+                    .contains("'x' is a int; it has no methods"));
+            assertTrue(changed.get(okId).get("verified").getAsBoolean(), changed.get(okId).toString());
+            // the refused ones never stop the program; it runs to its end
+            assertTrue(s.dap.sawEvent("output", b -> b.get("output").getAsString().contains("triple=42"), 60_000), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void aBreakpointInAMethodAConditionCallsDoesNotStopIt() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc").with("evaluateTimeout", 3000)) {
+            JsonArray set = launchWith(s, f, bp(f, "BP_PROBE"), bp(f, "BP_LOOP", "condition", "probe(i) == 5"));
+            int loopId = set.get(1).getAsJsonObject().get("id").getAsInt();
+            long t0 = System.nanoTime();
+            s.dap.ok("configurationDone", null);
+            JsonObject stop = s.stopped("breakpoint");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(loopId, stop.getAsJsonArray("hitBreakpointIds").get(0).getAsInt(), stop.toString());
+            assertFalse(stop.has("description"), stop.toString());
+            int tid = s.threadOf(stop);
+            int frame = s.topFrame(tid).get("id").getAsInt();
+            assertEquals("4", value(s, frame, "i"));
+            assertTrue(ms < 3000, "the condition took " + ms + " ms over 5 calls: did a call wait for its own breakpoint?");
+            String told = "breakpoint at Calc.java:" + f.line(FILE, "BP_PROBE") + " did not stop thread \"main\"";
+            List<String> console = s.dap.allEvents().stream().filter(e -> e.get("event").getAsString().equals("output"))
+                    .map(e -> e.getAsJsonObject("body").get("output").getAsString()).filter(o -> o.contains(told)).toList();
+            assertEquals(1, console.size(), "said once, not on each of the 5 calls: " + console);
+            // a watch calling it from the stopped frame returns too
+            assertEquals("11", value(s, frame, "probe(10)"));
+            assertEquals("\"x12\"", eval(s, frame, "\"x\" + probe(11)", "repl").get("result").getAsString());
+            setBreakpoints(s, f);
+            s.continueThread(tid);
+            s.assertStdout("triple=42");
+        }
+    }
+
+    @Test
+    void setExpressionAssignsWhatAnExpressionNames() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            int frame = stopAtTable(s, f);
+            JsonObject r = s.dap.ok("setExpression", Map.of("expression", "a", "value", "a * 2", "frameId", frame));
+            assertEquals("14", r.get("value").getAsString());
+            assertEquals("14", value(s, frame, "a"));
+            s.dap.ok("setExpression", Map.of("expression", "nums[1]", "value", "'a'", "frameId", frame));
+            assertEquals("97", value(s, frame, "nums[1]"));
+            s.dap.ok("setExpression", Map.of("expression", "this.name", "value", "\"set\" + a", "frameId", frame));
+            assertEquals("\"set14\"", value(s, frame, "name"));
+            r = s.dap.ok("setExpression", Map.of("expression", "origin", "value", "new Point(2, 3)", "frameId", frame));
+            assertTrue(r.get("variablesReference").getAsInt() > 0, r.toString());
+            assertEquals("5", value(s, frame, "origin.sum()"));
+            s.dap.ok("setExpression", Map.of("expression", "Calc.counter", "value", "-1", "frameId", frame));
+            assertEquals("-1", value(s, frame, "counter"));
+            String mismatch = s.dap.error("setExpression", Map.of("expression", "a", "value", "\"text\"", "frameId", frame));
+            assertTrue(mismatch.contains("java.lang.String") && mismatch.contains("int"), mismatch);
+            String narrowing = s.dap.error("setExpression", Map.of("expression", "b", "value", "1.5", "frameId", frame));
+            assertTrue(narrowing.contains("double") && narrowing.contains("long"), narrowing);
+            assertTrue(s.dap.error("setExpression", Map.of("expression", "a + 1", "value", "3", "frameId", frame)).contains("cannot be assigned"));
+            assertTrue(s.dap.error("setExpression", Map.of("expression", "nosuch", "value", "3", "frameId", frame)).contains("nosuch"));
+            // nothing half-done: the failed ones changed nothing
+            assertEquals("14", value(s, frame, "a"));
+            assertEquals("3", value(s, frame, "b"));
+        }
+    }
+
+    private static List<String> completions(Session s, int frame, String text) throws Exception {
+        JsonObject body = s.dap.ok("completions", Map.of("frameId", frame, "text", text, "column", text.length() + 1));
+        List<String> labels = new ArrayList<>();
+        for (var t : body.getAsJsonArray("targets")) labels.add(t.getAsJsonObject().get("label").getAsString());
+        return labels;
+    }
+
+    @Test
+    void completionsOfTheFrameAndAfterADot() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            int frame = stopAtTable(s, f);
+            // names in scope: locals, fields (inherited too), methods
+            JsonObject body = s.dap.ok("completions", Map.of("frameId", frame, "text", "1 + wo", "column", 7));
+            JsonObject words = body.getAsJsonArray("targets").get(0).getAsJsonObject();
+            assertEquals("words", words.get("label").getAsString());
+            assertEquals("variable", words.get("type").getAsString());
+            assertEquals(5, words.get("start").getAsInt(), words.toString());
+            assertEquals(2, words.get("length").getAsInt(), words.toString());
+            assertTrue(completions(s, frame, "inh").contains("inherited"));
+            assertTrue(completions(s, frame, "pi").containsAll(List.of("pick(int)", "pick(long)", "pick(String)")));
+            assertTrue(completions(s, frame, "tw").contains("twice(int)"));
+            // after a dot: the members of the value's class, read without running anything
+            assertTrue(completions(s, frame, "origin.").containsAll(List.of("x", "y", "sum()")));
+            assertTrue(completions(s, frame, "o.len").contains("length()"), "o is an Object holding a String");
+            assertTrue(completions(s, frame, "s.toU").containsAll(List.of("toUpperCase()", "toUpperCase(Locale)")));
+            assertTrue(completions(s, frame, "nums.").containsAll(List.of("length", "clone()")));
+            assertTrue(completions(s, frame, "nothing.").contains("isEmpty()"), "a null String still has String's members");
+            // statics of a type; the declared result type of a call, which is not run
+            assertTrue(completions(s, frame, "Calc.GRE").contains("GREETING"));
+            assertFalse(completions(s, frame, "Calc.").contains("name"), "instance fields need an object");
+            assertTrue(completions(s, frame, "hello(name).isE").contains("isEmpty()"));
+            assertTrue(completions(s, frame, "boom().").isEmpty());
+            assertTrue(completions(s, frame, "nosuch.").isEmpty());
+            // nothing ran: boom() would have thrown, and a is still what it was
+            assertEquals("7", value(s, frame, "a"));
+        }
+    }
+
+    @Test
+    void dollarReturnIsWhatTheLastStepOutReturned() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            s.launch(Map.of(FILE, new int[]{f.line(FILE, "BP_TRIPLE")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            int frame = s.topFrame(tid).get("id").getAsInt();
+            String before = evalError(s, frame, "$return", "watch");
+            assertTrue(before.contains("$return is the value the last stepOut returned"), before);
+            s.dap.ok("stepOut", Map.of("threadId", tid));
+            s.stopped("step");
+            frame = s.topFrame(tid).get("id").getAsInt();
+            assertEquals("42", value(s, frame, "$return"));
+            assertEquals("43", value(s, frame, "$return + 1"));
+            Map<String, String> locals = s.locals(frame);
+            assertEquals("42", locals.get("$return"), locals.toString());
+            // the next step is no stepOut: $return is gone again
+            s.dap.ok("next", Map.of("threadId", tid));
+            s.stopped("step");
+            frame = s.topFrame(tid).get("id").getAsInt();
+            assertTrue(evalError(s, frame, "$return", "watch").contains("not a stepOut"));
+            assertFalse(s.locals(frame).containsKey("$return"));
+        }
+    }
+
+    @Test
+    void anAnonymousClassSeesCapturedLocalsByTheirNames() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            s.launch(Map.of(FILE, new int[]{f.line(FILE, "BP_ANON")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            int frame = s.topFrame(tid).get("id").getAsInt();
+            assertEquals("\"anon\"", value(s, frame, "label"));
+            assertEquals("4", value(s, frame, "label.length()"));
         }
     }
 }

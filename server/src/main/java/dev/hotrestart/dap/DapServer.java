@@ -212,6 +212,16 @@ public final class DapServer implements HotRestartProtocol {
     }
 
     @Override
+    public CompletableFuture<SetExpressionResponse> setExpression(SetExpressionArguments args) {
+        return call(() -> session().setExpression(args));
+    }
+
+    @Override
+    public CompletableFuture<CompletionsResponse> completions(CompletionsArguments args) {
+        return call(() -> session().completions(args));
+    }
+
+    @Override
     public CompletableFuture<Void> restartFrame(RestartFrameArguments args) {
         return run(() -> session().restartFrame(args.getFrameId()));
     }

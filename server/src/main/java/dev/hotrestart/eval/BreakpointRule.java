@@ -1,9 +1,13 @@
 package dev.hotrestart.eval;
 
 import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.NameExpr;
+import com.sun.jdi.Location;
 import com.sun.jdi.Value;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -11,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * What a line breakpoint does when hit: its condition, hit count and log message, parsed once
- * when the breakpoint is set. A condition that does not parse is refused then; one that does
- * not type-check, or throws, stops the thread and says so — it is never taken as true.
+ * when the breakpoint is set. A condition that does not parse is refused then, and one that does
+ * not type-check where the breakpoint's code is, once its class is loaded; one that fails at a
+ * hit anyway, or throws, stops the thread and says so — it is never taken as true.
  */
 public final class BreakpointRule {
     private static final Pattern HIT = Pattern.compile("\\s*(==|>=|>|<=|<|%)?\\s*(\\d+)\\s*");
@@ -24,6 +29,8 @@ public final class BreakpointRule {
     /** Literal text (String) and {expression} parts (Expression), in order. */
     private final List<Object> log;
     private long hits;
+    /** The locals the condition and message name, read in one round trip per hit. */
+    private final Evaluator.LocalsAhead locals;
 
     /** What the hit comes to. */
     public record Decision(boolean stop, String log, String description, String conditionError) {}
@@ -37,6 +44,14 @@ public final class BreakpointRule {
         this.hitOp = hitOp;
         this.hitN = hitN;
         this.log = log;
+        Set<String> names = new HashSet<>();
+        if (condition != null) condition.findAll(NameExpr.class).forEach(n -> names.add(n.getNameAsString()));
+        if (log != null) {
+            for (Object part : log) {
+                if (part instanceof Expression e) e.findAll(NameExpr.class).forEach(n -> names.add(n.getNameAsString()));
+            }
+        }
+        this.locals = new Evaluator.LocalsAhead(names);
     }
 
     /** Null when the breakpoint is plain; EvalError when a part does not parse. */
@@ -109,6 +124,26 @@ public final class BreakpointRule {
         }
         if (lit.length() > 0) parts.add(lit.toString());
         return parts;
+    }
+
+    /**
+     * Null when the condition can work at this location, else why not (a name that does not
+     * exist there, types that do not fit): then the breakpoint is not set there.
+     */
+    public String check(Debuggee d, Location loc) {
+        if (condition == null) return null;
+        try {
+            StaticTypes.at(d, loc).checkCondition(condition);
+            return null;
+        } catch (EvalError e) {
+            return "Condition '" + conditionText + "': " + e.getMessage();
+        } catch (RuntimeException e) {
+            return null; // the check is a courtesy: what it cannot look at is found at the first hit
+        }
+    }
+
+    public Evaluator.LocalsAhead locals() {
+        return locals;
     }
 
     public boolean isLogpoint() {

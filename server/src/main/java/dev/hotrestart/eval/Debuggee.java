@@ -1,6 +1,7 @@
 package dev.hotrestart.eval;
 
 import com.sun.jdi.ReferenceType;
+import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
 
 import java.nio.file.Path;
@@ -22,5 +23,19 @@ public final class Debuggee {
         this.conv = new Conversions(vm);
         this.types = new TypeNames(vm, sourceOf);
         this.invoker = new Invoker(vm, conv, timeoutMs);
+    }
+
+    /** True while the thread runs a method for an evaluation. */
+    public boolean isCalling(ThreadReference t) {
+        return invoker.calling.contains(t);
+    }
+
+    public boolean anyCalls() {
+        return !invoker.calling.isEmpty();
+    }
+
+    /** How evaluations wait for their calls (the event loop's way, so events keep moving). */
+    public void waitForCallsWith(CallWaiter w) {
+        invoker.waitWith(w);
     }
 }

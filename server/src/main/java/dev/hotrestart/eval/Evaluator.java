@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Computes a parsed Java expression in one suspended frame. Primitives are computed in the
@@ -33,16 +34,59 @@ public final class Evaluator {
     private final ThreadReference thread;
     private final int depth;
     private final Mode mode;
-    private final ObjectReference exception;
+    private final Specials specials;
     private final Map<String, Value> bindings = new HashMap<>();
     private StackFrame frame;
+    /** Locals read ahead in one round trip (see {@link #prefetch}); valid until the frame is. */
+    private Map<String, LocalVariable> prefetchNames;
+    private Map<LocalVariable, Value> prefetched;
+    private LocalsAhead ahead;
 
-    public Evaluator(Debuggee debuggee, ThreadReference thread, int depth, Mode mode, ObjectReference exception) {
+    /** What the names $exception and $return stand for in this thread's stop; either may be null. */
+    public record Specials(ObjectReference exception, Returned returned) {
+        public static final Specials NONE = new Specials(null, null);
+    }
+
+    /** The value a method returned to the frame a stepOut ended in. */
+    public record Returned(Method method, Value value) {}
+
+    public Evaluator(Debuggee debuggee, ThreadReference thread, int depth, Mode mode, Specials specials) {
         this.d = debuggee;
         this.thread = thread;
         this.depth = depth;
         this.mode = mode;
-        this.exception = exception;
+        this.specials = specials == null ? Specials.NONE : specials;
+    }
+
+    /**
+     * The locals a breakpoint's expressions name, looked up once per code location. A condition
+     * then reads them all with the frame's first use, in one round trip, instead of one each.
+     */
+    public static final class LocalsAhead {
+        private final Set<String> names;
+        private final Map<Location, Map<String, LocalVariable>> byLocation = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public LocalsAhead(Set<String> names) {
+            this.names = names;
+        }
+
+        Map<String, LocalVariable> at(StackFrame f) {
+            return byLocation.computeIfAbsent(f.location(), loc -> {
+                Map<String, LocalVariable> out = new HashMap<>();
+                try {
+                    for (LocalVariable lv : f.visibleVariables()) if (names.contains(lv.name())) out.put(lv.name(), lv);
+                } catch (AbsentInformationException e) {
+                    // compiled without -g: no locals to read ahead
+                }
+                return out;
+            });
+        }
+    }
+
+    /** Reads these locals ahead with the frame (conditions and logpoints, evaluated on every hit). */
+    public Evaluator prefetch(LocalsAhead ahead) {
+        this.ahead = ahead;
+        return this;
     }
 
     public Value evaluate(String text) {
@@ -79,8 +123,22 @@ public final class Evaluator {
     }
 
     StackFrame frame() throws IncompatibleThreadStateException {
-        if (frame == null) frame = thread.frame(depth);
+        if (frame == null) {
+            frame = thread.frame(depth);
+            if (ahead != null) {
+                prefetchNames = ahead.at(frame);
+                prefetched = prefetchNames.isEmpty() ? Map.of() : frame.getValues(new ArrayList<>(prefetchNames.values()));
+                ahead = null; // once: after a call the frame is fetched again and read one by one
+            }
+        }
         return frame;
+    }
+
+    /** Code ran in the thread (a call, an assignment): the frame and what was read from it are stale. */
+    private void invalidate() {
+        frame = null;
+        prefetchNames = null;
+        prefetched = null;
     }
 
     private ReferenceType here() throws IncompatibleThreadStateException {
@@ -191,20 +249,29 @@ public final class Evaluator {
             };
         }
         if (n.equals("$exception")) {
-            if (exception == null) throw new EvalError("$exception is the exception the thread stopped on, and this thread did not stop on one.");
-            return constant(exception);
+            if (specials.exception() == null) {
+                throw new EvalError("$exception is the exception the thread stopped on, and this thread did not stop on one.");
+            }
+            return constant(specials.exception());
         }
+        if (n.equals("$return")) return constant(returned());
         LocalVariable lv = null;
-        try {
-            lv = frame().visibleVariableByName(n);
-        } catch (AbsentInformationException ignored) {
-            // compiled without -g: fields only
+        StackFrame here = frame();
+        if (prefetchNames != null && prefetchNames.containsKey(n)) {
+            lv = prefetchNames.get(n);
+        } else {
+            try {
+                lv = here.visibleVariableByName(n);
+            } catch (AbsentInformationException ignored) {
+                // compiled without -g: fields only
+            }
         }
         if (lv != null) {
             LocalVariable local = lv;
             return new Variable() {
                 public Value get() {
                     try {
+                        if (prefetched != null && prefetched.containsKey(local)) return prefetched.get(local);
                         return frame().getValue(local);
                     } catch (IncompatibleThreadStateException e) {
                         throw new EvalError("The thread is running.");
@@ -219,6 +286,8 @@ public final class Evaluator {
         // this class, then outer classes through this$0 (or statically)
         while (type != null) {
             Field f = type.fieldByName(n);
+            // a local or anonymous class keeps the locals it captured as val$name fields
+            if (f == null && self != null && !n.startsWith("val$")) f = type.fieldByName("val$" + n);
             if (f != null) {
                 if (!f.isStatic() && self == null) {
                     throw new EvalError("'" + n + "' is an instance field of " + Invoker.simple(type.name()) + ", and this frame is static.");
@@ -231,6 +300,16 @@ public final class Evaluator {
             type = dollar < 0 ? null : d.types.loaded(type.name().substring(0, dollar), type);
         }
         return null;
+    }
+
+    private Value returned() {
+        Returned r = specials.returned();
+        if (r == null) {
+            throw new EvalError("$return is the value the last stepOut returned, and this thread's last step was not a stepOut"
+                    + (d.vm.canGetMethodReturnValues() ? "." : " (this JVM cannot report return values)."));
+        }
+        if (r.value() instanceof VoidValue) throw new EvalError(Invoker.signature(r.method()) + " is void: it returned no value.");
+        return r.value();
     }
 
     private static Variable constant(Value v) {
@@ -271,7 +350,7 @@ public final class Evaluator {
     private ReferenceType type(String name) throws IncompatibleThreadStateException {
         ReferenceType here = here();
         ReferenceType t = d.types.resolve(name, here, mode == Mode.READ_ONLY ? null : (n, ctx) -> d.invoker.load(n, ctx, thread));
-        frame = null; // loading may have run code, which invalidates the frame
+        invalidate(); // loading may have run code, which invalidates the frame
         if (t == null) throw new EvalError("Unknown type '" + name + "': not imported by " + Invoker.simple(here.name())
                 + "'s source, not in its package or java.lang, and not a loaded class.");
         return t;
@@ -294,7 +373,7 @@ public final class Evaluator {
             if (v != null) return new Holder(v.get());
             return type(n.getNameAsString());
         }
-        if (e instanceof FieldAccessExpr fa && isDottedName(fa) && variable(head(fa)) == null) {
+        if (e instanceof FieldAccessExpr fa && Expressions.isDottedName(fa) && variable(Expressions.head(fa)) == null) {
             ReferenceType t = d.types.resolve(fa.toString(), here(), null);
             if (t != null) return t;
             Object scope = valueOrTypeLenient(fa.getScope());
@@ -311,7 +390,7 @@ public final class Evaluator {
             if (v != null) return new Holder(v.get());
             return d.types.resolve(n.getNameAsString(), here(), null);
         }
-        if (e instanceof FieldAccessExpr fa && isDottedName(fa)) {
+        if (e instanceof FieldAccessExpr fa && Expressions.isDottedName(fa)) {
             ReferenceType t = d.types.resolve(fa.toString(), here(), null);
             if (t != null) return t;
             Object scope = valueOrTypeLenient(fa.getScope());
@@ -324,16 +403,6 @@ public final class Evaluator {
 
     private static Object held(Object member) {
         return member instanceof Variable v ? new Holder(v.get()) : member;
-    }
-
-    private static boolean isDottedName(Expression e) {
-        if (e instanceof NameExpr) return true;
-        return e instanceof FieldAccessExpr fa && isDottedName(fa.getScope());
-    }
-
-    private static String head(Expression e) {
-        while (e instanceof FieldAccessExpr fa) e = fa.getScope();
-        return ((NameExpr) e).getNameAsString();
     }
 
     private Value fieldAccess(FieldAccessExpr x) throws IncompatibleThreadStateException {
@@ -448,7 +517,7 @@ public final class Evaluator {
 
     private ArrayReference newArray(String typeName, List<Integer> sizes, int level) {
         ArrayReference a = d.invoker.newArray(typeName, sizes.get(level), thread);
-        frame = null;
+        invalidate();
         if (level + 1 < sizes.size()) {
             String comp = typeName.substring(0, typeName.length() - 2);
             for (int i = 0; i < sizes.get(level); i++) {
@@ -469,7 +538,7 @@ public final class Evaluator {
             values.add(e instanceof ArrayInitializerExpr inner ? initArray(comp, inner) : eval(e));
         }
         ArrayReference a = d.invoker.newArray(typeName, values.size(), thread);
-        frame = null;
+        invalidate();
         for (int i = 0; i < values.size(); i++) {
             Value v = convertFor(values.get(i), comp, init.getValues().get(i));
             try {
@@ -554,7 +623,7 @@ public final class Evaluator {
             m = ((ClassType) d.vm.classesByName("java.lang.Object").get(0)).concreteMethodByName("toString", "()Ljava/lang/String;");
         }
         Value s = d.invoker.invoke(thread, o, m, List.of(), false);
-        frame = null;
+        invalidate();
         return s == null ? "null" : ((StringReference) s).value();
     }
 
@@ -646,7 +715,7 @@ public final class Evaluator {
 
     private ObjectReference box(PrimitiveValue p) {
         needCalls("box values");
-        frame = null;
+        invalidate();
         return d.invoker.box(p, thread);
     }
 
@@ -701,7 +770,7 @@ public final class Evaluator {
                 result = m.isStatic() ? d.invoker.invokeStatic(thread, m.declaringType(), m, conv) : d.invoker.invoke(thread, o, m, conv, false);
             }
         }
-        frame = null;
+        invalidate();
         return result;
     }
 
@@ -715,7 +784,7 @@ public final class Evaluator {
         for (Expression a : x.getArguments()) args.add(eval(a));
         Method ctor = d.invoker.choose(cls.methodsByName("<init>"), args, "<init>", cls.name());
         ObjectReference o = d.invoker.newInstance(thread, cls, ctor, d.invoker.convert(ctor, args, thread));
-        frame = null;
+        invalidate();
         return o;
     }
 
@@ -782,7 +851,24 @@ public final class Evaluator {
         } catch (Exception e) {
             throw new EvalError("Cannot assign '" + x + "': " + e.getMessage());
         }
-        frame = null;
+        invalidate();
+    }
+
+    /**
+     * setExpression: assigns the value of {@code valueText} to what {@code targetText} names (a
+     * local, a field or an array element), converted to its type as Java assignment would.
+     */
+    public Value assign(String targetText, String valueText) {
+        Expression target = Expressions.parse(targetText);
+        Expression value = Expressions.parse(valueText);
+        try {
+            Variable var = target(target);
+            Value v = convertFor(eval(value), var.typeName(), value);
+            store(var, v, target);
+            return var.get();
+        } catch (IncompatibleThreadStateException | InvalidStackFrameException err) {
+            throw new EvalError("The thread is running; evaluation needs it stopped.");
+        }
     }
 
     /** A value for a variable of the named type (setVariable): assignment conversion, or an error naming both types. */

@@ -5,8 +5,10 @@ import com.github.javaparser.ParseResult;
 import com.github.javaparser.ParserConfiguration;
 import com.github.javaparser.Problem;
 import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.FieldAccessExpr;
 import com.github.javaparser.ast.expr.LambdaExpr;
 import com.github.javaparser.ast.expr.MethodReferenceExpr;
+import com.github.javaparser.ast.expr.NameExpr;
 import com.github.javaparser.ast.expr.SwitchExpr;
 
 /** Parses one Java expression, with messages a person can act on; refuses what is not supported. */
@@ -33,6 +35,18 @@ public final class Expressions {
             throw new EvalError("Switch expressions are not evaluated; use the conditional operator (a ? b : c) instead.");
         }
         return e;
+    }
+
+    /** a, a.b, a.b.c: a name that may be a variable with fields, a qualified type or a package. */
+    static boolean isDottedName(Expression e) {
+        if (e instanceof NameExpr) return true;
+        return e instanceof FieldAccessExpr fa && isDottedName(fa.getScope());
+    }
+
+    /** The first name of a dotted name. */
+    static String head(Expression e) {
+        while (e instanceof FieldAccessExpr fa) e = fa.getScope();
+        return ((NameExpr) e).getNameAsString();
     }
 
     private static String firstLine(Problem p) {

@@ -4,6 +4,7 @@ import com.sun.jdi.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.*;
 
 /**
@@ -23,6 +24,13 @@ final class Invoker {
     private final long timeoutMs;
     /** Thrown into a call that overran its time: made once, ahead, because nothing can be made then. */
     private ObjectReference stopper;
+    /** Threads running a method for an evaluation now: their breakpoints must not stop them. */
+    final Set<ThreadReference> calling = ConcurrentHashMap.newKeySet();
+    private volatile CallWaiter waiter = CallWaiter.PLAIN;
+
+    void waitWith(CallWaiter w) {
+        this.waiter = w;
+    }
 
     Invoker(VirtualMachine vm, Conversions conv, long timeoutMs) {
         this.vm = vm;
@@ -203,9 +211,17 @@ final class Invoker {
         String what = Invoker.simple(m.declaringType().name()) + "." + signature(m).replaceFirst("^[^(]*", m.isConstructor() ? "<init>" : m.name());
         if (m.isConstructor()) what = "new " + signature(m);
         if (stopper == null && !m.declaringType().name().startsWith("java.lang.")) makeStopper(thread);
-        Future<Value> f = CALLS.submit(work);
+        calling.add(thread);
+        CompletableFuture<Value> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.call();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, CALLS);
+        f.whenComplete((v, x) -> calling.remove(thread));
         try {
-            return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+            return waiter.await(f, timeoutMs);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof InvocationException ie) {
@@ -266,9 +282,9 @@ final class Invoker {
     }
 
     /** True when the call has ended, with a value or an exception, within the time. */
-    private static boolean ended(Future<Value> f, long ms) {
+    private boolean ended(Future<Value> f, long ms) {
         try {
-            f.get(ms, TimeUnit.MILLISECONDS);
+            waiter.await(f, ms);
             return true;
         } catch (TimeoutException e) {
             return false;

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -47,6 +48,8 @@ public final class Breakpoints {
         BreakpointRule rule;
         /** Why the rule was refused when set: such a breakpoint gets no requests. */
         String refused;
+        /** Why the condition cannot work in a loaded class: no request there. */
+        String conditionProblem;
 
         LineBreakpoint(int id, int line) {
             this.id = id;
@@ -72,6 +75,7 @@ public final class Breakpoints {
     private SourceLocator sources;
     private final Consumer<Breakpoint> changed;
     private VirtualMachine vm;
+    private BiFunction<BreakpointRule, Location, String> conditionCheck = (r, l) -> null;
     private int nextId = 1;
 
     public Breakpoints(ClassIndex index, SourceLocator sources, Consumer<Breakpoint> changed) {
@@ -85,8 +89,9 @@ public final class Breakpoints {
     }
 
     /** The VM is connected: set every breakpoint the client sent before. */
-    public synchronized void attach(VirtualMachine vm) {
+    public synchronized void attach(VirtualMachine vm, BiFunction<BreakpointRule, Location, String> conditionCheck) {
         this.vm = vm;
+        this.conditionCheck = conditionCheck;
         for (FileBreakpoints f : files.values()) {
             resolveAll(f);
         }
@@ -132,6 +137,7 @@ public final class Breakpoints {
             erm.deleteEventRequests(b.requests);
             b.requests.clear();
             b.verified = false;
+            b.conditionProblem = null;
             b.actualLine = chooseLine(types, b.line, text);
             if (b.refused != null) {
                 b.message = b.refused;
@@ -139,7 +145,7 @@ public final class Breakpoints {
             }
             for (ReferenceType t : types) addRequests(b, t);
             b.verified = !b.requests.isEmpty();
-            b.message = b.verified ? null : types.isEmpty()
+            b.message = b.verified ? null : b.conditionProblem != null ? b.conditionProblem : types.isEmpty()
                     ? "Deferred: no class of this file is loaded yet; it is set when one loads."
                     : "No code at line " + b.line + " in the loaded classes yet; set when a class with code there loads.";
         }
@@ -168,6 +174,9 @@ public final class Breakpoints {
             if (!b.requests.isEmpty() && !was) {
                 b.verified = true;
                 b.message = null;
+                changed.accept(toDap(f, b));
+            } else if (!b.verified && b.conditionProblem != null && !b.conditionProblem.equals(b.message)) {
+                b.message = b.conditionProblem;
                 changed.accept(toDap(f, b));
             }
         }
@@ -223,6 +232,11 @@ public final class Breakpoints {
         Set<Method> seen = new HashSet<>();
         for (Location loc : locs) {
             if (!seen.add(loc.method())) continue; // one stop per method and line
+            String problem = b.rule == null ? null : conditionCheck.apply(b.rule, loc);
+            if (problem != null) {
+                b.conditionProblem = problem;
+                continue;
+            }
             boolean exists = false;
             for (BreakpointRequest r : b.requests) exists |= r.location().equals(loc);
             if (exists) continue;

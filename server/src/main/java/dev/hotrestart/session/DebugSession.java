@@ -10,6 +10,7 @@ import dev.hotrestart.dap.HotRestartProtocol.ReloadClassArguments;
 import dev.hotrestart.dap.HotRestartProtocol.RestartFrameWithReloadArguments;
 import dev.hotrestart.dap.UserError;
 import dev.hotrestart.eval.BreakpointRule;
+import dev.hotrestart.eval.Completions;
 import dev.hotrestart.eval.Debuggee;
 import dev.hotrestart.eval.Evaluator;
 import dev.hotrestart.agent.WrapPolicy;
@@ -46,6 +47,7 @@ public final class DebugSession implements EventLoop.Handler {
     private static final String HOOK = "hotrestart.hook";
     private static final String HOOK_CLASS = "dev.hotrestart.agent.Hook";
     private static final String AGENT_CLASS = "dev.hotrestart.agent.Agent";
+    private static final String RETURN = "hotrestart.return";
 
     private final IDebugProtocolClient client;
     private final InitializeRequestArguments clientInfo;
@@ -68,6 +70,8 @@ public final class DebugSession implements EventLoop.Handler {
     private final Set<ThreadReference> restarting = new HashSet<>();
     /** Threads stepping out of the hidden hook first, with the step the user asked for next. */
     private final Map<ThreadReference, Integer> afterHook = new HashMap<>();
+    private final Map<ThreadReference, MethodExitRequest> returnWatches = new HashMap<>();
+    private final Map<ThreadReference, Evaluator.Returned> returned = new HashMap<>();
     private ExceptionRequest exceptionRequest;
     private WrapRules wrapRules;
     private EscapeDetector escapes;
@@ -100,6 +104,9 @@ public final class DebugSession implements EventLoop.Handler {
         c.setSupportsConditionalBreakpoints(true);
         c.setSupportsHitConditionalBreakpoints(true);
         c.setSupportsLogPoints(true);
+        c.setSupportsSetExpression(true);
+        c.setSupportsCompletionsRequest(true);
+        c.setCompletionTriggerCharacters(new String[]{"."});
         ExceptionBreakpointsFilter caught = new ExceptionBreakpointsFilter();
         caught.setFilter("caught");
         caught.setLabel("Caught Exceptions");
@@ -245,8 +252,8 @@ public final class DebugSession implements EventLoop.Handler {
             // the platform's classes have no sources here; asking each its source name costs a round trip
             if (t.isPrepared() && !WrapPolicy.neverWrapped(t.name())) classLoaded(t);
         }
-        breakpoints.attach(vm);
-        EventLoop.start(vm, this);
+        breakpoints.attach(vm, (rule, loc) -> rule.check(debuggee, loc));
+        debuggee.waitForCallsWith(EventLoop.start(vm, this)::await);
         reloader.warmUp();
         if (configurationDone) DapConnection.afterResponse(this::resumeAll);
     }
@@ -355,6 +362,8 @@ public final class DebugSession implements EventLoop.Handler {
                     if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) hookBreakpoint(cp.referenceType());
                 } else if (e instanceof BreakpointEvent bp) {
                     resume &= !breakpointHit(bp);
+                } else if (e instanceof MethodExitEvent mx) {
+                    methodExited(mx);
                 } else if (e instanceof StepEvent st) {
                     resume &= !stepped(st);
                 } else if (e instanceof ExceptionEvent ex) {
@@ -450,7 +459,8 @@ public final class DebugSession implements EventLoop.Handler {
         String description = null;
         BreakpointRule rule = Breakpoints.ruleOf(b);
         if (rule != null) {
-            BreakpointRule.Decision d = rule.decide(() -> new Evaluator(debuggee, e.thread(), 0, Evaluator.Mode.CALLS, null));
+            BreakpointRule.Decision d = rule.decide(() -> new Evaluator(debuggee, e.thread(), 0, Evaluator.Mode.CALLS, null)
+                    .prefetch(rule.locals()));
             if (d.log() != null) logpoint(d.log(), e.location());
             if (d.conditionError() != null) breakpoints.unverify(b, d.conditionError());
             if (!d.stop()) return false;
@@ -511,6 +521,7 @@ public final class DebugSession implements EventLoop.Handler {
     }
 
     private void stopped(ThreadReference thread, Stop stop, Integer[] hitIds, String text, String description) {
+        endReturnWatch(thread, stop);
         stops.put(thread, stop);
         StoppedEventArguments a = new StoppedEventArguments();
         a.setReason(stop.reason);
@@ -528,6 +539,35 @@ public final class DebugSession implements EventLoop.Handler {
         a.setReason(reason);
         a.setThreadId(threadIds.id(t));
         client.thread(a);
+    }
+
+    @Override
+    public boolean isCalling(ThreadReference t) {
+        return debuggee != null && debuggee.isCalling(t);
+    }
+
+    @Override
+    public boolean anyCalls() {
+        return debuggee != null && debuggee.anyCalls();
+    }
+
+    /** Breakpoints already said to have been passed over during an evaluation: said once each, not on every pass. */
+    private final Set<Object> skipsTold = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Says once per breakpoint that it did not stop: its thread was running a method for an evaluation. */
+    @Override
+    public void skippedDuringCall(LocatableEvent e) {
+        if (!(e instanceof BreakpointEvent) || e.request().getProperty(Breakpoints.BP_ID) == null) return;
+        if (!skipsTold.add(e.request().getProperty(Breakpoints.BP_ID))) return;
+        Location loc = e.location();
+        String file;
+        try {
+            file = loc.sourceName();
+        } catch (AbsentInformationException err) {
+            file = loc.declaringType().name();
+        }
+        output("console", "hotrestart: the breakpoint at " + file + ":" + loc.lineNumber() + " did not stop thread \""
+                + e.thread().name() + "\": it was running a method for an evaluation.\n");
     }
 
     @Override
@@ -762,8 +802,17 @@ public final class DebugSession implements EventLoop.Handler {
         Variables.Container c = variables.get(args.getVariablesReference());
         if (c == null) throw new UserError("Variables reference " + args.getVariablesReference() + " is no longer valid: the thread ran on.");
         try {
+            List<Variable> out = variables.children(c, args.getStart(), args.getCount());
+            Stop stop = c instanceof Variables.Locals l ? stops.get(l.thread()) : null;
+            if (stop != null && stop.returned != null && ((Variables.Locals) c).depth() == stop.hidden
+                    && !(stop.returned.value() instanceof VoidValue)) {
+                // what the stepOut's method returned, as IntelliJ shows it; evaluate it as $return
+                Variable ret = variables.variable("$return", stop.returned.value(), c.thread());
+                ret.setEvaluateName("$return");
+                out.add(0, ret);
+            }
             VariablesResponse r = new VariablesResponse();
-            r.setVariables(variables.children(c, args.getStart(), args.getCount()).toArray(new Variable[0]));
+            r.setVariables(out.toArray(new Variable[0]));
             return r;
         } catch (UserError e) {
             throw e;
@@ -810,7 +859,53 @@ public final class DebugSession implements EventLoop.Handler {
 
     private Evaluator evaluator(ThreadReference t, int depth, Evaluator.Mode mode) {
         Stop stop = stops.get(t);
-        return new Evaluator(debuggee, t, depth, mode, stop == null ? null : stop.exception);
+        return new Evaluator(debuggee, t, depth, mode, stop == null ? null
+                : new Evaluator.Specials(stop.exception, depth == stop.hidden ? stop.returned : null));
+    }
+
+    /** Assigns a Java expression's value to what another expression names (a watch, a variable's evaluateName). */
+    public synchronized SetExpressionResponse setExpression(SetExpressionArguments args) {
+        FrameRef ref = args.getFrameId() == null ? null : frame(args.getFrameId());
+        if (ref == null) throw new UserError("setExpression needs a stopped frame: select one in the call stack.");
+        Value v = evaluator(ref.thread(), ref.depth(), Evaluator.Mode.CALLS).assign(args.getExpression(), args.getValue());
+        Variable var = variables.variable(args.getExpression().trim(), v, ref.thread());
+        SetExpressionResponse r = new SetExpressionResponse();
+        r.setValue(var.getValue());
+        r.setType(var.getType());
+        r.setVariablesReference(var.getVariablesReference());
+        r.setIndexedVariables(var.getIndexedVariables());
+        return r;
+    }
+
+    /** Proposals for the debug console at the cursor, in the frame's scope. */
+    public synchronized CompletionsResponse completions(CompletionsArguments args) {
+        FrameRef ref = args.getFrameId() == null ? null : frame(args.getFrameId());
+        if (ref == null) throw new UserError("Completions need a stopped frame: select one in the call stack.");
+        int base = Boolean.FALSE.equals(clientInfo.getColumnsStartAt1()) ? 0 : 1;
+        String text = args.getText() == null ? "" : args.getText();
+        int lineBase = Boolean.FALSE.equals(clientInfo.getLinesStartAt1()) ? 0 : 1;
+        String[] lines = text.split("\n", -1);
+        String line = args.getLine() != null && args.getLine() - lineBase >= 0 && args.getLine() - lineBase < lines.length
+                ? lines[args.getLine() - lineBase] : lines[lines.length - 1];
+        List<CompletionItem> out = new ArrayList<>();
+        for (Completions.Candidate c : Completions.at(debuggee, ref.thread(), ref.depth(), line, args.getColumn() - base)) {
+            CompletionItem item = new CompletionItem();
+            item.setLabel(c.label());
+            item.setText(c.text());
+            item.setDetail(Variables.simple(c.detail()));
+            item.setStart(c.start() + base);
+            item.setLength(c.length());
+            item.setType(switch (c.kind()) {
+                case VARIABLE -> CompletionItemType.VARIABLE;
+                case FIELD -> CompletionItemType.FIELD;
+                case METHOD -> CompletionItemType.METHOD;
+                case KEYWORD -> CompletionItemType.KEYWORD;
+            });
+            out.add(item);
+        }
+        CompletionsResponse r = new CompletionsResponse();
+        r.setTargets(out.toArray(new CompletionItem[0]));
+        return r;
     }
 
     /** Sets a local, field or array element shown in the Variables view to a Java expression's value. */
@@ -948,7 +1043,8 @@ public final class DebugSession implements EventLoop.Handler {
 
     /** The thread runs on: what the client knew of its frames and values is stale. */
     private void forget(ThreadReference t) {
-        stops.remove(t);
+        Stop stop = stops.remove(t);
+        if (stop != null) allowCollection(stop.returned);
         frameIds.removeIf(f -> f.thread().equals(t));
         variables.drop(t);
     }
@@ -958,6 +1054,7 @@ public final class DebugSession implements EventLoop.Handler {
         Stop stop = stops.get(t);
         if (stop != null && stop.exception != null) propagating.add(stop.exception);
         boolean inHook = stop != null && stop.hidden > 0;
+        boolean watchReturn = depth == StepRequest.STEP_OUT && !inHook;
         forget(t);
         DapConnection.afterResponse(() -> {
             synchronized (this) {
@@ -967,11 +1064,64 @@ public final class DebugSession implements EventLoop.Handler {
                     afterHook.put(t, depth);
                     step(t, StepRequest.STEP_OUT, StepRequest.STEP_LINE);
                 } else {
+                    if (watchReturn) watchReturn(t);
                     step(t, depth, StepRequest.STEP_LINE);
                 }
                 resumeFully(t);
             }
         });
+    }
+
+    /** The top frame's method and the stack's height while it runs: its exit is the one a stepOut leaves. */
+    private record ReturnWatch(Method method, int frames) {}
+
+    /** Watches the top frame's method return, so the stop after a stepOut can offer the value as $return. */
+    private void watchReturn(ThreadReference t) {
+        if (!vm.canGetMethodReturnValues()) return;
+        try {
+            Method m = t.frame(0).location().method();
+            MethodExitRequest r = vm.eventRequestManager().createMethodExitRequest();
+            r.addThreadFilter(t);
+            r.addClassFilter(m.declaringType());
+            r.putProperty(RETURN, new ReturnWatch(m, t.frameCount()));
+            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+            r.enable();
+            returnWatches.put(t, r);
+        } catch (IncompatibleThreadStateException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot watch for the return value", e);
+        }
+    }
+
+    private void methodExited(MethodExitEvent e) {
+        if (!(e.request().getProperty(RETURN) instanceof ReturnWatch w) || !e.method().equals(w.method())) return;
+        try {
+            if (e.thread().frameCount() != w.frames()) return; // a recursive call of the same method
+        } catch (IncompatibleThreadStateException err) {
+            return;
+        }
+        Value v = e.returnValue();
+        if (v instanceof ObjectReference o) o.disableCollection(); // until the thread runs on
+        returned.put(e.thread(), new Evaluator.Returned(e.method(), v));
+        vm.eventRequestManager().deleteEventRequest(e.request());
+        returnWatches.remove(e.thread());
+    }
+
+    /** The thread stopped: a pending return watch is over; a step stop keeps what the stepOut returned. */
+    private void endReturnWatch(ThreadReference t, Stop stop) {
+        MethodExitRequest r = returnWatches.remove(t);
+        if (r != null) vm.eventRequestManager().deleteEventRequest(r);
+        Evaluator.Returned value = returned.remove(t);
+        if (value != null && stop.reason.equals("step")) stop.returned = value;
+        else allowCollection(value);
+    }
+
+    private static void allowCollection(Evaluator.Returned r) {
+        if (r == null || !(r.value() instanceof ObjectReference o)) return;
+        try {
+            o.enableCollection();
+        } catch (RuntimeException ignored) {
+            // collected or disconnected
+        }
     }
 
     private void step(ThreadReference t, int depth, int size) {

@@ -22,6 +22,8 @@ public final class Stop {
     public int hidden;
     /** Where the exception left the target frame, read from its stack trace (handler stops). */
     public Integer targetLine;
+    /** What the method a stepOut left returned (where the JVM reports it); else null. */
+    public dev.hotrestart.eval.Evaluator.Returned returned;
 
     public Stop(String reason, ObjectReference exception, List<Integer> wrappedDepths, List<Method> wrappedMethods) {
         this.reason = reason;
