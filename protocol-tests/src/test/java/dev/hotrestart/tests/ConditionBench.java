@@ -2,9 +2,6 @@ package dev.hotrestart.tests;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,20 +25,10 @@ class ConditionBench {
         Fixture f = Fixture.of("eval");
         double baseline = ThroughputBench.median(() -> run(f, false));
         double conditional = ThroughputBench.median(() -> run(f, true));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("iterations", N);
-        out.put("condition", CONDITION);
-        out.put("conditionHitsPerSec", Math.round(conditional));
-        out.put("noBreakpointIterationsPerSec", Math.round(baseline));
-        out.put("microsPerHit", Math.round(1e6 / conditional * 10) / 10.0);
-        System.out.println();
-        System.out.println("conditional breakpoint, " + N + " iterations, condition '" + CONDITION + "' never true (median of " + ThroughputBench.RUNS + "):");
-        System.out.printf("  debugger, no breakpoint  %,14.0f iterations/s   (baseline)%n", baseline);
-        System.out.printf("  conditional breakpoint   %,14.0f conditions/s   %.1f µs per hit (target ≥ 2,000/s)%n", conditional,
-                1e6 / conditional);
-        Path dir = Path.of("target", "bench");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("ConditionBench.json"), DapClient.GSON.toJson(out));
+        Bench bench = new Bench("condition");
+        bench.figure("conditionHitsPerSec", String.format("conditional breakpoint hits/s ('%s', never true)", CONDITION), conditional, "/s")
+                .baseline("iterations/s, same loop, no breakpoint", baseline).target("≥ 2,000 /s", conditional >= 2000);
+        bench.write();
     }
 
     static double run(Fixture f, boolean withBreakpoint) throws Exception {

@@ -3,11 +3,8 @@ package dev.hotrestart.tests;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,13 +24,12 @@ class ReloadBench {
         String file = "shop/Slow.java";
         List<Double> cycles = new ArrayList<>();
         double first = 0;
-        long heapAfter10 = -1, heapAtEnd = -1;
         double rerun;
         long t0 = System.nanoTime();
         try (Session s = Session.start(f, "shop.Slow").with("args", List.of(Long.toString(WORK_MS)))) {
             s.launch();
             JsonObject stop = s.stopped("exception");
-            rerun = ms(t0);
+            rerun = Bench.ms(t0);
             int tid = s.threadOf(stop);
             String current = "v0";
             for (int k = 1; k <= CYCLES + 1; k++) {
@@ -42,39 +38,22 @@ class ReloadBench {
                 current = "v" + k;
                 s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", false));
                 s.stopped("restart");
-                double took = ms(start);
-                if (k == 11) heapAfter10 = usedHeapKb(s.dap.process());
+                double took = Bench.ms(start);
                 if (k == 1) first = took;
                 else cycles.add(took);
                 s.dap.ok("continue", Map.of("threadId", tid)); // on into this version's failure
                 s.stopped("exception");
             }
-            heapAtEnd = usedHeapKb(s.dap.process());
         }
-        Collections.sort(cycles);
-        double median = cycles.get(cycles.size() / 2);
-        double p90 = cycles.get((int) Math.ceil(cycles.size() * 0.9) - 1);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("firstReloadMs", round(first));
-        out.put("warmMedianMs", round(median));
-        out.put("warmP90Ms", round(p90));
-        out.put("rerunToFailureMs", round(rerun));
-        out.put("medianOverRerun", Math.round(median / rerun * 10000) / 10000.0);
-        out.put("cycles", cycles.size());
-        out.put("adapterHeapAfter10Kb", heapAfter10);
-        out.put("adapterHeapAtEndKb", heapAtEnd);
-        System.out.println();
-        System.out.println("reload cycle (edit saved → new code running), " + cycles.size() + " warm cycles:");
-        System.out.printf("  first reload        %8.1f ms   (target ≤ 150)%n", first);
-        System.out.printf("  warm median         %8.1f ms   (target ≤ 25)%n", median);
-        System.out.printf("  warm p90            %8.1f ms%n", p90);
-        System.out.printf("  rerun to failure    %8.1f ms   (baseline, same run)%n", rerun);
-        System.out.printf("  median ÷ rerun      %8.4f      (target ≤ 0.05)%n", median / rerun);
-        System.out.printf("  adapter heap after 10 cycles %d KB, after %d: %d KB (ratio %.2f)%n",
-                heapAfter10, CYCLES + 1, heapAtEnd, heapAtEnd / (double) heapAfter10);
-        Path dir = Path.of("target", "bench");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("reload.json"), DapClient.GSON.toJson(out));
+        double median = Bench.median(cycles);
+        double p90 = Bench.percentile(cycles, 0.9);
+        Bench bench = new Bench("reload");
+        bench.figure("firstReloadMs", "reload cycle (edit saved → new code stopped at entry): first", first, "ms")
+                .baseline("rerunning the program to the failure", rerun).target("≤ 150 ms", first <= 150);
+        bench.figure("warmMedianMs", "reload cycle: warm median of " + cycles.size(), median, "ms")
+                .baseline("rerunning the program to the failure", rerun).target("≤ 25 ms; ratio ≤ 0.05", median <= 25 && median / rerun <= 0.05);
+        bench.figure("warmP90Ms", "reload cycle: warm p90", p90, "ms").target(null, null);
+        bench.write();
     }
 
     /** The adapter's live heap after a full GC, read with jcmd. */
@@ -91,13 +70,5 @@ class ReloadBench {
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();
         return out;
-    }
-
-    private static double ms(long since) {
-        return (System.nanoTime() - since) / 1e6;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
     }
 }

@@ -3,10 +3,7 @@ package dev.hotrestart.tests;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +21,7 @@ class SessionBench {
     @Test
     void everydaySpeed() throws Exception {
         Fixture f = Fixture.of("basic");
-        Map<String, Object> out = new LinkedHashMap<>();
-        System.out.println();
+        Bench bench = new Bench("session");
 
         List<Double> init = new ArrayList<>(), javaVersion = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
@@ -38,7 +34,9 @@ class SessionBench {
             new ProcessBuilder(DapClient.javaExe(), "-version").redirectErrorStream(true).start().waitFor();
             javaVersion.add(ms(t0));
         }
-        report(out, "initializeMs", "adapter start → initialize response", median(init), "java -version", median(javaVersion), "≤ 300 ms");
+        double initMs = median(init);
+        bench.figure("initializeMs", "adapter start → initialize response", initMs, "ms")
+                .baseline("java -version", median(javaVersion)).target("≤ 300 ms", initMs <= 300);
 
         List<Double> entry = new ArrayList<>(), plain = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
@@ -53,7 +51,8 @@ class SessionBench {
                     .redirectErrorStream(true).start().waitFor();
             plain.add(ms(t0));
         }
-        report(out, "launchToEntryMs", "launch → stopped on entry", median(entry), "plain java runs Basic", median(plain), "ratio ≤ 1.5");
+        bench.figure("launchToEntryMs", "launch → stopped on entry", median(entry), "ms")
+                .baseline("plain java runs the program", median(plain)).target("ratio ≤ 1.5", median(entry) <= 1.5 * median(plain));
 
         try (Session s = Session.start(f, "demo.Loop")) {
             s.launch(Map.of("demo/Loop.java", new int[]{f.line("demo/Loop.java", "BP_LOOP_BODY")}));
@@ -66,11 +65,9 @@ class SessionBench {
                 s.stopped("step");
                 steps.add(ms(t0));
             }
-            steps.sort(Double::compare);
-            double p99 = steps.get((int) Math.ceil(steps.size() * 0.99) - 1);
-            out.put("nextP99Ms", round(p99));
-            report(out, "nextMedianMs", "next → stopped (median of " + STEPS + ", p99 " + round(p99) + " ms)", steps.get(steps.size() / 2),
-                    null, 0, "≤ 10 ms");
+            double stepMedian = median(steps);
+            bench.figure("nextMedianMs", "next → stopped: median of " + STEPS, stepMedian, "ms").target("≤ 10 ms", stepMedian <= 10);
+            bench.figure("nextP99Ms", "next → stopped: p99", Bench.percentile(steps, 0.99), "ms").target(null, null);
         }
 
         try (Session s = Session.start(f, "demo.Deep")) {
@@ -89,8 +86,8 @@ class SessionBench {
                 s.dap.ok("threads", null);
                 threads.add(ms(t0));
             }
-            report(out, "stackTrace1000Ms", "stackTrace of a 1,000-frame recursion", median(traces), "a 'threads' request", median(threads),
-                    "≤ 50 ms");
+            bench.figure("stackTrace1000Ms", "stackTrace of a 1,000-frame recursion", median(traces), "ms")
+                    .baseline("a 'threads' request", median(threads)).target("≤ 50 ms", median(traces) <= 50);
         }
 
         try (Session s = Session.start(f, "demo.Data")) {
@@ -112,37 +109,17 @@ class SessionBench {
                 s.dap.ok("threads", null);
                 threads.add(ms(t0));
             }
-            report(out, "listPage100Ms", "variables: 100 of a 1,000,000-element list", median(pages), "a 'threads' request",
-                    median(threads), "≤ 20 ms");
+            bench.figure("listPage100Ms", "variables: 100 of a 1,000,000-element list", median(pages), "ms")
+                    .baseline("a 'threads' request", median(threads)).target("≤ 20 ms", median(pages) <= 20);
         }
-        Path dir = Path.of("target", "bench");
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("session.json"), DapClient.GSON.toJson(out));
-    }
-
-    private static void report(Map<String, Object> out, String key, String what, double value, String baselineName,
-                               double baseline, String target) {
-        out.put(key, round(value));
-        if (baselineName == null) {
-            System.out.printf("  %-58s %8.1f ms   (target %s)%n", what, value, target);
-        } else {
-            out.put(key + "Baseline", round(baseline));
-            System.out.printf("  %-58s %8.1f ms   baseline %s %.1f ms, ratio %.2f (target %s)%n", what, value, baselineName, baseline,
-                    value / baseline, target);
-        }
+        bench.write();
     }
 
     private static double median(List<Double> v) {
-        List<Double> s = new ArrayList<>(v);
-        s.sort(Double::compare);
-        return s.get(s.size() / 2);
+        return Bench.median(v);
     }
 
     private static double ms(long since) {
-        return (System.nanoTime() - since) / 1e6;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
+        return Bench.ms(since);
     }
 }
