@@ -115,4 +115,21 @@ class EscapeEdgesTest {
             assertTrue(s.dap.stdout().contains("cycle done"), s.dap.stdout());
         }
     }
+
+    /** A constructor frame restarts with its whole file reloaded (a constructor has no name to splice by). */
+    @org.junit.jupiter.api.Test
+    void aConstructorFrameRestartsWithItsFileReloaded() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Made")) {
+            s.launch(Map.of("shop/Made.java", new int[]{f.line("shop/Made.java", "BP_MADE")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            s.setBreakpoints("shop/Made.java");
+            f.edit("shop/Made.java", "\"made v0\"", "\"made v1\"");
+            JsonObject body = s.dap.ok("restartFrameWithReload", Map.of("frameId", s.topFrame(tid).get("id").getAsInt(), "resume", true));
+            assertEquals("Made.<init>(String)", body.get("restarted").getAsString(), body.toString());
+            assertEquals("[\"shop.Made.<init>(String)\"]", body.get("reloaded").toString());
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("made v1 x"), s.dap.stdout());
+        }
+    }
 }

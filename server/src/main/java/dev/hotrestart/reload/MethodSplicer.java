@@ -9,6 +9,7 @@ import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.ImportDeclaration;
 import com.github.javaparser.ast.Node;
 import com.github.javaparser.ast.body.CallableDeclaration;
+import com.github.javaparser.ast.body.EnumConstantDeclaration;
 import com.github.javaparser.ast.body.MethodDeclaration;
 import com.github.javaparser.ast.body.Parameter;
 import com.github.javaparser.ast.body.TypeDeclaration;
@@ -22,9 +23,11 @@ import com.github.javaparser.ast.type.TypeParameter;
 import dev.hotrestart.dap.UserError;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -142,7 +145,11 @@ public final class MethodSplicer {
         List<String> path = new ArrayList<>();
         Node cur = n.getParentNode().orElse(null);
         while (cur != null) {
-            if (cur instanceof ObjectCreationExpr || cur instanceof LocalClassDeclarationStmt) return null;
+            // anonymous classes, enum constant bodies and local classes have numbered binary names
+            if (cur instanceof ObjectCreationExpr || cur instanceof LocalClassDeclarationStmt
+                    || cur instanceof EnumConstantDeclaration) {
+                return null;
+            }
             if (cur instanceof TypeDeclaration<?> td) {
                 path.add(0, td.getNameAsString());
             }
@@ -154,7 +161,7 @@ public final class MethodSplicer {
     private static boolean paramsMatch(CallableDeclaration<?> m, List<String> want) {
         List<Parameter> ps = m.getParameters();
         if (ps.size() != want.size()) return false;
-        Set<String> typeVars = typeVariables(m);
+        Map<String, String> typeVars = typeVariables(m);
         for (int i = 0; i < ps.size(); i++) {
             Parameter p = ps.get(i);
             String t = p.getType().asString();
@@ -167,23 +174,26 @@ public final class MethodSplicer {
             if (p.isVarArgs()) dims++;
             String simple = simpleType(raw) + "[]".repeat(dims);
             String base = simpleType(raw);
-            if (typeVars.contains(base)) {
-                // an erased type variable: its bound's name is what the JVM sees; accept any
-                if (!want.get(i).endsWith("[]".repeat(dims))) return false;
-                continue;
-            }
+            if (typeVars.containsKey(base)) simple = typeVars.get(base) + "[]".repeat(dims); // erased to its first bound
             if (!simple.equals(want.get(i))) return false;
         }
         return true;
     }
 
-    private static Set<String> typeVariables(Node n) {
-        Set<String> out = new HashSet<>();
+    /** The type variables in scope, innermost first, each with the simple name of its erasure. */
+    private static Map<String, String> typeVariables(Node n) {
+        Map<String, String> out = new HashMap<>();
         for (Node cur = n; cur != null; cur = cur.getParentNode().orElse(null)) {
             if (cur instanceof NodeWithTypeParameters<?> w) {
-                for (TypeParameter tp : w.getTypeParameters()) out.add(tp.getNameAsString());
+                for (TypeParameter tp : w.getTypeParameters()) {
+                    String erasure = tp.getTypeBound().isEmpty() ? "Object"
+                            : simpleType(tp.getTypeBound().get(0).asString().replaceAll("<.*>", ""));
+                    out.putIfAbsent(tp.getNameAsString(), erasure);
+                }
             }
         }
+        // a bound that is itself a type variable (<T, U extends T>) erases to that one's erasure
+        for (int round = 0; round < out.size(); round++) out.replaceAll((k, v) -> out.getOrDefault(v, v));
         return out;
     }
 

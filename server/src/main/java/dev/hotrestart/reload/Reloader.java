@@ -1,7 +1,8 @@
 package dev.hotrestart.reload;
 
 import com.github.javaparser.ast.CompilationUnit;
-import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.body.CallableDeclaration;
+import com.github.javaparser.ast.body.ConstructorDeclaration;
 import com.sun.jdi.Location;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
@@ -107,6 +108,9 @@ public final class Reloader {
         if (scope.equals("method") && !id.inNamedTypes()) {
             warnings.add(id.label() + " belongs to an anonymous or local class, which cannot be found by name: reloading the whole file.");
             scope = "class";
+        } else if (scope.equals("method") && (m.isConstructor() || m.isStaticInitializer())) {
+            warnings.add("A constructor or initializer is reloaded with its whole file.");
+            scope = "class";
         }
         return planSource(type, id, scope, warnings);
     }
@@ -137,10 +141,17 @@ public final class Reloader {
         String edited = read(path);
         CompilationUnit editedCu = MethodSplicer.parse(edited, path.toString());
         SourceSnapshots.Snapshot snap = snapshots.get(key);
-        Found neu = id == null ? null : MethodSplicer.findOne(editedCu, edited, id, path.toString());
         if (snap == null && scope.equals("method")) {
             warnings.add("The source " + key + " was not read when its class loaded: reloading the whole file.");
             scope = "class";
+        }
+        Found neu = null;
+        if (id != null && scope.equals("method")) {
+            neu = MethodSplicer.findOne(editedCu, edited, id, path.toString());
+        } else if (id != null) {
+            // the whole file goes in; the method is looked at only for its parameters (if it can be named)
+            List<Found> found = MethodSplicer.find(editedCu, edited, id);
+            neu = found.size() == 1 ? found.get(0) : null;
         }
         String newText;
         Map<MethodId, Integer> newShifts = new HashMap<>();
@@ -321,25 +332,26 @@ public final class Reloader {
         CompilationUnit a = MethodSplicer.parse(before, name);
         CompilationUnit b = MethodSplicer.parse(after, name);
         Map<String, String> old = new HashMap<>();
-        for (MethodDeclaration m : a.findAll(MethodDeclaration.class)) old.put(signature(m), normalized(m));
+        for (CallableDeclaration<?> m : a.findAll(CallableDeclaration.class)) old.put(signature(m), normalized(m));
         Set<String> out = new LinkedHashSet<>();
-        for (MethodDeclaration m : b.findAll(MethodDeclaration.class)) {
+        for (CallableDeclaration<?> m : b.findAll(CallableDeclaration.class)) {
             String sig = signature(m);
             if (sig != null && !normalized(m).equals(old.get(sig))) out.add(pkg + sig);
         }
         return new ArrayList<>(out);
     }
 
-    private static String signature(MethodDeclaration m) {
+    private static String signature(CallableDeclaration<?> m) {
         List<String> path = MethodSplicer.typePath(m);
         if (path == null) return null;
         List<String> params = new ArrayList<>();
         m.getParameters().forEach(p -> params.add(MethodSplicer.simpleType(p.getType().asString().replaceAll("<.*>", ""))
                 + (p.isVarArgs() ? "[]" : "")));
-        return String.join(".", path) + "." + m.getNameAsString() + "(" + String.join(", ", params) + ")";
+        String name = m instanceof ConstructorDeclaration ? "<init>" : m.getNameAsString();
+        return String.join(".", path) + "." + name + "(" + String.join(", ", params) + ")";
     }
 
-    private static String normalized(MethodDeclaration m) {
+    private static String normalized(CallableDeclaration<?> m) {
         return m.toString().replaceAll("\\s+", " ");
     }
 }
