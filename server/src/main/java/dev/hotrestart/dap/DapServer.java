@@ -1,5 +1,7 @@
 package dev.hotrestart.dap;
 
+import dev.hotrestart.jvm.AgentJar;
+import dev.hotrestart.jvm.JvmConnector;
 import dev.hotrestart.session.DebugSession;
 import org.eclipse.lsp4j.debug.*;
 import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
@@ -105,8 +107,19 @@ public final class DapServer implements HotRestartProtocol {
             requireJdi();
             if (session == null) session = new DebugSession(client, args);
             DapConnection.afterResponse(() -> client.initialized());
+            DapConnection.afterResponse(DapServer::prepareForLaunch);
             return DebugSession.capabilities();
         });
+    }
+
+    /** Work a launch or attach will need, done while the client sends its next request. */
+    private static void prepareForLaunch() {
+        java.lang.Thread t = new java.lang.Thread(() -> {
+            AgentJar.prepare();
+            JvmConnector.prepare();
+        }, "launch-preparation");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override

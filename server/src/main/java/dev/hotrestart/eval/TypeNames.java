@@ -36,11 +36,17 @@ final class TypeNames {
     private final Function<ReferenceType, Path> sourceOf;
     private final Map<Path, Imports> imports = new ConcurrentHashMap<>();
     private final Map<String, ReferenceType> resolved = new ConcurrentHashMap<>();
-    private final JavaParser parser = new JavaParser(new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21));
+    /** Made on first use: loading JavaParser costs about 150 ms, which a launch should not wait for. */
+    private JavaParser parser;
 
     TypeNames(VirtualMachine vm, Function<ReferenceType, Path> sourceOf) {
         this.vm = vm;
         this.sourceOf = sourceOf;
+    }
+
+    private synchronized JavaParser parser() {
+        if (parser == null) parser = new JavaParser(new ParserConfiguration().setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_21));
+        return parser;
     }
 
     /** The type a (possibly dotted) name denotes from the context class, or null. */
@@ -145,7 +151,7 @@ final class TypeNames {
         List<String> single = new ArrayList<>(), onDemand = new ArrayList<>();
         String pkg = "";
         try {
-            ParseResult<CompilationUnit> r = parser.parse(file);
+            ParseResult<CompilationUnit> r = parser().parse(file);
             if (r.getResult().isPresent()) {
                 CompilationUnit cu = r.getResult().get();
                 pkg = cu.getPackageDeclaration().map(p -> p.getNameAsString()).orElse("");

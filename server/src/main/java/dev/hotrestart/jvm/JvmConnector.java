@@ -9,7 +9,9 @@ import com.sun.jdi.connect.ListeningConnector;
 import dev.hotrestart.dap.UserError;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +21,31 @@ import java.util.concurrent.TimeoutException;
 /** JDI's socket connectors, with errors a person can act on. */
 public final class JvmConnector {
     private JvmConnector() {}
+
+    /**
+     * Loads the JDI classes an attach uses, so the first attach of this adapter does not load
+     * them while the debuggee waits (they are not in the JDK's class data archive: about 70 ms
+     * cold). Called in the background once the session is initialized.
+     */
+    public static void prepare() {
+        try {
+            find("com.sun.jdi.SocketAttach").defaultArguments();
+            ClassLoader loader = VirtualMachine.class.getClassLoader();
+            try (InputStream in = JvmConnector.class.getResourceAsStream("jdi-classes.txt")) {
+                if (in == null) return;
+                for (String name : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (name.isBlank() || name.startsWith("#")) continue;
+                    try {
+                        Class.forName("com.sun.tools.jdi." + name.strip(), true, loader);
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        // another JDK's JDI: skip it
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // only a head start
+        }
+    }
 
     public static VirtualMachine attach(String host, int port, int timeoutMs) {
         AttachingConnector connector = find("com.sun.jdi.SocketAttach");

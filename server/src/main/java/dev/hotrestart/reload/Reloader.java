@@ -45,7 +45,11 @@ public final class Reloader {
     private final SourceSnapshots snapshots;
     private final ClassFiles classFiles;
     private final ClassIndex index;
-    private final JavaCompilerService compiler;
+    private final List<Path> classPath;
+    private final Path javaHome;
+    /** Made on first use (the warm-up, usually): setting javac up costs about 100 ms a launch should not wait for. */
+    private JavaCompilerService compiler;
+    private final Object compilerLock = new Object();
     private final Map<String, byte[]> currentBytes = new HashMap<>();
     private final IdTable<String> oldVersions = new IdTable<>();
     private final Map<String, Integer> lastOldVersion = new HashMap<>();
@@ -57,15 +61,29 @@ public final class Reloader {
         this.snapshots = snapshots;
         this.classFiles = classFiles;
         this.index = index;
-        this.compiler = new JavaCompilerService(classPath, javaHome);
+        this.classPath = classPath;
+        this.javaHome = javaHome;
+    }
+
+    private JavaCompilerService compiler() {
+        synchronized (compilerLock) {
+            if (compiler == null) compiler = new JavaCompilerService(classPath, javaHome);
+            return compiler;
+        }
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean warmedWithProgram = new java.util.concurrent.atomic.AtomicBoolean();
 
+    /**
+     * Warm-up work waiting for {@link #release}: javac and the parser take both cores for a
+     * few hundred ms, which a program that is starting up would otherwise wait for.
+     */
+    private List<Runnable> held = new ArrayList<>();
+
     /** Loads and warms the parser and javac in the background, so the first reload is quick. */
     public void warmUp() {
         background(() -> {
-            compiler.warmUp();
+            compiler().warmUp();
             MethodSplicer.parse("class Warm { int f(int x) { return x + 1; } }", "Warm.java");
         });
     }
@@ -83,11 +101,31 @@ public final class Reloader {
         int release = Math.max(8, type.majorVersion() - 44);
         background(() -> {
             MethodSplicer.parse(text, fileName);
-            compiler.compile(fileName, text, release, l -> l, fileName);
+            compiler().compile(fileName, text, release, l -> l, fileName);
         });
     }
 
-    private static void background(Runnable work) {
+    /** Runs the warm-up work held so far, and any that comes later, at once. */
+    public void release() {
+        List<Runnable> work;
+        synchronized (this) {
+            work = held;
+            held = null;
+        }
+        if (work != null) work.forEach(Reloader::start);
+    }
+
+    private void background(Runnable work) {
+        synchronized (this) {
+            if (held != null) {
+                held.add(work);
+                return;
+            }
+        }
+        start(work);
+    }
+
+    private static void start(Runnable work) {
         Thread t = new Thread(() -> {
             try {
                 work.run();
@@ -175,7 +213,7 @@ public final class Reloader {
             else if (id != null) reloaded.add(pkg + id.label());
         }
         int release = Math.max(8, anchor.majorVersion() - 44);
-        Map<String, byte[]> compiled = compiler.compile(fileName, newText, release, lineMap, path.toString());
+        Map<String, byte[]> compiled = compiler().compile(fileName, newText, release, lineMap, path.toString());
         List<LineShifter.Shift> shifts = scope.equals("method") ? lineShifts(newText, newShifts, path.toString()) : List.of();
         Map<ReferenceType, byte[]> classes = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();

@@ -151,8 +151,13 @@ public final class DebugSession implements EventLoop.Handler {
                 : "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0");
         handlerMode = "handler".equals(cfg.string(Attribute.STOP_AT));
         if (handlerMode) {
-            cmd.add("-javaagent:" + AgentJar.path() + "="
-                    + WrapPolicy.encode(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP)));
+            String agent = AgentJar.path() + "=" + WrapPolicy.encode(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP));
+            // -javaagent adds java.instrument to the root modules, which turns off the archived
+            // module graph (CDS): about 60 ms more JVM start. A class path program has that module
+            // anyway, so load the same agent as a plain JVMTI library; a module launch (or one that
+            // limits modules) keeps -javaagent, which makes sure the module is there.
+            boolean limited = cfg.list(Attribute.VM_ARGS).stream().anyMatch(a -> a.startsWith("--limit-modules"));
+            cmd.add(mainClass.contains("/") || limited ? "-javaagent:" + agent : "-agentlib:instrument=" + agent);
         }
         cmd.addAll(cfg.list(Attribute.VM_ARGS));
         if (!cp.isEmpty()) {
@@ -255,6 +260,8 @@ public final class DebugSession implements EventLoop.Handler {
         breakpoints.attach(vm, (rule, loc) -> rule.check(debuggee, loc));
         debuggee.waitForCallsWith(EventLoop.start(vm, this)::await);
         reloader.warmUp();
+        // stopped on entry, the program waits for the user anyway: warm up then, not while it starts
+        if (!(cfg.launch && cfg.bool(Attribute.STOP_ON_ENTRY))) reloader.release();
         if (configurationDone) DapConnection.afterResponse(this::resumeAll);
     }
 
@@ -522,6 +529,7 @@ public final class DebugSession implements EventLoop.Handler {
 
     private void stopped(ThreadReference thread, Stop stop, Integer[] hitIds, String text, String description) {
         endReturnWatch(thread, stop);
+        if (reloader != null) reloader.release();
         stops.put(thread, stop);
         StoppedEventArguments a = new StoppedEventArguments();
         a.setReason(stop.reason);

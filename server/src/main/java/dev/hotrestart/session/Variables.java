@@ -16,9 +16,6 @@ import java.util.Set;
  * live while their thread is suspended and are dropped when it resumes.
  */
 public final class Variables {
-    private static final Set<String> BOXES = Set.of("java.lang.Integer", "java.lang.Long", "java.lang.Short",
-            "java.lang.Byte", "java.lang.Character", "java.lang.Boolean", "java.lang.Float", "java.lang.Double");
-
     /** Something with children. Equal containers share a reference. */
     public interface Container {
         ThreadReference thread();
@@ -75,38 +72,49 @@ public final class Variables {
                 for (Value v : frame.getArgumentValues()) out.add(variable("arg" + i++, v, l.thread()));
                 return out;
             }
+            Map<LocalVariable, Value> values;
             try {
-                Map<LocalVariable, Value> values = frame.getValues(locals);
-                for (LocalVariable lv : locals) out.add(variable(lv.name(), values.get(lv), l.thread()));
+                values = frame.getValues(locals);
             } catch (InconsistentDebugInfoException e) {
                 // the JVM holds no value of the declared type in some slot here: show the others
+                values = new java.util.HashMap<>();
                 for (LocalVariable lv : locals) {
                     try {
-                        out.add(variable(lv.name(), frame.getValue(lv), l.thread()));
+                        values.put(lv, frame.getValue(lv));
                     } catch (InconsistentDebugInfoException gone) {
-                        Variable v = new Variable();
-                        v.setName(lv.name());
-                        v.setValue("(no value at this point)");
-                        v.setType(lv.typeName());
-                        out.add(v);
+                        // left out of the map: shown as having no value
                     }
+                }
+            }
+            Map<ObjectReference, Value> boxes = ObjectFacts.read(new ArrayList<>(values.values()));
+            for (LocalVariable lv : locals) {
+                if (values.containsKey(lv)) {
+                    out.add(variable(lv.name(), values.get(lv), l.thread(), boxes));
+                } else {
+                    Variable v = new Variable();
+                    v.setName(lv.name());
+                    v.setValue("(no value at this point)");
+                    v.setType(lv.typeName());
+                    out.add(v);
                 }
             }
         } else if (c instanceof Statics s) {
             List<Field> statics = new ArrayList<>();
             for (Field f : s.type().allFields()) if (f.isStatic() && !f.isSynthetic()) statics.add(f);
             Map<Field, Value> values = s.type().getValues(statics);
-            for (Field f : statics) out.add(variable(f.name(), values.get(f), s.thread()));
+            Map<ObjectReference, Value> boxes = ObjectFacts.read(new ArrayList<>(values.values()));
+            for (Field f : statics) out.add(variable(f.name(), values.get(f), s.thread(), boxes));
         } else if (c instanceof Fields f) {
             ReferenceType type = f.object().referenceType();
             List<Field> fields = new ArrayList<>();
             for (Field fd : type.allFields()) if (!fd.isStatic()) fields.add(fd);
             Map<Field, Value> values = f.object().getValues(fields);
+            Map<ObjectReference, Value> boxes = ObjectFacts.read(new ArrayList<>(values.values()));
             Set<String> names = new HashSet<>();
             for (Field fd : fields) {
                 // a shadowed field keeps its declaring class in its name
                 String name = names.add(fd.name()) ? fd.name() : fd.name() + " (" + simple(fd.declaringType().name()) + ")";
-                out.add(variable(name, values.get(fd), f.thread()));
+                out.add(variable(name, values.get(fd), f.thread(), boxes));
             }
         } else if (c instanceof Elements e) {
             page(e.array(), e.entries(), start, count, e.thread(), out);
@@ -124,6 +132,7 @@ public final class Variables {
         int n = count == null || count == 0 ? len - from : Math.min(count, len - from);
         if (n <= 0) return;
         List<Value> values = array.getValues(from, n);
+        Map<ObjectReference, Value> boxes = entries ? Map.of() : ObjectFacts.read(values);
         for (int i = 0; i < n; i++) {
             Value v = values.get(i);
             if (entries && v instanceof ObjectReference entry) {
@@ -132,7 +141,7 @@ public final class Variables {
                 Variable var = variable(render(key, thread), val, thread);
                 out.add(var);
             } else {
-                out.add(variable("[" + (from + i) + "]", v, thread));
+                out.add(variable("[" + (from + i) + "]", v, thread, boxes));
             }
         }
     }
@@ -154,9 +163,14 @@ public final class Variables {
     }
 
     public Variable variable(String name, Value value, ThreadReference thread) {
+        return variable(name, value, thread, Map.of());
+    }
+
+    /** {@code boxes}: the values of boxes already read (see {@link ObjectFacts}). */
+    private Variable variable(String name, Value value, ThreadReference thread, Map<ObjectReference, Value> boxes) {
         Variable v = new Variable();
         v.setName(name);
-        v.setValue(render(value, thread));
+        v.setValue(render(value, thread, boxes));
         v.setType(value == null ? null : typeName(value.type()));
         v.setVariablesReference(0);
         if (value instanceof ArrayReference arr) {
@@ -181,6 +195,10 @@ public final class Variables {
 
     /** One line for a value: quoted strings, plain primitives and boxes, sizes for containers. */
     public String render(Value value, ThreadReference thread) {
+        return render(value, thread, Map.of());
+    }
+
+    private String render(Value value, ThreadReference thread, Map<ObjectReference, Value> boxes) {
         if (value == null) return "null";
         if (value instanceof StringReference s) return quote(s.value());
         if (value instanceof CharValue c) return "'" + escape(String.valueOf(c.value())) + "'";
@@ -193,8 +211,8 @@ public final class Variables {
         ObjectReference o = (ObjectReference) value;
         String type = simple(o.referenceType().name());
         if (isBox(o)) {
-            Field f = o.referenceType().fieldByName("value");
-            return render(o.getValue(f), thread);
+            Value inner = boxes.get(o);
+            return render(inner != null ? inner : o.getValue(o.referenceType().fieldByName("value")), thread);
         }
         if (o.referenceType() instanceof ClassType ct && ct.isEnum()) {
             Field f = ct.fieldByName("name");
@@ -245,7 +263,7 @@ public final class Variables {
     }
 
     private static boolean isBox(ObjectReference o) {
-        return BOXES.contains(o.referenceType().name());
+        return ObjectFacts.BOXES.contains(o.referenceType().name());
     }
 
     static String typeName(Type t) {

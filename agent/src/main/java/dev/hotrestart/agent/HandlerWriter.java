@@ -1,0 +1,159 @@
+package dev.hotrestart.agent;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AnnotationNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LocalVariableNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ASM side of {@link WrapTransformer}: adds {@code catch (Throwable t) { Hook.escaped(t);
+ * throw t; }} around the body of each wrapped method of a class, and reads package marks.
+ */
+final class HandlerWriter {
+    private static final String HOOK = "dev/hotrestart/agent/Hook";
+
+    private HandlerWriter() {}
+
+    /** Whether a package-info class carries {@code @HotRestart}. */
+    static boolean packageMarked(byte[] packageInfo) {
+        ClassNode info = new ClassNode();
+        new ClassReader(packageInfo).accept(info, ClassReader.SKIP_CODE);
+        return WrapPolicy.HOT.equals(mark(info.invisibleAnnotations, info.visibleAnnotations));
+    }
+
+    static byte[] rewrite(byte[] bytes, String className, boolean packageWrapped, WrapPolicy policy) {
+        ClassNode cls = new ClassNode();
+        new ClassReader(bytes).accept(cls, ClassReader.EXPAND_FRAMES);
+        if ((cls.access & Opcodes.ACC_ANNOTATION) != 0) return null;
+        String typeMark = mark(cls.invisibleAnnotations, cls.visibleAnnotations);
+        boolean changed = false;
+        for (MethodNode m : cls.methods) {
+            if (m.name.startsWith("<") || (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_SYNTHETIC
+                    | Opcodes.ACC_BRIDGE)) != 0 || m.instructions.size() == 0
+                    || WrapPolicy.compilerMade((cls.access & Opcodes.ACC_ENUM) != 0, m.name, m.desc)) {
+                continue;
+            }
+            String methodMark = mark(m.invisibleAnnotations, m.visibleAnnotations);
+            if (!policy.decide(className, m.name, methodMark, typeMark, packageWrapped)) continue;
+            addHandler(cls, m);
+            changed = true;
+        }
+        if (!changed) return null;
+        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cls.accept(w);
+        return w.toByteArray();
+    }
+
+    private static void addHandler(ClassNode cls, MethodNode m) {
+        LabelNode start = new LabelNode();
+        LabelNode end = new LabelNode();
+        LabelNode handler = new LabelNode();
+        LabelNode after = new LabelNode();
+        // locals in scope until the end of the code stay in scope in the handler, where the
+        // debugger shows them at the stop
+        LabelNode codeEnd = m.instructions.getLast() instanceof LabelNode ? (LabelNode) m.instructions.getLast() : null;
+        m.instructions.insert(start);
+        m.instructions.insert(nullReferenceLocals(m));
+        InsnList tail = new InsnList();
+        tail.add(end);
+        tail.add(handler);
+        if ((cls.version & 0xFFFF) >= Opcodes.V1_6) {
+            tail.add(new FrameNode(Opcodes.F_NEW, 0, null, 0, null));
+            FrameNode f = (FrameNode) tail.getLast();
+            f.local = initialLocals(cls, m);
+            f.stack = new ArrayList<Object>();
+            f.stack.add("java/lang/Throwable");
+        }
+        tail.add(new InsnNode(Opcodes.DUP));
+        tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, HOOK, "escaped", "(Ljava/lang/Throwable;)V", false));
+        tail.add(new InsnNode(Opcodes.ATHROW));
+        tail.add(after);
+        m.instructions.add(tail);
+        if (m.localVariables != null && codeEnd != null) {
+            for (LocalVariableNode v : m.localVariables) if (v.end == codeEnd) v.end = after;
+        }
+        // last in the table: the method's own handlers are searched first
+        m.tryCatchBlocks.add(new TryCatchBlockNode(start, end, handler, "java/lang/Throwable"));
+    }
+
+    /**
+     * Stores null into each slot the method later uses for a reference local. The handler is
+     * reached from every instruction of the body, so the JVM's liveness analysis sees a slot
+     * that holds no reference on some of those paths as holding none at all, and the debugger
+     * could not read it at the stop. With the slot a reference from the start, the debugger
+     * shows the value it had when the exception left.
+     */
+    private static InsnList nullReferenceLocals(MethodNode m) {
+        InsnList init = new InsnList();
+        if (m.localVariables == null) return init;
+        int firstLocal = (Type.getArgumentsAndReturnSizes(m.desc) >> 2) - ((m.access & Opcodes.ACC_STATIC) != 0 ? 1 : 0);
+        java.util.Set<Integer> done = new java.util.HashSet<Integer>();
+        for (LocalVariableNode v : m.localVariables) {
+            char kind = v.desc.charAt(0);
+            if (v.index < firstLocal || (kind != 'L' && kind != '[') || !done.add(v.index)) continue;
+            init.add(new InsnNode(Opcodes.ACONST_NULL));
+            init.add(new VarInsnNode(Opcodes.ASTORE, v.index));
+        }
+        return init;
+    }
+
+    /** The locals at method entry (this and the parameters), in stack map form. */
+    private static List<Object> initialLocals(ClassNode cls, MethodNode m) {
+        List<Object> locals = new ArrayList<Object>();
+        if ((m.access & Opcodes.ACC_STATIC) == 0) locals.add(cls.name);
+        for (Type t : Type.getArgumentTypes(m.desc)) {
+            switch (t.getSort()) {
+                case Type.BOOLEAN:
+                case Type.BYTE:
+                case Type.CHAR:
+                case Type.SHORT:
+                case Type.INT:
+                    locals.add(Opcodes.INTEGER);
+                    break;
+                case Type.FLOAT:
+                    locals.add(Opcodes.FLOAT);
+                    break;
+                case Type.LONG:
+                    locals.add(Opcodes.LONG);
+                    break;
+                case Type.DOUBLE:
+                    locals.add(Opcodes.DOUBLE);
+                    break;
+                case Type.ARRAY:
+                    locals.add(t.getDescriptor());
+                    break;
+                default:
+                    locals.add(t.getInternalName());
+            }
+        }
+        return locals;
+    }
+
+    private static String mark(List<AnnotationNode> invisible, List<AnnotationNode> visible) {
+        String m = mark(invisible);
+        return m != null ? m : mark(visible);
+    }
+
+    private static String mark(List<AnnotationNode> annotations) {
+        if (annotations == null) return null;
+        for (AnnotationNode a : annotations) {
+            String n = WrapPolicy.simpleAnnotationName(a.desc);
+            if (n.equals(WrapPolicy.HOT) || n.equals(WrapPolicy.NO)) return n;
+        }
+        return null;
+    }
+}
