@@ -5,8 +5,6 @@ import dev.hotrestart.dap.UserError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +21,8 @@ public final class DebuggeeProcess {
     private static final Pattern LISTENING = Pattern.compile("Listening for transport dt_socket at address: (\\d+)");
 
     private final Process process;
+    private final Pump stdout;
+    private final Pump stderr;
     private final Thread stdoutPump;
     private final Thread stderrPump;
     public final int port;
@@ -30,8 +30,10 @@ public final class DebuggeeProcess {
     private DebuggeeProcess(Process process, int port, InputStream stdoutRest, BiConsumer<String, String> output) {
         this.process = process;
         this.port = port;
-        this.stdoutPump = pump(stdoutRest, "stdout", output);
-        this.stderrPump = pump(process.getErrorStream(), "stderr", output);
+        this.stdout = new Pump(stdoutRest, "stdout", output, process);
+        this.stderr = new Pump(process.getErrorStream(), "stderr", output, process);
+        this.stdoutPump = start(stdout, "stdout");
+        this.stderrPump = start(stderr, "stderr");
     }
 
     /** Starts {@code command} (whose JDWP option has {@code server=y,suspend=y,address=127.0.0.1:0}). */
@@ -86,21 +88,95 @@ public final class DebuggeeProcess {
         }
     }
 
-    private static Thread pump(InputStream in, String category, BiConsumer<String, String> output) {
-        Thread t = new Thread(() -> {
-            char[] buf = new char[8192];
-            try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                int n;
-                while ((n = r.read(buf)) != -1) {
-                    if (n > 0) output.accept(category, new String(buf, 0, n));
+    /**
+     * Turns one of the process's streams into output events. It never blocks in a read: it takes
+     * what the pipe holds, so {@link #flush} can deliver everything the program wrote before an
+     * event that stops it, ahead of the stop.
+     */
+    private static final class Pump implements Runnable {
+        private final InputStream in;
+        private final String category;
+        private final BiConsumer<String, String> output;
+        private final Process process;
+        private byte[] carry = new byte[0]; // the start of a UTF-8 character split between reads
+        private boolean ended;
+
+        Pump(InputStream in, String category, BiConsumer<String, String> output, Process process) {
+            this.in = in;
+            this.category = category;
+            this.output = output;
+            this.process = process;
+        }
+
+        @Override
+        public void run() {
+            long idleMs = 1;
+            while (!ended) {
+                boolean got = drain();
+                if (got) {
+                    idleMs = 1;
+                    continue;
                 }
-            } catch (IOException ignored) {
-                // the process is gone
+                if (!process.isAlive()) {
+                    drain(); // what the process wrote last
+                    synchronized (this) {
+                        ended = true;
+                    }
+                    break;
+                }
+                try {
+                    Thread.sleep(idleMs);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                idleMs = Math.min(idleMs * 2, 16);
             }
-        }, "debuggee-" + category);
+        }
+
+        /** Delivers what the pipe holds now; true when there was something. */
+        synchronized boolean drain() {
+            if (ended) return false;
+            try {
+                int n = in.available();
+                if (n <= 0) return false;
+                byte[] bytes = new byte[carry.length + n];
+                System.arraycopy(carry, 0, bytes, 0, carry.length);
+                int read = in.read(bytes, carry.length, n);
+                if (read <= 0) return false;
+                int len = carry.length + read;
+                int whole = wholeUtf8(bytes, len);
+                carry = java.util.Arrays.copyOfRange(bytes, whole, len);
+                if (whole > 0) output.accept(category, new String(bytes, 0, whole, StandardCharsets.UTF_8));
+                return true;
+            } catch (IOException e) {
+                ended = true; // the process is gone
+                return false;
+            }
+        }
+    }
+
+    /** The length of the longest prefix that ends on a whole UTF-8 character. */
+    static int wholeUtf8(byte[] b, int len) {
+        for (int back = 1; back <= Math.min(3, len); back++) {
+            int c = b[len - back] & 0xFF;
+            if ((c & 0xC0) == 0x80) continue; // a continuation byte: look further back
+            int need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            return need > back ? len - back : len;
+        }
+        return len;
+    }
+
+    private Thread start(Pump pump, String category) {
+        Thread t = new Thread(pump, "debuggee-" + category);
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Delivers the output the program wrote so far, before an event that stops it is reported. */
+    public void flush() {
+        stdout.drain();
+        stderr.drain();
     }
 
     /** Waits for the process to end and its output to be delivered; returns the exit code. */

@@ -528,6 +528,7 @@ public final class DebugSession implements EventLoop.Handler {
     }
 
     private void stopped(ThreadReference thread, Stop stop, Integer[] hitIds, String text, String description) {
+        if (process != null) process.flush(); // what the program printed before it stopped comes first
         endReturnWatch(thread, stop);
         if (reloader != null) reloader.release();
         stops.put(thread, stop);
