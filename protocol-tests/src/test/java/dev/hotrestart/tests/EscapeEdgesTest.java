@@ -132,4 +132,22 @@ class EscapeEdgesTest {
             assertTrue(s.dap.stdout().contains("made v1 x"), s.dap.stdout());
         }
     }
+
+    /** The same class in two class loaders: a reload in the second copy's thread reloads that copy too. */
+    @ParameterizedTest
+    @CsvSource({"handler", "throw"})
+    void eachClassLoadersCopyIsReloadedWhenItsFrameRestarts(String stopAt) throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.TwoLoaders").with("stopAt", stopAt)) {
+            int tid = s.launchUntilEscape();
+            f.edit("shop/Twin.java", "String version = \"v0\";", "String version = \"v1\";");
+            s.continueThread(tid); // reload the first copy and run it again
+            s.dap.awaitStdout("twin first v1");
+            JsonObject second = s.stopped("exception"); // the second loader read the old class file
+            assertTrue(second.get("description").getAsString().contains("second v0"), second.toString());
+            s.continueThread(s.threadOf(second));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("twin second v1"), s.dap.stdout());
+        }
+    }
 }

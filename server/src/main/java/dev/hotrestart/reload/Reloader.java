@@ -50,7 +50,8 @@ public final class Reloader {
     /** Made on first use (the warm-up, usually): setting javac up costs about 100 ms a launch should not wait for. */
     private JavaCompilerService compiler;
     private final Object compilerLock = new Object();
-    private final Map<String, byte[]> currentBytes = new HashMap<>();
+    /** What we last redefined each class with (per loaded class: two loaders' copies differ). */
+    private final Map<ReferenceType, byte[]> currentBytes = new java.util.concurrent.ConcurrentHashMap<>();
     private final IdTable<String> oldVersions = new IdTable<>();
     private final Map<String, Integer> lastOldVersion = new HashMap<>();
 
@@ -217,16 +218,16 @@ public final class Reloader {
         List<LineShifter.Shift> shifts = scope.equals("method") ? lineShifts(newText, newShifts, path.toString()) : List.of();
         Map<ReferenceType, byte[]> classes = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        Map<String, byte[]> newBytes = new HashMap<>();
+        Map<ReferenceType, byte[]> newBytes = new HashMap<>();
         for (Map.Entry<String, byte[]> e : compiled.entrySet()) {
             byte[] bytes = LineShifter.shift(e.getValue(), shifts);
             for (ReferenceType t : vm.classesByName(e.getKey())) {
                 if (!Objects.equals(t.classLoader(), anchor.classLoader())) continue;
-                byte[] before = currentBytes(e.getKey());
+                byte[] before = currentBytes(t);
                 if (before != null && Arrays.equals(before, bytes)) continue;
                 problems.addAll(StructureCheck.problems(t, bytes, before));
                 classes.put(t, bytes);
-                newBytes.put(e.getKey(), bytes);
+                newBytes.put(t, bytes);
             }
         }
         if (!problems.isEmpty()) {
@@ -324,9 +325,9 @@ public final class Reloader {
      * unless that was rebuilt since the session began (then unknown: the class is redefined
      * even when the new bytes equal the file's).
      */
-    private byte[] currentBytes(String className) {
-        byte[] b = currentBytes.get(className);
-        return b != null ? b : classFiles.readIfOlderThan(className, sessionStart);
+    private byte[] currentBytes(ReferenceType type) {
+        byte[] b = currentBytes.get(type);
+        return b != null ? b : classFiles.readIfOlderThan(type.name(), sessionStart);
     }
 
     private final long sessionStart = System.currentTimeMillis();
