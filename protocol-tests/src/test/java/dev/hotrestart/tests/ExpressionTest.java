@@ -158,6 +158,24 @@ class ExpressionTest {
         }
     }
 
+    /** Names the frame's source file imports statically, as Java resolves them there. */
+    @Test
+    void staticImportsOfTheSourceFileResolve() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc")) {
+            int frame = stopAtTable(s, f);
+            assertEquals("9", value(s, frame, "max(2, 9)"), "import static java.lang.Math.max");
+            assertEquals("2147483646", value(s, frame, "MAX_VALUE - 1"), "import static java.lang.Integer.*");
+            assertEquals("255", value(s, frame, "parseInt(\"ff\", 16)"));
+            // a condition that uses them passes the check when it is set
+            JsonObject bp = s.setBreakpoints(FILE, f.line(FILE, "BP_TABLE")).get(0).getAsJsonObject();
+            var set = s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", f.file(FILE).toString()),
+                    "breakpoints", List.of(Map.of("line", f.line(FILE, "BP_TABLE"), "condition", "max(counter, 0) < MAX_VALUE"))))
+                    .getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+            assertTrue(set.get("verified").getAsBoolean(), set + " after " + bp);
+        }
+    }
+
     @Test
     void exceptionOfTheStopIsNamedDollarException() throws Exception {
         Fixture f = Fixture.shared("eval");

@@ -299,6 +299,10 @@ public final class Evaluator {
             int dollar = type.name().lastIndexOf('$');
             type = dollar < 0 ? null : d.types.loaded(type.name().substring(0, dollar), type);
         }
+        for (ReferenceType holder : d.types.staticImports(here(), n)) {
+            Field f = holder.fieldByName(n);
+            if (f != null && f.isStatic()) return field(null, f);
+        }
         return null;
     }
 
@@ -733,7 +737,20 @@ public final class Evaluator {
             List<Value> args = args(x);
             ReferenceType type = here();
             ObjectReference self = frame().thisObject();
-            Method m = d.invoker.choose(type.methodsByName(name), args, name, type.name());
+            List<Method> candidates = type.methodsByName(name);
+            if (candidates.isEmpty()) {
+                // import static a.B.name (or a.B.*) in the frame's source file
+                for (ReferenceType holder : d.types.staticImports(type, name)) {
+                    List<Method> statics = holder.methodsByName(name).stream().filter(Method::isStatic).toList();
+                    if (!statics.isEmpty()) {
+                        Method m = d.invoker.choose(statics, args, name, holder.name());
+                        result = d.invoker.invokeStatic(thread, holder, m, d.invoker.convert(m, args, thread));
+                        invalidate();
+                        return result;
+                    }
+                }
+            }
+            Method m = d.invoker.choose(candidates, args, name, type.name());
             List<Value> conv = d.invoker.convert(m, args, thread);
             if (m.isStatic()) {
                 result = d.invoker.invokeStatic(thread, m.declaringType(), m, conv);

@@ -185,6 +185,10 @@ public final class StaticTypes {
             int dollar = type.name().lastIndexOf('$');
             type = dollar < 0 ? null : d.types.loaded(type.name().substring(0, dollar), type);
         }
+        for (ReferenceType holder : d.types.staticImports(here, n)) {
+            Field f = holder.fieldByName(n);
+            if (f != null && f.isStatic()) return fieldType(f);
+        }
         return null;
     }
 
@@ -257,6 +261,10 @@ public final class StaticTypes {
         int argc = x.getArguments().size();
         if (x.getScope().isEmpty()) {
             List<Method> ms = here.methodsByName(name);
+            for (ReferenceType holder : ms.isEmpty() ? d.types.staticImports(here, name) : List.<ReferenceType>of()) {
+                ms = holder.methodsByName(name).stream().filter(Method::isStatic).toList();
+                if (!ms.isEmpty()) break;
+            }
             if (ms.isEmpty()) throw new EvalError(here.name() + " has no method named '" + name + "'.");
             return returnType(ms, argc);
         }

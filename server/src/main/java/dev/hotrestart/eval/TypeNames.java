@@ -30,7 +30,8 @@ final class TypeNames {
         ReferenceType load(String binaryName, ReferenceType context);
     }
 
-    private record Imports(long modified, String pkg, List<String> single, List<String> onDemand) {}
+    private record Imports(long modified, String pkg, List<String> single, List<String> onDemand,
+                           List<String> staticSingle, List<String> staticOnDemand) {}
 
     private final VirtualMachine vm;
     private final Function<ReferenceType, Path> sourceOf;
@@ -77,6 +78,29 @@ final class TypeNames {
             if (context != null && t.classLoader() != null && t.classLoader().equals(context.classLoader())) return t;
         }
         return all.get(0);
+    }
+
+    /**
+     * The loaded types whose static member {@code member} the context's source file imports:
+     * {@code import static a.B.member;} and {@code import static a.B.*;}, in that order.
+     */
+    List<ReferenceType> staticImports(ReferenceType context, String member) {
+        Imports imp = importsOf(context);
+        List<ReferenceType> out = new ArrayList<>();
+        if (imp == null) return out;
+        List<String> holders = new ArrayList<>();
+        for (String s : imp.staticSingle()) if (s.endsWith("." + member)) holders.add(s.substring(0, s.length() - member.length() - 1));
+        holders.addAll(imp.staticOnDemand());
+        for (String h : holders) {
+            for (String c : qualified(h)) {
+                ReferenceType t = loaded(c, context);
+                if (t != null) {
+                    out.add(t);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     private List<String> candidates(String name, ReferenceType context) {
@@ -149,6 +173,7 @@ final class TypeNames {
         Imports cached = imports.get(file);
         if (cached != null && cached.modified() == modified) return cached;
         List<String> single = new ArrayList<>(), onDemand = new ArrayList<>();
+        List<String> staticSingle = new ArrayList<>(), staticOnDemand = new ArrayList<>();
         String pkg = "";
         try {
             ParseResult<CompilationUnit> r = parser().parse(file);
@@ -156,14 +181,14 @@ final class TypeNames {
                 CompilationUnit cu = r.getResult().get();
                 pkg = cu.getPackageDeclaration().map(p -> p.getNameAsString()).orElse("");
                 for (ImportDeclaration d : cu.getImports()) {
-                    if (d.isStatic()) continue;
-                    (d.isAsterisk() ? onDemand : single).add(d.getNameAsString());
+                    if (d.isStatic()) (d.isAsterisk() ? staticOnDemand : staticSingle).add(d.getNameAsString());
+                    else (d.isAsterisk() ? onDemand : single).add(d.getNameAsString());
                 }
             }
         } catch (Exception e) {
             return null;
         }
-        Imports imp = new Imports(modified, pkg, single, onDemand);
+        Imports imp = new Imports(modified, pkg, single, onDemand, staticSingle, staticOnDemand);
         imports.put(file, imp);
         return imp;
     }
