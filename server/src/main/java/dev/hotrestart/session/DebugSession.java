@@ -1258,8 +1258,11 @@ public final class DebugSession implements EventLoop.Handler {
      * method, which has lost its name; the stop remembers the wrapped ones from before.
      */
     private Method methodAt(ThreadReference t, int depth, Location loc) {
-        Method m = reloader == null ? loc.method() : reloader.currentVersion(loc);
-        if (!m.isObsolete()) return m;
+        Method m = loc.method();
+        // asking a method whether it is obsolete costs a round trip: only where a reload happened
+        if (reloader == null || !reloader.mayRunObsoleteCode(loc.declaringType()) || !m.isObsolete()) return m;
+        Method current = reloader.currentVersion(loc);
+        if (current != m) return current;
         Stop stop = stops.get(t);
         int i = stop == null ? -1 : stop.wrappedDepths.indexOf(depth);
         return i >= 0 ? stop.wrappedMethods.get(i) : m;
