@@ -32,17 +32,22 @@ class EscapeEdgesTest {
         }
     }
 
-    /** main has no caller to return to: continue says so and lets the exception go on, instead of failing forever. */
+    /**
+     * main has no caller to return to: continue is refused with the reason, also on stderr, and
+     * the thread stays stopped where it was; propagateException then lets the exception go on.
+     */
     @ParameterizedTest
     @CsvSource({"handler", "throw"})
-    void continueOnAnEscapeFromMainLetsTheExceptionGoOn(String stopAt) throws Exception {
+    void continueOnAnEscapeFromMainIsRefusedAndPropagateLetsItGo(String stopAt) throws Exception {
         Fixture f = Fixture.shared("hot");
         try (Session s = Session.start(f, "shop.MainFails").with("stopAt", stopAt)) {
             int tid = s.launchUntilEscape();
-            s.dap.ok("continue", Map.of("threadId", tid));
+            String msg = s.dap.error("continue", Map.of("threadId", tid));
+            assertTrue(msg.contains("bottom frame") && msg.contains("propagateException"), msg);
             assertTrue(s.dap.sawEvent("output", b -> b.get("category").getAsString().equals("stderr")
-                    && b.get("output").getAsString().contains("bottom frame")
-                    && b.get("output").getAsString().contains("lets the exception go on"), 5000), s.dap.allEvents().toString());
+                    && b.get("output").getAsString().contains("bottom frame"), 5000), s.dap.allEvents().toString());
+            assertEquals("⟳ MainFails.main(String[])", EscapeTest.findTarget(s, tid).get("name").getAsString(), "still stopped");
+            s.dap.ok("propagateException", Map.of("threadId", tid));
             s.assertExit(1);
             assertTrue(s.dap.stderr().contains("main failed"), s.dap.stderr());
         }

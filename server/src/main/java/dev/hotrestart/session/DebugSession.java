@@ -999,13 +999,8 @@ public final class DebugSession implements EventLoop.Handler {
         ContinueResponse r = new ContinueResponse();
         r.setAllThreadsContinued(false);
         if (stop != null && stop.isEscape() && !"propagate".equals(config.string(Attribute.CONTINUE_ACTION))) {
-            String cannot = cannotPop(t, stop.targetDepth());
-            if (cannot == null) {
-                restart(t, stop.targetDepth(), config.bool(Attribute.RELOAD_ON_CONTINUE), "method", true);
-                return r;
-            }
-            // nothing to restart (main, or a native frame in between): continue lets the exception go on
-            output("stderr", "hotrestart: " + cannot + " Continuing lets the exception go on.\n");
+            restart(t, stop.targetDepth(), config.bool(Attribute.RELOAD_ON_CONTINUE), "method", true);
+            return r;
         }
         if (stop != null && stop.isEscape()) propagating.add(stop.exception);
         resume(t);
@@ -1268,18 +1263,6 @@ public final class DebugSession implements EventLoop.Handler {
         return i >= 0 ? stop.wrappedMethods.get(i) : m;
     }
 
-    /** Why the frame cannot be popped, or null when it can. */
-    private String cannotPop(ThreadReference t, int depth) {
-        try {
-            checkPoppable(t, depth);
-            return null;
-        } catch (UserError e) {
-            return e.getMessage();
-        } catch (IncompatibleThreadStateException e) {
-            return null; // running: the restart itself says so
-        }
-    }
-
     private void checkPoppable(ThreadReference t, int depth) throws IncompatibleThreadStateException {
         List<StackFrame> frames = t.frames();
         Method m = frames.get(depth).location().method();
@@ -1304,7 +1287,8 @@ public final class DebugSession implements EventLoop.Handler {
             if (frames.get(i + 1).location().method().isNative()) break;
             if (wrapRules.isWrapped(fm)) return "Restart the nearest wrapped frame that can be: " + label(fm) + ".";
         }
-        return "No frame on this stack both is wrapped and can be popped; restart the program to run the new code.";
+        return "No frame on this stack both is wrapped and can be popped; restart the program to run the new code, "
+                + "or let the exception go on (propagateException, or \"continueAction\": \"propagate\").";
     }
 
     public synchronized Map<String, Object> reloadClass(ReloadClassArguments a) {
