@@ -146,10 +146,6 @@ public final class BreakpointRule {
         return locals;
     }
 
-    public boolean isLogpoint() {
-        return log != null;
-    }
-
     /** Decides a hit; {@code evaluator} makes the evaluator for the hit's frame (only when needed). */
     public Decision decide(Supplier<Evaluator> evaluator) {
         Evaluator ev = null;

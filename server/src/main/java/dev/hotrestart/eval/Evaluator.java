@@ -353,8 +353,12 @@ public final class Evaluator {
     /** The type a name denotes, loading it when needed (not in read-only mode). */
     private ReferenceType type(String name) throws IncompatibleThreadStateException {
         ReferenceType here = here();
-        ReferenceType t = d.types.resolve(name, here, mode == Mode.READ_ONLY ? null : (n, ctx) -> d.invoker.load(n, ctx, thread));
-        invalidate(); // loading may have run code, which invalidates the frame
+        boolean[] loaded = {false};
+        ReferenceType t = d.types.resolve(name, here, mode == Mode.READ_ONLY ? null : (n, ctx) -> {
+            loaded[0] = true;
+            return d.invoker.load(n, ctx, thread);
+        });
+        if (loaded[0]) invalidate(); // loading ran code in the thread, which invalidates the frame
         if (t == null) throw new EvalError("Unknown type '" + name + "': not imported by " + Invoker.simple(here.name())
                 + "'s source, not in its package or java.lang, and not a loaded class.");
         return t;

@@ -208,8 +208,6 @@ final class Invoker {
     }
 
     private Value call(ThreadReference thread, Callable<Value> work, Method m) {
-        String what = Invoker.simple(m.declaringType().name()) + "." + signature(m).replaceFirst("^[^(]*", m.isConstructor() ? "<init>" : m.name());
-        if (m.isConstructor()) what = "new " + signature(m);
         if (stopper == null && !m.declaringType().name().startsWith("java.lang.")) makeStopper(thread);
         calling.add(thread);
         CompletableFuture<Value> f = CompletableFuture.supplyAsync(() -> {
@@ -226,20 +224,20 @@ final class Invoker {
             Throwable c = e.getCause();
             if (c instanceof InvocationException ie) {
                 ObjectReference ex = ie.exception();
-                throw new ThrownByDebuggee(what + " threw " + describe(ex), ex);
+                throw new ThrownByDebuggee(described(m) + " threw " + describe(ex), ex);
             }
             if (c instanceof IncompatibleThreadStateException) {
                 throw new EvalError("Methods can be called only in a thread stopped at a breakpoint, a step or an exception; "
                         + "this thread was paused, or is busy with another evaluation.");
             }
             if (c instanceof InvalidTypeException || c instanceof ClassNotLoadedException) {
-                throw new EvalError("Cannot call " + what + ": " + c.getMessage());
+                throw new EvalError("Cannot call " + described(m) + ": " + c.getMessage());
             }
             if (c instanceof RuntimeException re) throw re;
-            throw new EvalError("Cannot call " + what + ": " + c);
+            throw new EvalError("Cannot call " + described(m) + ": " + c);
         } catch (TimeoutException e) {
             String how = stopRunaway(thread, f);
-            throw new EvalError(what + " did not return within " + timeoutMs + " ms (launch attribute 'evaluateTimeout'); " + how);
+            throw new EvalError(described(m) + " did not return within " + timeoutMs + " ms (launch attribute 'evaluateTimeout'); " + how);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EvalError("The evaluation was interrupted.");
@@ -257,6 +255,11 @@ final class Invoker {
         } catch (Exception e) {
             // without it a runaway call can only be interrupted
         }
+    }
+
+    /** How an error names the called method (built only when there is an error: calls run per breakpoint hit). */
+    private static String described(Method m) {
+        return m.isConstructor() ? "new " + signature(m) : Invoker.simple(m.declaringType().name()) + "." + signature(m).replaceFirst("^[^(]*", m.name());
     }
 
     /** Interrupts the call; if that does not end it, throws an Error into it. Says what happened. */

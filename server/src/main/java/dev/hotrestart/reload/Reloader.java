@@ -95,6 +95,7 @@ public final class Reloader {
      * classes for real code loaded before the first reload needs them.
      */
     public void warmWith(String key, ReferenceType type) {
+        if (warmedWithProgram.get()) return; // once per session; this runs for every class that loads
         SourceSnapshots.Snapshot snap = snapshots.get(key);
         if (snap == null || !warmedWithProgram.compareAndSet(false, true)) return;
         String text = snap.text;

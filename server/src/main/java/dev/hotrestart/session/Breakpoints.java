@@ -97,10 +97,6 @@ public final class Breakpoints {
         }
     }
 
-    public synchronized List<Breakpoint> set(Path path, int[] lines) {
-        return set(path, lines, null);
-    }
-
     /** {@code rules[i]} is the i-th breakpoint's BreakpointRule, null, or a String saying why it was refused. */
     public synchronized List<Breakpoint> set(Path path, int[] lines, Object[] rules) {
         String key = SourceLocator.keyOf(path);

@@ -44,7 +44,8 @@ public final class ClassFiles {
                 if (Files.isDirectory(p)) {
                     Path f = p.resolve(entry);
                     if (!Files.isRegularFile(f)) continue;
-                    return Files.getLastModifiedTime(f).toMillis() < writtenBefore ? Files.readAllBytes(f) : null;
+                    return writtenBefore == Long.MAX_VALUE || Files.getLastModifiedTime(f).toMillis() < writtenBefore
+                            ? Files.readAllBytes(f) : null;
                 } else if (Files.isRegularFile(p)) {
                     JarFile jar = jars.get(p);
                     if (jar == null) {
@@ -53,7 +54,7 @@ public final class ClassFiles {
                     }
                     ZipEntry e = jar.getEntry(entry);
                     if (e == null) continue;
-                    if (Files.getLastModifiedTime(p).toMillis() >= writtenBefore) return null;
+                    if (writtenBefore != Long.MAX_VALUE && Files.getLastModifiedTime(p).toMillis() >= writtenBefore) return null;
                     try (InputStream in = jar.getInputStream(e)) {
                         return in.readAllBytes();
                     }
