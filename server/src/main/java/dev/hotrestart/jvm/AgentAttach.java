@@ -68,12 +68,22 @@ public final class AgentAttach {
         }, "process " + target.pid() + " did not take the agent within " + timeoutMs + " ms");
     }
 
+    /** Runs the work on its own daemon thread (the attach API can block indefinitely) and stops waiting at the deadline. */
     private static <T> T within(long timeoutMs, java.util.function.Supplier<T> work, T late) {
-        CompletableFuture<T> result = CompletableFuture.supplyAsync(work);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "attach-api");
+        t.setDaemon(true);
+        t.start();
         try {
             return result.get(Math.max(timeoutMs, 1), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            result.cancel(true);
+            t.interrupt();
             return late;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
