@@ -181,13 +181,46 @@ public final class BreakpointRule {
     }
 
     private boolean hitMatches() {
+        return matches(hits);
+    }
+
+    private boolean matches(long h) {
         switch (hitOp) {
-            case "==": return hits == hitN;
-            case ">": return hits > hitN;
-            case "<=": return hits <= hitN;
-            case "<": return hits < hitN;
-            case "%": return hits % hitN == 0;
-            default: return hits >= hitN;
+            case "==": return h == hitN;
+            case ">": return h > hitN;
+            case "<=": return h <= hitN;
+            case "<": return h < hitN;
+            case "%": return h % hitN == 0;
+            default: return h >= hitN;
         }
+    }
+
+    /**
+     * A hit count without a condition can be counted by the JVM itself: the hits that cannot
+     * matter are passed over there, with no event and no round trip.
+     */
+    public boolean countedByJvm() {
+        return condition == null && hitOp != null;
+    }
+
+    /**
+     * How many hits from now the next one that matters is: 1 for the very next hit, 0 when no
+     * later hit can match any more.
+     */
+    public long nextMatch() {
+        long next = hits + 1;
+        switch (hitOp) {
+            case "==": return next <= hitN ? hitN - hits : 0;
+            case ">": return Math.max(next, hitN + 1) - hits;
+            case "<=": return next <= hitN ? 1 : 0;
+            case "<": return next < hitN ? 1 : 0;
+            case "%": return (next + hitN - 1) / hitN * hitN - hits;
+            default: return Math.max(next, hitN) - hits;
+        }
+    }
+
+    /** The JVM passed over {@code n} hits before reporting one. */
+    public void passedOver(long n) {
+        hits += n;
     }
 }

@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  */
 public final class Breakpoints {
     static final String BP_ID = "hotrestart.bp";
+    /** On a request with a count filter: how many hits the JVM passes over before it reports one. */
+    private static final String PASSED = "hotrestart.passed";
 
     /** One breakpoint as the client knows it. */
     public static final class LineBreakpoint {
@@ -140,6 +142,7 @@ public final class Breakpoints {
                 continue;
             }
             for (ReferenceType t : types) addRequests(b, t);
+            arm(b);
             b.verified = !b.requests.isEmpty();
             b.message = b.verified ? null : b.conditionProblem != null ? b.conditionProblem : types.isEmpty()
                     ? "Deferred: no class of this file is loaded yet; it is set when one loads."
@@ -167,6 +170,7 @@ public final class Breakpoints {
             boolean was = b.verified;
             if (!was) b.actualLine = chooseLine(List.of(type), b.line, text);
             addRequests(b, type);
+            arm(b);
             if (!b.requests.isEmpty() && !was) {
                 b.verified = true;
                 b.message = null;
@@ -189,8 +193,53 @@ public final class Breakpoints {
                 if (b.refused != null) continue;
                 b.requests.removeIf(r -> types.contains(r.location().declaringType()) || !vm.eventRequestManager().breakpointRequests().contains(r));
                 for (ReferenceType t : types) addRequests(b, t);
+                arm(b);
             }
         }
+    }
+
+    /**
+     * Enables the breakpoint's new requests. A hit count with no condition, on a breakpoint
+     * with one location, is counted by the JVM: the request reports only the next hit that can
+     * match, and none when no later hit can.
+     */
+    private void arm(LineBreakpoint b) {
+        boolean counted = b.rule != null && b.rule.countedByJvm() && b.requests.size() == 1;
+        for (BreakpointRequest r : b.requests) {
+            if (r.isEnabled()) continue;
+            if (counted) {
+                long next = b.rule.nextMatch();
+                if (next == 0) continue; // stays set and verified, never reported again
+                if (next > 1) {
+                    int n = (int) Math.min(next, Integer.MAX_VALUE);
+                    r.addCountFilter(n);
+                    r.putProperty(PASSED, (long) n - 1);
+                }
+            }
+            r.enable();
+        }
+    }
+
+    /** The hits the JVM passed over before reporting this one. */
+    public static long passedOver(EventRequest r) {
+        return r.getProperty(PASSED) instanceof Long n ? n : 0;
+    }
+
+    /**
+     * After a hit of a breakpoint the JVM counts: a request with a count filter reports once
+     * and is spent, so it is replaced by one counting to the next hit that can match.
+     */
+    public synchronized void counted(LineBreakpoint b, EventRequest fired) {
+        if (vm == null || b.rule == null || !b.rule.countedByJvm() || b.requests.size() != 1 || b.requests.get(0) != fired) return;
+        if (fired.getProperty(PASSED) == null && b.rule.nextMatch() == 1) return; // every hit reports: keep it
+        BreakpointRequest old = b.requests.get(0);
+        EventRequestManager erm = vm.eventRequestManager();
+        BreakpointRequest r = erm.createBreakpointRequest(old.location());
+        r.setSuspendPolicy(old.suspendPolicy());
+        r.putProperty(BP_ID, b.id);
+        erm.deleteEventRequest(old);
+        b.requests.set(0, r);
+        arm(b);
     }
 
     public synchronized LineBreakpoint byRequest(EventRequest r) {
@@ -239,8 +288,7 @@ public final class Breakpoints {
             BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(loc);
             r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
             r.putProperty(BP_ID, b.id);
-            r.enable();
-            b.requests.add(r);
+            b.requests.add(r); // enabled by arm()
         }
     }
 

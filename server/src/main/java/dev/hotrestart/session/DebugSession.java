@@ -466,8 +466,10 @@ public final class DebugSession implements EventLoop.Handler {
         String description = null;
         BreakpointRule rule = Breakpoints.ruleOf(b);
         if (rule != null) {
+            rule.passedOver(Breakpoints.passedOver(e.request()));
             BreakpointRule.Decision d = rule.decide(() -> new Evaluator(debuggee, e.thread(), 0, Evaluator.Mode.CALLS, null)
                     .prefetch(rule.locals()));
+            breakpoints.counted(b, e.request());
             if (d.log() != null) logpoint(d.log(), e.location());
             if (d.conditionError() != null) breakpoints.unverify(b, d.conditionError());
             if (!d.stop()) return false;
