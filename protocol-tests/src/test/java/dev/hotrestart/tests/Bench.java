@@ -1,6 +1,8 @@
 package dev.hotrestart.tests;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +59,7 @@ final class Bench {
         Figure baseline(String what, double baseline) {
             row.put("baseline", what);
             row.put("baselineValue", round(baseline));
-            row.put("ratio", Math.round(value / baseline * 10000) / 10000.0);
+            row.put("ratio", new BigDecimal(value / baseline).round(new MathContext(4)).doubleValue());
             return this;
         }
 
