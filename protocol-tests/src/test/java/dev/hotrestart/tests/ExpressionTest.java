@@ -459,6 +459,15 @@ class ExpressionTest {
             assertTrue(completions(s, frame, "Calc.GRE").contains("GREETING"));
             assertFalse(completions(s, frame, "Calc.").contains("name"), "instance fields need an object");
             assertTrue(completions(s, frame, "hello(name).isE").contains("isEmpty()"));
+            // a generic result is typed with the receiver's type arguments, as Java types it
+            assertTrue(completions(s, frame, "words.get(0).isE").contains("isEmpty()"));
+            assertTrue(completions(s, frame, "words.subList(0, 1).get(0).toU").contains("toUpperCase()"));
+            assertTrue(completions(s, frame, "byLength.get(2).get(0).char").contains("charAt(int)"));
+            assertTrue(completions(s, frame, "byLength.entrySet().iterator().next().getValue().size").contains("size()"));
+            // the condition check types them the same way: javac would refuse this too
+            JsonObject generic = setBreakpoints(s, f, bp(f, "BP_TABLE", "condition", "words.get(0) > 1")).get(0).getAsJsonObject();
+            assertFalse(generic.get("verified").getAsBoolean(), generic.toString());
+            assertTrue(generic.get("message").getAsString().contains("java.lang.String, int"), generic.toString());
             assertTrue(completions(s, frame, "boom().").isEmpty());
             assertTrue(completions(s, frame, "nosuch.").isEmpty());
             // nothing ran: boom() would have thrown, and a is still what it was

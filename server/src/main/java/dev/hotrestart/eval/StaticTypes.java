@@ -15,9 +15,17 @@ import java.util.Map;
  * have more members than its declared type) the type is unknown and nothing is refused.
  */
 public final class StaticTypes {
-    /** A type by its JDI name ("int", "java.lang.String", "a.B$C", "int[]", "null"); a type name itself when {@code isType}. */
-    public record T(String name, boolean isType) {
+    /**
+     * A type by its JDI name ("int", "java.lang.String", "a.B$C", "int[]", "null"); a type name
+     * itself when {@code isType}. {@code generic} is the parameterized type when it is known
+     * ({@code List<String>}), so that members of it are typed as Java types them.
+     */
+    public record T(String name, boolean isType, GenericSignatures.G generic) {
         static final T UNKNOWN = new T(null, false);
+
+        T(String name, boolean isType) {
+            this(name, isType, null);
+        }
 
         boolean known() {
             return name != null;
@@ -88,8 +96,14 @@ public final class StaticTypes {
     }
 
     private static T declared(LocalVariable lv) {
-        String g = lv.genericSignature();
-        return g != null && g.startsWith("T") ? T.UNKNOWN : T.of(lv.typeName());
+        return declaredAs(lv.typeName(), lv.genericSignature());
+    }
+
+    /** A declared type: unknown when it is a type variable, with its arguments when it has some. */
+    private static T declaredAs(String erased, String signature) {
+        if (signature == null) return T.of(erased);
+        GenericSignatures.G g = GenericSignatures.concrete(GenericSignatures.type(signature));
+        return g == null ? T.UNKNOWN : new T(erased, false, g);
     }
 
     /** Refuses a condition that cannot compute a boolean here; says why as the evaluator would. */
@@ -179,7 +193,7 @@ public final class StaticTypes {
                 if (!f.isStatic() && !self) {
                     throw new EvalError("'" + n + "' is an instance field of " + Invoker.simple(type.name()) + ", and this frame is static.");
                 }
-                return fieldType(f);
+                return fieldType(f, null);
             }
             self &= type.fieldByName("this$0") != null;
             int dollar = type.name().lastIndexOf('$');
@@ -187,14 +201,50 @@ public final class StaticTypes {
         }
         for (ReferenceType holder : d.types.staticImports(here, n)) {
             Field f = holder.fieldByName(n);
-            if (f != null && f.isStatic()) return fieldType(f);
+            if (f != null && f.isStatic()) return fieldType(f, null);
         }
         return null;
     }
 
-    private static T fieldType(Field f) {
+    /** A field's type as seen through a receiver of static type {@code of} (null: no receiver's arguments apply). */
+    private T fieldType(Field f, T of) {
         String g = f.genericSignature();
-        return g != null && (g.startsWith("T") || g.startsWith("[T")) ? T.UNKNOWN : T.of(f.typeName());
+        if (g == null || of == null) return declaredAs(f.typeName(), g);
+        return typed(GenericSignatures.type(g), bindingsAt(of, f.declaringType(), List.of()));
+    }
+
+    /** A member's declared type with the receiver's type arguments put in; unknown when a type variable is left. */
+    private static T typed(GenericSignatures.G declared, Map<String, GenericSignatures.G> vars) {
+        GenericSignatures.G g = GenericSignatures.concrete(GenericSignatures.substitute(declared, vars));
+        return g == null ? T.UNKNOWN : new T(GenericSignatures.name(g), false, g);
+    }
+
+    /**
+     * The type variables of {@code target} as a receiver of static type {@code of} binds them,
+     * found by following the receiver class's generic supertypes; {@code hidden} are a method's
+     * own variables, which shadow the class's.
+     */
+    private Map<String, GenericSignatures.G> bindingsAt(T of, ReferenceType target, List<String> hidden) {
+        if (!(of.generic() instanceof GenericSignatures.Cls use)) return Map.of();
+        ReferenceType start = loaded(use.name());
+        Map<String, GenericSignatures.G> found = start == null ? null : bindingsAt(start, use, target, 0);
+        if (found == null) return Map.of();
+        found.keySet().removeAll(hidden);
+        return found;
+    }
+
+    private Map<String, GenericSignatures.G> bindingsAt(ReferenceType t, GenericSignatures.Cls use, ReferenceType target, int depth) {
+        String sig = t.genericSignature();
+        Map<String, GenericSignatures.G> vars = GenericSignatures.bindings(GenericSignatures.typeParameters(sig), use);
+        if (t.equals(target)) return vars;
+        if (sig == null || depth > 16) return null;
+        for (GenericSignatures.G sup : GenericSignatures.supertypes(sig)) {
+            if (!(GenericSignatures.substitute(sup, vars) instanceof GenericSignatures.Cls c)) continue;
+            ReferenceType st = d.types.loaded(c.name(), t);
+            Map<String, GenericSignatures.G> found = st == null ? null : bindingsAt(st, c, target, depth + 1);
+            if (found != null) return found;
+        }
+        return null;
     }
 
     /** What stands before a dot (or a dotted name itself): a value's type, or a type for static members. */
@@ -225,7 +275,7 @@ public final class StaticTypes {
                 if (!f.isStatic()) {
                     throw new EvalError("'" + name + "' is an instance field of " + Invoker.simple(t.name()) + "; it needs an object, not the type.");
                 }
-                return fieldType(f);
+                return fieldType(f, null);
             }
             ReferenceType nested = d.types.loaded(t.name() + "$" + name, t);
             if (nested != null) return new T(nested.name(), true);
@@ -241,7 +291,7 @@ public final class StaticTypes {
         ReferenceType t = loaded(scope.name());
         if (t == null) return T.UNKNOWN;
         Field f = t.fieldByName(name);
-        if (f != null) return fieldType(f);
+        if (f != null) return fieldType(f, scope);
         if (exact(scope)) throw new EvalError(Invoker.simple(t.name()) + " has no field '" + name + "'.");
         return T.UNKNOWN;
     }
@@ -266,7 +316,7 @@ public final class StaticTypes {
                 if (!ms.isEmpty()) break;
             }
             if (ms.isEmpty()) throw new EvalError(here.name() + " has no method named '" + name + "'.");
-            return returnType(ms, argc);
+            return returnType(ms, argc, null);
         }
         if (x.getScope().get() instanceof SuperExpr) return T.UNKNOWN;
         T scope = scope(x.getScope().get());
@@ -281,13 +331,13 @@ public final class StaticTypes {
             if (ms.isEmpty()) throw new EvalError(t.name() + " has no method named '" + name + "'.");
             List<Method> statics = ms.stream().filter(Method::isStatic).toList();
             if (statics.isEmpty()) throw new EvalError(name + "() of " + Invoker.simple(t.name()) + " is an instance method; call it on an object.");
-            return returnType(statics, argc);
+            return returnType(statics, argc, null);
         }
         if (ms.isEmpty()) {
             if (exact(scope)) throw new EvalError(t.name() + " has no method named '" + name + "'.");
             return T.UNKNOWN;
         }
-        return returnType(ms, argc);
+        return returnType(ms, argc, scope);
     }
 
     /** Methods of a type by name, with Object's for interfaces (every object has them). */
@@ -300,21 +350,24 @@ public final class StaticTypes {
         return ms;
     }
 
-    /** The result type when every overload that fits the argument count returns the same, non-generic type. */
-    private static T returnType(List<Method> ms, int argc) {
-        String found = null;
+    /**
+     * The result type when every overload that fits the argument count returns the same type;
+     * a type variable in it is bound through the receiver's static type {@code of}, when known.
+     */
+    private T returnType(List<Method> ms, int argc, T of) {
+        T found = null;
         for (Method m : ms) {
             int n = m.argumentTypeNames().size();
             if (!(n == argc || (m.isVarArgs() && argc >= n - 1))) continue;
             String g = m.genericSignature();
-            if (g != null) {
-                String ret = g.substring(g.lastIndexOf(')') + 1);
-                if (ret.startsWith("T") || ret.startsWith("[T")) return T.UNKNOWN;
-            }
-            if (found != null && !found.equals(m.returnTypeName())) return T.UNKNOWN;
-            found = m.returnTypeName();
+            T t = g == null ? T.of(m.returnTypeName())
+                    : typed(GenericSignatures.returnType(g),
+                    of == null ? Map.of() : bindingsAt(of, m.declaringType(), GenericSignatures.typeParameters(g)));
+            if (!t.known()) return T.UNKNOWN;
+            if (found != null && !found.name().equals(t.name())) return T.UNKNOWN;
+            if (found == null) found = t;
         }
-        return found == null ? T.UNKNOWN : T.of(found);
+        return found == null ? T.UNKNOWN : found;
     }
 
     // ---------------------------------------------------------------- operators
