@@ -1,6 +1,9 @@
 package dev.hotrestart.agent;
 
 import java.lang.instrument.Instrumentation;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Entry point of {@code -javaagent:hotrestart-agent.jar=wrap=...;noWrap=...}, and of the same
@@ -10,7 +13,14 @@ public final class Agent {
     /** The argument the agent was loaded with; the debugger reads it to know the wrap patterns in force. */
     static volatile String arguments;
 
+    private static final Set<String> WARNED = Collections.synchronizedSet(new HashSet<String>());
+
     private Agent() {}
+
+    /** Tells the user, on the program's stderr (the debug console), once per message. */
+    static void warn(String message) {
+        if (WARNED.add(message)) System.err.println("hotrestart: " + message);
+    }
 
     public static void premain(String args, Instrumentation inst) {
         arguments = args == null ? "" : args;

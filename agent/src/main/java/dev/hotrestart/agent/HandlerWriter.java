@@ -2,6 +2,7 @@ package dev.hotrestart.agent;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AnnotationNode;
@@ -17,7 +18,9 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The ASM side of {@link WrapTransformer}: adds {@code catch (Throwable t) { Hook.escaped(t);
@@ -36,26 +39,38 @@ final class HandlerWriter {
     }
 
     static byte[] rewrite(byte[] bytes, String className, boolean packageWrapped, WrapPolicy policy) {
-        ClassNode cls = new ClassNode();
-        new ClassReader(bytes).accept(cls, ClassReader.EXPAND_FRAMES);
-        if ((cls.access & Opcodes.ACC_ANNOTATION) != 0) return null;
-        String typeMark = mark(cls.invisibleAnnotations, cls.visibleAnnotations);
-        boolean changed = false;
-        for (MethodNode m : cls.methods) {
-            if (m.name.startsWith("<") || (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_SYNTHETIC
-                    | Opcodes.ACC_BRIDGE)) != 0 || m.instructions.size() == 0
-                    || WrapPolicy.compilerMade((cls.access & Opcodes.ACC_ENUM) != 0, m.name, m.desc)) {
-                continue;
+        Set<String> tooLarge = new HashSet<String>();
+        while (true) {
+            ClassNode cls = new ClassNode();
+            new ClassReader(bytes).accept(cls, ClassReader.EXPAND_FRAMES);
+            if ((cls.access & Opcodes.ACC_ANNOTATION) != 0) return null;
+            String typeMark = mark(cls.invisibleAnnotations, cls.visibleAnnotations);
+            boolean changed = false;
+            for (MethodNode m : cls.methods) {
+                if (m.name.startsWith("<") || (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_SYNTHETIC
+                        | Opcodes.ACC_BRIDGE)) != 0 || m.instructions.size() == 0
+                        || WrapPolicy.compilerMade((cls.access & Opcodes.ACC_ENUM) != 0, m.name, m.desc)
+                        || tooLarge.contains(m.name + m.desc)) {
+                    continue;
+                }
+                String methodMark = mark(m.invisibleAnnotations, m.visibleAnnotations);
+                if (!policy.decide(className, m.name, methodMark, typeMark, packageWrapped)) continue;
+                addHandler(cls, m);
+                changed = true;
             }
-            String methodMark = mark(m.invisibleAnnotations, m.visibleAnnotations);
-            if (!policy.decide(className, m.name, methodMark, typeMark, packageWrapped)) continue;
-            addHandler(cls, m);
-            changed = true;
+            if (!changed) return null;
+            ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+            cls.accept(w);
+            try {
+                return w.toByteArray();
+            } catch (MethodTooLargeException e) {
+                // the handler pushed it past the JVM's 64 KB of code: wrap the class's other methods
+                if (!tooLarge.add(e.getMethodName() + e.getDescriptor())) throw e;
+                Agent.warn("cannot wrap " + className + "." + e.getMethodName() + ": its code is " + e.getCodeSize()
+                        + " bytes with the handler, over the JVM's limit of 65,535. Exceptions escaping it do not stop there; "
+                        + "split the method to have it wrapped.");
+            }
         }
-        if (!changed) return null;
-        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        cls.accept(w);
-        return w.toByteArray();
     }
 
     private static void addHandler(ClassNode cls, MethodNode m) {

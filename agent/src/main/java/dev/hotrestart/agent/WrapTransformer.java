@@ -49,7 +49,8 @@ final class WrapTransformer implements ClassFileTransformer {
             byte[] out = HandlerWriter.rewrite(bytes, className, pkgWrapped, policy);
             return out != null && hook.reachableFrom(loader) ? out : null;
         } catch (Throwable t) {
-            // never break class loading: leave the class as it is
+            // never break class loading: leave the class as it is, and say so
+            Agent.warn("cannot wrap " + className + " (" + t + "); exceptions escaping its methods do not stop there.");
             return null;
         }
     }

@@ -155,4 +155,57 @@ class EscapeEdgesTest {
             assertTrue(s.dap.stdout().contains("twin second v1"), s.dap.stdout());
         }
     }
+
+    /**
+     * A wrapped method whose code the handler would push past the JVM's 64 KB limit cannot be
+     * wrapped: the console says so, and the class's other wrapped methods still stop.
+     */
+    @org.junit.jupiter.api.Test
+    void aMethodTooLargeToWrapIsNamedAndTheOthersStillStop() throws Exception {
+        int size = largestThatCompiles();
+        Fixture f = Fixture.generated("huge", Map.of("huge/Main.java", huge(size)));
+        try (Session s = Session.start(f, "huge.Main")) {
+            int tid = s.launchUntilEscape();
+            assertTrue(s.topFrame(tid).get("name").getAsString().endsWith("Main.small()"), s.topFrame(tid).toString());
+            String err = s.dap.stderr();
+            assertTrue(err.contains("hotrestart: cannot wrap huge.Main.huge: its code is"), err);
+            assertTrue(err.contains("over the JVM's limit of 65,535"), err);
+            assertTrue(s.dap.stdout().contains("huge failed, caught by main"), "huge() was not wrapped, so its escape did not stop");
+            s.dap.ok("propagateException", Map.of("threadId", tid));
+            s.assertExit(1);
+        }
+    }
+
+    private static String huge(int elements) {
+        StringBuilder b = new StringBuilder("package huge;\n\n@dev.hotrestart.HotRestart\npublic class Main {\n")
+                .append("    static int huge() {\n        int[] a = {");
+        for (int i = 0; i < elements; i++) b.append(i % 40 == 0 ? "\n            " : "").append("1,");
+        return b.append("};\n        if (a.length > 0) throw new IllegalStateException(\"huge failed\");\n        return a.length;\n    }\n\n")
+                .append("    static void small() {\n        throw new IllegalStateException(\"small failed\");\n    }\n\n")
+                .append("    public static void main(String[] args) {\n        try {\n            huge();\n")
+                .append("        } catch (IllegalStateException e) {\n            System.out.println(e.getMessage() + \", caught by main\");\n        }\n")
+                .append("        small();\n    }\n}\n").toString();
+    }
+
+    /** The most array elements huge() can have and still compile: its code then ends within a few bytes of 64 KB. */
+    private static int largestThatCompiles() throws Exception {
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hotrestart-huge-");
+        int lo = 5_000, hi = 12_000; // lo compiles, hi does not (6 bytes of code an element)
+        try {
+            while (hi - lo > 1) {
+                int mid = (lo + hi) / 2;
+                java.nio.file.Path src = dir.resolve("Main.java");
+                java.nio.file.Files.writeString(src, huge(mid).replace("@dev.hotrestart.HotRestart\n", ""));
+                int rc = javac.run(null, null, java.io.OutputStream.nullOutputStream(), "-d", dir.toString(), src.toString());
+                if (rc == 0) lo = mid;
+                else hi = mid;
+            }
+        } finally {
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return lo;
+    }
 }

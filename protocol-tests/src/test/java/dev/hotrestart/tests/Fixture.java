@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,10 +69,43 @@ public final class Fixture {
         return SHARED.computeIfAbsent(name, Fixture::of);
     }
 
+    /** Every copy made in this test JVM; deleted when it exits, so runs leave nothing in the temp folder. */
+    private static final List<Path> MADE = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> MADE.forEach(Fixture::deleteTree), "fixture-cleanup"));
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // already gone, or a debuggee still holds it: the temp folder's own cleanup gets it
+        }
+    }
+
+    /** A fixture written by the test: source files by path under src/main/java, compiled. */
+    public static Fixture generated(String name, Map<String, String> sources) {
+        try {
+            Path root = Files.createTempDirectory("hotrestart-fixture-" + name + "-");
+            MADE.add(root);
+            Fixture f = new Fixture(root);
+            for (Map.Entry<String, String> e : sources.entrySet()) {
+                Files.createDirectories(f.file(e.getKey()).getParent());
+                Files.writeString(f.file(e.getKey()), e.getValue());
+            }
+            f.compile(17, null);
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Copies and compiles; {@code jdk} (may be null) is the JDK whose javac compiles it. */
     public static Fixture of(String name, int release, Path jdk) {
         try {
             Path root = Files.createTempDirectory("hotrestart-fixture-" + name + "-");
+            MADE.add(root);
             Path from = fixturesDir().resolve(name);
             try (Stream<Path> files = Files.walk(from)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
