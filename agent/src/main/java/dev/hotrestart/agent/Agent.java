@@ -24,6 +24,7 @@ public final class Agent {
 
     public static void premain(String args, Instrumentation inst) {
         arguments = args == null ? "" : args;
+        load("dev.hotrestart.agent.PageText");
         inst.addTransformer(new WrapTransformer(WrapPolicy.decode(args), new HookPlacement(inst)), false);
     }
 
@@ -37,9 +38,15 @@ public final class Agent {
         WrapTransformer transformer = new WrapTransformer(WrapPolicy.decode(args), new HookPlacement(inst));
         inst.addTransformer(transformer, true);
         transformer.wrapLoaded(inst);
+        // the debugger breaks in the hook: have it loaded and ready before agentmain returns
+        load("dev.hotrestart.agent.Hook");
+        load("dev.hotrestart.agent.PageText");
+    }
+
+    /** Loads and initializes one of the agent's classes, so the debugger finds it among the loaded ones. */
+    private static void load(String name) {
         try {
-            // the debugger breaks in the hook: have it loaded and ready before agentmain returns
-            Class.forName("dev.hotrestart.agent.Hook", true, ClassLoader.getSystemClassLoader());
+            Class.forName(name, true, ClassLoader.getSystemClassLoader());
         } catch (ClassNotFoundException e) {
             // the agent jar is on the system class path; cannot happen
         }

@@ -30,7 +30,12 @@ public final class Session implements AutoCloseable {
 
     /** As {@link #start(Fixture, String)}, with extra initialize arguments (client capabilities). */
     public static Session start(Fixture fixture, String mainClass, Map<String, Object> initExtras) throws IOException {
-        Session s = new Session(DapClient.stdio(), fixture);
+        return start(DapClient.stdio(), fixture, mainClass, initExtras);
+    }
+
+    /** As {@link #start(Fixture, String)}, over a server already started (e.g. with its own JVM options). */
+    public static Session start(DapClient dap, Fixture fixture, String mainClass, Map<String, Object> initExtras) throws IOException {
+        Session s = new Session(dap, fixture);
         s.initialize(initExtras);
         s.launchArgs.put("mainClass", mainClass);
         s.launchArgs.put("classPaths", List.of(fixture.classes.toString(), Fixture.annotationsJar().toString()));

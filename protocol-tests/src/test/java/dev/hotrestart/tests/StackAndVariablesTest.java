@@ -153,6 +153,91 @@ class StackAndVariablesTest {
         }
     }
 
+    /**
+     * Strings and boxes in a page come from the agent in one call when it is loaded and the thread
+     * stopped at an event; without the agent (stopAt: throw) and in a paused thread (no calls
+     * possible) they are read one by one. The user sees the same either way.
+     */
+    @Test
+    void pagesOfObjectsShowTheSameWithTheAgentWithoutItAndInAPausedThread() throws Exception {
+        Map<String, List<String>> withAgent = pagesAtBreakpoint("handler");
+        assertEquals(pagesAtBreakpoint("throw"), withAgent);
+        assertEquals(List.of("[0] = 1 : Integer", "[1] = \"two\" : String", "[2] = null", "[3] = 'c' : Character",
+                "[4] = 3 : Long", "[5] = 4.5 : Double", "[6] = 2.5 : Float", "[7] = 6 : Short", "[8] = -7 : Byte",
+                "[9] = true : Boolean", "[10] = \"\" : String", "[11] = \"say \\\"hi\\\"\\n\" : String",
+                "[12] = '\\u0001' : Character", "[13] = ''' : Character", "[14] = -0.0 : Double", "[15] = NaN : Double",
+                "[16] = 1.4E-45 : Float", "[17] = -9223372036854775808 : Long"), withAgent.get("mixed").subList(0, 18));
+        assertEquals(List.of("[18] = Data$Point@id : demo.Data$Point, expands", "[19] = int[2] : int[], 2 indexed",
+                "[20] = RED : demo.Pages$Color, expands", "[21] = NEW : Thread$State, expands",
+                "[22] = Object[1] : Object[], 1 indexed", "[23] = -1 : Integer"), withAgent.get("mixed").subList(18, 24));
+        assertEquals(List.of("x = 1 : int", "y = 2 : int"), withAgent.get("[18] expanded"));
+        assertEquals(List.of("[2] = 20 : Integer", "[3] = 30 : Integer", "[4] = 40 : Integer"), withAgent.get("ints from 2"));
+        assertEquals(withAgent.get("mixed"), withAgent.get("list").subList(0, 24), "a list shows its elements as an array does");
+        assertEquals("[24] = ImmutableCollections$List12 size=1 : java.util.ImmutableCollections$List12, 1 indexed",
+                withAgent.get("list").get(24));
+
+        try (Session s = debugLogged()) {
+            s.with("args", List.of("spin")).launch();
+            s.assertStdout("spinning\n");
+            int main = SteppingTest.threadNamed(s, "main");
+            s.dap.ok("pause", Map.of("threadId", main));
+            s.stopped("pause");
+            JsonObject frame = s.topFrame(main);
+            assertEquals("Pages.main(String[])", frame.get("name").getAsString());
+            int locals = s.dap.ok("scopes", Map.of("frameId", frame.get("id").getAsInt())).getAsJsonArray("scopes")
+                    .get(0).getAsJsonObject().get("variablesReference").getAsInt();
+            assertEquals(withAgent.get("mixed"), shown(s, s.variable(locals, "mixed").get("variablesReference").getAsInt(), 0, 100));
+            assertEquals(withAgent.get("ints from 2"), shown(s, s.variable(locals, "ints").get("variablesReference").getAsInt(), 2, 3));
+            assertTrue(s.dap.serverStderr().contains("the agent could not describe elements 0 to 23"), s.dap.serverStderr());
+            s.dap.ok("disconnect", Map.of());
+        }
+    }
+
+    /** What the user sees of the pages of Pages' arrays and list, stopped at a breakpoint. */
+    private static Map<String, List<String>> pagesAtBreakpoint(String stopAt) throws Exception {
+        try (Session s = debugLogged()) {
+            int line = BASIC.line("demo/Pages.java", "BP_PAGES");
+            s.with("stopAt", stopAt).launch(Map.of("demo/Pages.java", new int[]{line}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            int locals = s.dap.ok("scopes", Map.of("frameId", s.topFrame(tid).get("id").getAsInt())).getAsJsonArray("scopes")
+                    .get(0).getAsJsonObject().get("variablesReference").getAsInt();
+            Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+            int mixed = s.variable(locals, "mixed").get("variablesReference").getAsInt();
+            out.put("mixed", shown(s, mixed, 0, 100));
+            JsonObject spot = page(s, mixed, 18, 1).get(0).getAsJsonObject();
+            out.put("[18] expanded", shown(s, spot.get("variablesReference").getAsInt(), null, null));
+            out.put("ints from 2", shown(s, s.variable(locals, "ints").get("variablesReference").getAsInt(), 2, 3));
+            out.put("list", shown(s, s.variable(locals, "list").get("variablesReference").getAsInt(), 0, 100));
+            assertEquals(stopAt.equals("handler"), s.dap.serverStderr().contains("the agent described elements 0 to 23"),
+                    "with the agent, it describes the page: " + s.dap.serverStderr());
+            assertEquals(line, s.topFrame(tid).get("line").getAsInt(), "the thread is still where it stopped");
+            s.continueThread(tid);
+            s.assertExit(0);
+            return out;
+        }
+    }
+
+    /** A session on demo.Pages whose server logs at debug level (on its stderr). */
+    private static Session debugLogged() throws Exception {
+        return Session.start(DapClient.stdio(List.of("-Dhotrestart.debug=true")), BASIC, "demo.Pages", Map.of());
+    }
+
+    /** Each variable as the user sees it: name, value (an object's id left out), type, and whether and how it expands. */
+    private static List<String> shown(Session s, int ref, Integer start, Integer count) throws Exception {
+        Map<String, Object> args = new java.util.HashMap<>(Map.of("variablesReference", ref));
+        if (start != null) args.putAll(Map.of("filter", "indexed", "start", start, "count", count));
+        List<String> out = new ArrayList<>();
+        for (var e : s.dap.ok("variables", args).getAsJsonArray("variables")) {
+            JsonObject v = e.getAsJsonObject();
+            String line = v.get("name").getAsString() + " = " + v.get("value").getAsString().replaceAll("@\\p{XDigit}+$", "@id")
+                    + (v.has("type") ? " : " + v.get("type").getAsString() : "");
+            if (v.has("indexedVariables")) line += ", " + v.get("indexedVariables").getAsInt() + " indexed";
+            else if (v.get("variablesReference").getAsInt() > 0) line += ", expands";
+            out.add(line);
+        }
+        return out;
+    }
+
     @Test
     void aClassWithoutStaticsHasNoStaticScope() throws Exception {
         try (Session s = Session.start(BASIC, "demo.Basic")) {

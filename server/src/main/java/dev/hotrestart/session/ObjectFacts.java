@@ -30,7 +30,7 @@ final class ObjectFacts {
 
     /** Requests in flight at once: more stops helping once the JVM's JDWP thread is always busy. */
     private static final int IN_FLIGHT = 8;
-    private static final int MIN_BATCH = 4;
+    static final int MIN_BATCH = 4;
     private static final ExecutorService READERS = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
         Thread t = new Thread(r, "jdi-reads");
         t.setDaemon(true);

@@ -131,9 +131,26 @@ public final class Variables {
         int from = start == null ? 0 : Math.max(0, start);
         int n = count == null || count == 0 ? len - from : Math.min(count, len - from);
         if (n <= 0) return;
-        List<Value> values = array.getValues(from, n);
-        Map<ObjectReference, Value> boxes = entries ? Map.of() : ObjectFacts.read(values);
+        // the agent describes strings and boxes in one call; the rest are read here, several at once
+        List<AgentPages.Element> described = entries || n < ObjectFacts.MIN_BATCH ? null
+                : AgentPages.describe(array, from, n, thread);
+        boolean needValues = described == null;
+        for (int i = 0; !needValues && i < n; i++) needValues = !described.get(i).described();
+        List<Value> values = needValues ? array.getValues(from, n) : null;
+        Map<ObjectReference, Value> boxes = Map.of();
+        if (!entries && needValues) {
+            List<Value> unread = values;
+            if (described != null) {
+                unread = new ArrayList<>();
+                for (int i = 0; i < n; i++) if (!described.get(i).described()) unread.add(values.get(i));
+            }
+            boxes = ObjectFacts.read(unread);
+        }
         for (int i = 0; i < n; i++) {
+            if (described != null && described.get(i).described()) {
+                out.add(described("[" + (from + i) + "]", described.get(i)));
+                continue;
+            }
             Value v = values.get(i);
             if (entries && v instanceof ObjectReference entry) {
                 Value key = invoke(entry, "getKey", thread);
@@ -168,11 +185,7 @@ public final class Variables {
 
     /** {@code boxes}: the values of boxes already read (see {@link ObjectFacts}). */
     private Variable variable(String name, Value value, ThreadReference thread, Map<ObjectReference, Value> boxes) {
-        Variable v = new Variable();
-        v.setName(name);
-        v.setValue(render(value, thread, boxes));
-        v.setType(value == null ? null : typeName(value.type()));
-        v.setVariablesReference(0);
+        Variable v = leaf(name, render(value, thread, boxes), value == null ? null : typeName(value.type()));
         if (value instanceof ArrayReference arr) {
             int len = arr.length();
             if (len > 0) {
@@ -190,6 +203,26 @@ public final class Variables {
                 v.setVariablesReference(ref(new Fields(thread, obj)));
             }
         }
+        return v;
+    }
+
+    /** An element the agent described: null, a string or a box, shown as {@link #render} shows them. */
+    private static Variable described(String name, AgentPages.Element e) {
+        return switch (e.tag()) {
+            case 'n' -> leaf(name, "null", null);
+            case 's' -> leaf(name, quote(e.text()), AgentPages.typeName(e));
+            case 'C' -> leaf(name, "'" + escape(e.text()) + "'", AgentPages.typeName(e));
+            default -> leaf(name, e.text(), AgentPages.typeName(e));
+        };
+    }
+
+    /** A variable without children. */
+    private static Variable leaf(String name, String value, String type) {
+        Variable v = new Variable();
+        v.setName(name);
+        v.setValue(value);
+        v.setType(type);
+        v.setVariablesReference(0);
         return v;
     }
 
