@@ -67,6 +67,7 @@ public final class JavaCompilerService {
             }
         };
         this.pool = new TaskPool();
+        QuickJit.apply();
     }
 
     /**

@@ -170,7 +170,8 @@ public final class Reloader {
     }
 
     private Plan planSource(ReferenceType anchor, MethodId id, String scope, List<String> warnings) {
-        String key = SourceLocator.keyOf(anchor);
+        Origin origin = origins.computeIfAbsent(anchor, t -> new Origin(SourceLocator.keyOf(t), Math.max(8, t.majorVersion() - 44)));
+        String key = origin.key();
         if (key == null) throw new UserError(anchor.name() + " has no source file name (compiled without -g?); it cannot be reloaded.");
         Path path = sources.find(key);
         if (path == null) {
@@ -178,6 +179,7 @@ public final class Reloader {
                     + ". Add the folder that holds it to 'sourcePaths'.");
         }
         String fileName = path.getFileName().toString();
+        java.util.concurrent.Future<?> loadedShape = askAhead(anchor);
         String edited = read(path);
         CompilationUnit editedCu = MethodSplicer.parse(edited, path.toString());
         SourceSnapshots.Snapshot snap = snapshots.get(key);
@@ -214,8 +216,9 @@ public final class Reloader {
             if (snap != null) reloaded.addAll(changedMethods(snap.text, edited, path.toString(), pkg));
             else if (id != null) reloaded.add(pkg + id.label());
         }
-        int release = Math.max(8, anchor.majorVersion() - 44);
+        int release = origin.release();
         Map<String, byte[]> compiled = compiler().compile(fileName, newText, release, lineMap, path.toString());
+        awaitQuietly(loadedShape); // done long since; waited for so no answer lands after the redefinition
         List<LineShifter.Shift> shifts = scope.equals("method") ? lineShifts(newText, newShifts, path.toString()) : List.of();
         Map<ReferenceType, byte[]> classes = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
@@ -260,6 +263,47 @@ public final class Reloader {
             }
         };
         return new Plan(classes, reloaded, warnings, classes.keySet(), commit);
+    }
+
+    /**
+     * A loaded class's source key and the Java release it was compiled for, asked once: JDI forgets
+     * both when the class is redefined, and a reload changes neither.
+     */
+    private record Origin(String key, int release) {}
+
+    private final Map<ReferenceType, Origin> origins = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** At most one daemon thread, which asks the JVM ahead while the parser and javac run; it ends when idle. */
+    private final java.util.concurrent.ExecutorService asker = new java.util.concurrent.ThreadPoolExecutor(0, 1, 60,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "reload-ask-ahead");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * Fetches what the structure check asks the JVM about the class (its methods and fields;
+     * a redefinition drops JDI's copy of the methods) while the edit is parsed and compiled.
+     */
+    private java.util.concurrent.Future<?> askAhead(ReferenceType anchor) {
+        return asker.submit(() -> {
+            try {
+                anchor.methods();
+                anchor.fields();
+            } catch (RuntimeException ignored) {
+                // asked again, and reported, where it is needed
+            }
+        });
+    }
+
+    private static void awaitQuietly(java.util.concurrent.Future<?> f) {
+        try {
+            f.get();
+        } catch (java.util.concurrent.ExecutionException ignored) {
+            // asked again where it is needed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private final Set<ReferenceType> redefined = java.util.concurrent.ConcurrentHashMap.newKeySet();

@@ -480,7 +480,8 @@ public final class DebugSession implements EventLoop.Handler {
     }
 
     private boolean stepped(StepEvent e) {
-        vm.eventRequestManager().deleteEventRequest(e.request());
+        // the request has run out (count 1); a new step replaces it, a stop deletes it once the
+        // client has been told: a round trip to the JVM fewer before the `stopped` event
         Integer then = afterHook.remove(e.thread());
         if (then != null) {
             step(e.thread(), then, StepRequest.STEP_LINE); // out of the hook: now the user's step
@@ -494,6 +495,7 @@ public final class DebugSession implements EventLoop.Handler {
             return false;
         }
         stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);
+        vm.eventRequestManager().deleteEventRequest(e.request());
         return true;
     }
 
