@@ -128,7 +128,11 @@ export function activate(context: vscode.ExtensionContext): void {
     };
 
     const factory = descriptorFactory(
-        () => ({ extensionPath: context.extensionPath, javaEnvironment: realJavaEnvironment(settings().get<string>('java.home') || undefined) }),
+        () => ({
+            extensionPath: context.extensionPath,
+            javaEnvironment: realJavaEnvironment(settings().get<string>('java.home') || undefined),
+            storageDir: context.globalStorageUri.fsPath,
+        }),
         (command, args, options) => new vscode.DebugAdapterExecutable(command, args, options),
         (skipped, used) => void vscode.window.showWarningMessage(
             `hotrestart: ${skipped.filter(s => s.startsWith('hotrestart.java.home')).join('; ')}. Using ${used.java} (Java ${used.version}, from ${used.source}) instead.`),

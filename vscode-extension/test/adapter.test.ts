@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
-import { descriptorFactory, serverJarPath } from '../src/adapter';
-import { JavaEnvironment } from '../src/java';
+import { archiveArgs, descriptorFactory, serverJarPath } from '../src/adapter';
+import { FoundJava, JavaEnvironment } from '../src/java';
 
 /** Stands in for vscode.DebugAdapterExecutable: records what VS Code would start. */
 class Executable {
@@ -65,4 +65,30 @@ test('a missing server jar says so before looking for Java', async () => {
         (command, args, options) => new Executable(command, args, options),
     );
     await assert.rejects(factory.createDebugAdapterDescriptor({}), /server is missing from the extension .*Reinstall the extension/);
+});
+
+test('the adapter gets a class-data archive in the extension storage: written by the first session on Java 17, used after', () => {
+    const jar = '/ext/server/hotrestart-server.jar';
+    const files = new Map<string, { size: number; mtimeMs: number }>([[jar, { size: 15_000_000, mtimeMs: 1_700_000_000_000 }]]);
+    const removed: string[] = [];
+    const deps = {
+        extensionPath: '/ext', javaEnvironment: jdkEnv(), storageDir: '/store',
+        stat: (f: string) => files.get(f), removeOld: (dir: string) => { removed.push(dir); },
+    };
+    const java17: FoundJava = { java: '/opt/jdk17/bin/java', home: '/opt/jdk17', version: 17, source: 'JAVA_HOME', skipped: [] };
+    const first = archiveArgs(java17, jar, deps);
+    assert.deepEqual(first.slice(0, 2), ['-Xlog:disable', '-Xlog:all=warning:stderr'], 'JVM log lines go to stderr, never into the DAP stream');
+    const archive = first[2].replace('-XX:ArchiveClassesAtExit=', '');
+    assert.match(archive, /^\/store\/server-1700000000-15000000-[0-9a-f]+\.jsa$/);
+    assert.deepEqual(removed, ['/store'], 'archives of older jars are removed when a new one is written');
+    files.set(archive, { size: 12_000_000, mtimeMs: 0 });
+    assert.deepEqual(archiveArgs(java17, jar, deps), ['-Xlog:disable', '-Xlog:all=warning:stderr', `-XX:SharedArchiveFile=${archive}`]);
+    // a rebuilt jar or another Java gets its own archive
+    files.set(jar, { size: 15_000_001, mtimeMs: 1_700_000_100_000 });
+    assert.notEqual(archiveArgs(java17, jar, deps)[2], `-XX:ArchiveClassesAtExit=${archive}`);
+    const java21: FoundJava = { ...java17, home: '/opt/jdk21', version: 21 };
+    const auto = archiveArgs(java21, jar, deps);
+    assert.equal(auto[2], '-XX:+AutoCreateSharedArchive');
+    assert.match(auto[3], /^-XX:SharedArchiveFile=\/store\/server-.*\.jsa$/);
+    assert.deepEqual(archiveArgs(java17, jar, { ...deps, storageDir: undefined }), [], 'no storage folder: no archive');
 });

@@ -42,7 +42,9 @@ before(async () => {
     assert.ok(fs.existsSync(annotationsJar), `${annotationsJar} is missing: build the project first (mvn -q install -DskipTests)`);
     const env = realJavaEnvironment(undefined);
     // exactly what the extension's DebugAdapterDescriptorFactory would start
-    const c = await adapterCommand({ extensionPath: extensionDir, javaEnvironment: env });
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hotrestart-e2e-storage-'));
+    const c = await adapterCommand({ extensionPath: extensionDir, javaEnvironment: env, storageDir: storage });
+    assert.ok(c.args.some(a => a.includes(storage)), 'the session runs with the class-data archive options, as in VS Code');
     java = c.java;
     adapter = c;
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'hotrestart-e2e-'));

@@ -88,6 +88,14 @@ public final class DapClient implements Closeable {
         return new DapClient(p, p.getInputStream(), p.getOutputStream());
     }
 
+    /** Starts the server through another command (the launcher script), with extra environment. */
+    public static DapClient command(List<String> cmd, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        return new DapClient(p, p.getInputStream(), p.getOutputStream());
+    }
+
     /** Connects to a server listening on a TCP port. */
     public static DapClient tcp(int port) throws IOException {
         Socket s = new Socket("127.0.0.1", port);

