@@ -289,4 +289,30 @@ class StackAndVariablesTest {
         for (var sc : scopes) out.add(sc.getAsJsonObject().get("name").getAsString());
         return out;
     }
+
+    /**
+     * The Variables view calls size() on collections. A breakpoint inside size() does not stop the
+     * view's call (the view would wait for it forever); only the program's own call stops there.
+     */
+    @Test
+    void aBreakpointInSizeDoesNotStopTheVariablesView() throws Exception {
+        Fixture f = Fixture.shared("basic");
+        String file = "demo/Odd.java";
+        try (Session s = Session.start(f, "demo.Odd").with("evaluateTimeout", 3000)) {
+            s.launch(Map.of(file, new int[]{f.line(file, "BP_ODD"), f.line(file, "BP_SIZE")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            Map<String, String> locals = s.locals(s.topFrame(tid).get("id").getAsInt());
+            assertTrue(String.valueOf(locals.get("stopping")).contains("size=3"), locals.toString());
+            assertTrue(s.dap.sawEvent("output", b -> b.get("output").getAsString().contains("did not stop thread \"main\""), 5_000),
+                    "the console says why the breakpoint did not stop");
+            // the thread is still stopped at BP_ODD, and runs on normally: the next stop is the program's own size() call
+            assertEquals(f.line(file, "BP_ODD"), s.topFrame(tid).get("line").getAsInt());
+            s.continueThread(tid);
+            s.stopped("breakpoint");
+            assertEquals(f.line(file, "BP_SIZE"), s.topFrame(tid).get("line").getAsInt());
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("3 done"), s.dap.stdout());
+        }
+    }
 }

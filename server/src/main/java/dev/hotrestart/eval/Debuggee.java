@@ -1,10 +1,14 @@
 package dev.hotrestart.eval;
 
+import com.sun.jdi.Method;
+import com.sun.jdi.ObjectReference;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.ThreadReference;
+import com.sun.jdi.Value;
 import com.sun.jdi.VirtualMachine;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -23,6 +27,15 @@ public final class Debuggee {
         this.conv = new Conversions(vm);
         this.types = new TypeNames(vm, sourceOf);
         this.invoker = new Invoker(vm, conv, timeoutMs);
+    }
+
+    /**
+     * Calls a method with no arguments for the Variables view (a collection's size(), toArray(),
+     * a map entry's key): single-threaded, under the evaluation time limit, and passing the
+     * breakpoints it meets, as evaluations do.
+     */
+    public Value call(ThreadReference thread, ObjectReference receiver, Method m) {
+        return invoker.invoke(thread, receiver, m, List.of(), false);
     }
 
     /** True while the thread runs a method for an evaluation. */

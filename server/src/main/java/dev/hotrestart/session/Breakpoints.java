@@ -314,7 +314,7 @@ public final class Breakpoints {
 
     private static final Pattern NO_CODE = Pattern.compile(
             "\\s*(|//.*|/\\*.*|\\*.*|[{}\\s]*|@\\w+.*|(}\\s*)?(else|try|finally|do)\\b[\\s{]*"
-                    + "|[\\w<>\\[\\],.?\\s]+\\s+\\w+\\s*;\\s*)");
+                    + "|(?!\\s*(return|throw|break|continue|yield|assert|new|else|case)\\b)[\\w<>\\[\\],.?\\s]+\\s+[A-Za-z_$][\\w$]*\\s*;\\s*)");
     private static final Pattern HEADER = Pattern.compile(
             "\\s*(?!(if|while|for|switch|synchronized|catch|return|else)\\b)[\\w<>\\[\\],.?@\\s]*\\([^=;]*\\)\\s*(throws[\\w\\s,.]+)?\\{\\s*");
 

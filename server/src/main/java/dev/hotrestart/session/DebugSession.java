@@ -230,6 +230,7 @@ public final class DebugSession implements EventLoop.Handler {
         String javaHome = cfg.has(Attribute.JAVA_HOME) ? cfg.string(Attribute.JAVA_HOME) : System.getProperty("java.home");
         reloader = new Reloader(vm, sources, snapshots, classFiles, classPath, Paths.get(javaHome), index);
         debuggee = new Debuggee(vm, cfg.integer(Attribute.EVALUATE_TIMEOUT), t -> sources.find(SourceLocator.keyOf(t)));
+        variables.callThrough(debuggee);
         EventRequestManager erm = vm.eventRequestManager();
         ClassPrepareRequest all = erm.createClassPrepareRequest();
         for (String ex : STEP_EXCLUDES) all.addClassExclusionFilter(ex);

@@ -1,5 +1,6 @@
 package dev.hotrestart.session;
 
+import dev.hotrestart.eval.Debuggee;
 import com.sun.jdi.*;
 import org.eclipse.lsp4j.debug.Variable;
 
@@ -281,7 +282,15 @@ public final class Variables {
         return false;
     }
 
-    static Value invoke(ObjectReference o, String method, ThreadReference thread) throws Exception {
+    /** Through which the view's calls into the program run; null before the JVM is connected. */
+    private volatile Debuggee calls;
+
+    /** The view's calls run like evaluations from now on: under the time limit, passing breakpoints. */
+    public void callThrough(Debuggee d) {
+        this.calls = d;
+    }
+
+    private Value invoke(ObjectReference o, String method, ThreadReference thread) throws Exception {
         List<Method> ms = ((ClassType) o.referenceType()).methodsByName(method, method.equals("toArray")
                 ? "()[Ljava/lang/Object;" : null);
         Method m = null;
@@ -292,7 +301,8 @@ public final class Variables {
             }
         }
         if (m == null) throw new IllegalStateException("no " + method + "()");
-        return o.invokeMethod(thread, m, List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
+        Debuggee d = calls;
+        return d != null ? d.call(thread, o, m) : o.invokeMethod(thread, m, List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
     }
 
     private static boolean isBox(ObjectReference o) {
