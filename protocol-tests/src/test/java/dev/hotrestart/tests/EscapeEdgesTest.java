@@ -177,11 +177,11 @@ class EscapeEdgesTest {
     }
 
     private static String huge(int elements) {
-        StringBuilder b = new StringBuilder("package huge;\n\n@dev.hotrestart.HotRestart\npublic class Main {\n")
-                .append("    static int huge() {\n        int[] a = {");
+        StringBuilder b = new StringBuilder("package huge;\n\npublic class Main {\n")
+                .append("    @dev.hotrestart.HotRestart\n    static int huge() {\n        int[] a = {");
         for (int i = 0; i < elements; i++) b.append(i % 40 == 0 ? "\n            " : "").append("1,");
         return b.append("};\n        if (a.length > 0) throw new IllegalStateException(\"huge failed\");\n        return a.length;\n    }\n\n")
-                .append("    static void small() {\n        throw new IllegalStateException(\"small failed\");\n    }\n\n")
+                .append("    @dev.hotrestart.HotRestart\n    static void small() {\n        throw new IllegalStateException(\"small failed\");\n    }\n\n")
                 .append("    public static void main(String[] args) {\n        try {\n            huge();\n")
                 .append("        } catch (IllegalStateException e) {\n            System.out.println(e.getMessage() + \", caught by main\");\n        }\n")
                 .append("        small();\n    }\n}\n").toString();
@@ -196,7 +196,7 @@ class EscapeEdgesTest {
             while (hi - lo > 1) {
                 int mid = (lo + hi) / 2;
                 java.nio.file.Path src = dir.resolve("Main.java");
-                java.nio.file.Files.writeString(src, huge(mid).replace("@dev.hotrestart.HotRestart\n", ""));
+                java.nio.file.Files.writeString(src, huge(mid).replace("@dev.hotrestart.HotRestart\n", "\n"));
                 int rc = javac.run(null, null, java.io.OutputStream.nullOutputStream(), "-d", dir.toString(), src.toString());
                 if (rc == 0) lo = mid;
                 else hi = mid;
