@@ -84,12 +84,17 @@ public final class Fixture {
         }
     }
 
+    /** A fresh temp folder for one copy, deleted when the test JVM exits. */
+    private static Path newRoot(String name) throws IOException {
+        Path root = Files.createTempDirectory("hotrestart-fixture-" + name + "-");
+        MADE.add(root);
+        return root;
+    }
+
     /** A fixture written by the test: source files by path under src/main/java, compiled. */
     public static Fixture generated(String name, Map<String, String> sources) {
         try {
-            Path root = Files.createTempDirectory("hotrestart-fixture-" + name + "-");
-            MADE.add(root);
-            Fixture f = new Fixture(root);
+            Fixture f = new Fixture(newRoot(name));
             for (Map.Entry<String, String> e : sources.entrySet()) {
                 Files.createDirectories(f.file(e.getKey()).getParent());
                 Files.writeString(f.file(e.getKey()), e.getValue());
@@ -104,8 +109,7 @@ public final class Fixture {
     /** Copies and compiles; {@code jdk} (may be null) is the JDK whose javac compiles it. */
     public static Fixture of(String name, int release, Path jdk) {
         try {
-            Path root = Files.createTempDirectory("hotrestart-fixture-" + name + "-");
-            MADE.add(root);
+            Path root = newRoot(name);
             Path from = fixturesDir().resolve(name);
             try (Stream<Path> files = Files.walk(from)) {
                 for (Path p : (Iterable<Path>) files::iterator) {

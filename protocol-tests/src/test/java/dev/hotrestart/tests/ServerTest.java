@@ -79,11 +79,11 @@ class ServerTest {
 
     /**
      * The launcher script gives the adapter a class-data archive: the first session writes it,
-     * later ones start from it; with a damaged one the session still works (the JVM's log lines go
-     * to stderr, never into the DAP stream on stdout).
+     * later ones start from it; with one the JVM cannot use, the session still works: the JVM's
+     * warning goes to stderr, never into the DAP stream on stdout.
      */
     @Test
-    void theLauncherScriptKeepsAClassDataArchiveAndADamagedOneHarmsNothing() throws Exception {
+    void theLauncherScriptKeepsAClassDataArchiveAndAnUnusableOneHarmsNothing() throws Exception {
         Path cache = Files.createTempDirectory("hotrestart-cache-");
         Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home"));
         Path script = Path.of("..", "hotrestart").toAbsolutePath().normalize();
@@ -91,8 +91,15 @@ class ServerTest {
         Path archive = null;
         for (int run = 0; run < 3; run++) {
             if (run == 2) {
+                // an archive made for another jar in its place: the JVM cannot use it and says so
+                Path other = Files.copy(DapClient.serverJar(), cache.resolve("other.jar"));
+                Path made = cache.resolve("other.jsa");
+                Process p = new ProcessBuilder(DapClient.javaExe(), "-XX:ArchiveClassesAtExit=" + made, "-jar", other.toString(), "--version")
+                        .redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                assertEquals(0, p.waitFor());
                 Files.delete(archive);
-                Files.writeString(archive, "not an archive");
+                Files.copy(made, archive);
             }
             DapClient dap = DapClient.command(List.of(script.toString()), env);
             try (Session s = Session.start(dap, f, "demo.Basic", Map.of())) {
@@ -106,6 +113,8 @@ class ServerTest {
                 archive = archives.get(0);
             }
             if (run < 2) assertTrue(Files.size(archive) > 1_000_000, "the archive holds the adapter's classes: " + Files.size(archive));
+            // ... on stderr: on stdout, the DAP channel, the line would have broken the session above
+            if (run == 2) assertTrue(dap.serverStderr().contains("Unable to use shared archive"), dap.serverStderr());
         }
     }
 }

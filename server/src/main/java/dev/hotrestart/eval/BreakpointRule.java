@@ -161,7 +161,7 @@ public final class BreakpointRule {
             }
         }
         hits++;
-        if (hitOp != null && !hitMatches()) return GO_ON;
+        if (hitOp != null && !matches(hits)) return GO_ON;
         if (log == null) return STOP;
         if (ev == null) ev = evaluator.get();
         StringBuilder out = new StringBuilder();
@@ -178,10 +178,6 @@ public final class BreakpointRule {
             }
         }
         return new Decision(false, out.toString(), null, null);
-    }
-
-    private boolean hitMatches() {
-        return matches(hits);
     }
 
     private boolean matches(long h) {

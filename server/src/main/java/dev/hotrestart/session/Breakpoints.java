@@ -233,13 +233,17 @@ public final class Breakpoints {
         if (vm == null || b.rule == null || !b.rule.countedByJvm() || b.requests.size() != 1 || b.requests.get(0) != fired) return;
         if (fired.getProperty(PASSED) == null && b.rule.nextMatch() == 1) return; // every hit reports: keep it
         BreakpointRequest old = b.requests.get(0);
-        EventRequestManager erm = vm.eventRequestManager();
-        BreakpointRequest r = erm.createBreakpointRequest(old.location());
-        r.setSuspendPolicy(old.suspendPolicy());
-        r.putProperty(BP_ID, b.id);
-        erm.deleteEventRequest(old);
-        b.requests.set(0, r);
+        b.requests.set(0, newRequest(b, old.location()));
+        vm.eventRequestManager().deleteEventRequest(old);
         arm(b);
+    }
+
+    /** A request of this breakpoint at one location, not yet enabled. */
+    private BreakpointRequest newRequest(LineBreakpoint b, Location loc) {
+        BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(loc);
+        r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+        r.putProperty(BP_ID, b.id);
+        return r;
     }
 
     public synchronized LineBreakpoint byRequest(EventRequest r) {
@@ -285,10 +289,7 @@ public final class Breakpoints {
             boolean exists = false;
             for (BreakpointRequest r : b.requests) exists |= r.location().equals(loc);
             if (exists) continue;
-            BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(loc);
-            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-            r.putProperty(BP_ID, b.id);
-            b.requests.add(r); // enabled by arm()
+            b.requests.add(newRequest(b, loc)); // enabled by arm()
         }
     }
 

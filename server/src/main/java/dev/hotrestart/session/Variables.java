@@ -282,7 +282,7 @@ public final class Variables {
         return false;
     }
 
-    /** Through which the view's calls into the program run; null before the JVM is connected. */
+    /** Through which the view's calls into the program run. */
     private volatile Debuggee calls;
 
     /** The view's calls run like evaluations from now on: under the time limit, passing breakpoints. */
@@ -301,8 +301,7 @@ public final class Variables {
             }
         }
         if (m == null) throw new IllegalStateException("no " + method + "()");
-        Debuggee d = calls;
-        return d != null ? d.call(thread, o, m) : o.invokeMethod(thread, m, List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
+        return calls.call(thread, o, m); // set when the JVM connects, before any thread can be shown
     }
 
     private static boolean isBox(ObjectReference o) {
