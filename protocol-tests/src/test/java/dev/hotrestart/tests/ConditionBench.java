@@ -33,24 +33,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * condition reads two locals and is never true, timed by the program itself; the baseline is
  * the same loop in the same kind of debug session with no breakpoint. A second figure is the
  * floor any JDI debugger has here: a bare JDI client, no adapter, that on each hit reads the top
- * frame and the same two locals and resumes (the three JDWP round trips a condition needs).
- * Prints; does not judge.
+ * frame and the same two locals and resumes (the three JDWP round trips a condition needs). A
+ * third is a condition that calls two methods of the program per hit, against the one that reads
+ * locals. Prints; does not judge.
  * Run: {@code mvn -pl protocol-tests test -Dtest=ConditionBench -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class ConditionBench {
     static final int N = Integer.getInteger("bench.conditions", 20_000);
     static final String CONDITION = "total < 0 || i == -1";
+    /** Two calls into the program per hit, never true; timed over a tenth of the hits. */
+    static final String CALLS = "Integer.toString(i).isEmpty()";
     private static final Pattern NS = Pattern.compile("n=(\\d+) total=\\d+ ns=(\\d+)");
 
     @Test
     void conditionsPerSecond() throws Exception {
         Fixture f = Fixture.of("eval");
-        double baseline = ThroughputBench.median(() -> run(f, false));
+        double baseline = ThroughputBench.median(() -> run(f, null, N));
         double floor = ThroughputBench.median(() -> bareJdi(f));
-        double conditional = ThroughputBench.median(() -> run(f, true));
+        double conditional = ThroughputBench.median(() -> run(f, CONDITION, N));
+        double calls = ThroughputBench.median(() -> run(f, CALLS, N / 10));
         Bench bench = new Bench("condition");
         bench.figure("conditionHitsPerSec", String.format("conditional breakpoint hits/s ('%s', never true)", CONDITION), conditional, "/s")
                 .baseline("a bare JDI client reading the same two locals per hit", floor).target("≥ 2,000 /s", conditional >= 2000);
+        bench.figure("conditionCallsHitsPerSec", String.format("conditional breakpoint hits/s ('%s': two calls into the program)", CALLS), calls, "/s")
+                .baseline("the condition reading two locals", conditional).target(null, null);
         bench.figure("jdiFloorHitsPerSec", "bare JDI client, no adapter: frame + two locals + resume per hit", floor, "/s")
                 .baseline("iterations/s, same loop, no breakpoint", baseline).target(null, null);
         bench.write();
@@ -109,21 +115,22 @@ class ConditionBench {
         return N / (Long.parseLong(m.group(2)) / 1e9);
     }
 
-    static double run(Fixture f, boolean withBreakpoint) throws Exception {
-        try (Session s = Session.start(f, "evalfix.Loop").with("args", List.of(Integer.toString(N)))) {
+    /** Iterations per second of the loop of n, with a breakpoint of that condition (none when null). */
+    static double run(Fixture f, String condition, int n) throws Exception {
+        try (Session s = Session.start(f, "evalfix.Loop").with("args", List.of(Integer.toString(n)))) {
             s.dap.ok("launch", s.launchArgs);
             s.dap.event("initialized");
-            if (withBreakpoint) {
+            if (condition != null) {
                 String file = "evalfix/Loop.java";
-                Map<String, Object> bp = Map.of("line", f.line(file, "BP_COND"), "condition", CONDITION);
+                Map<String, Object> bp = Map.of("line", f.line(file, "BP_COND"), "condition", condition);
                 s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", f.file(file).toString()), "breakpoints", List.of(bp)));
             }
             s.dap.ok("configurationDone", null);
             s.assertExit(0);
             Matcher m = NS.matcher(s.dap.stdout());
             assertTrue(m.find(), "no timing in: " + s.dap.stdout());
-            assertTrue(Integer.parseInt(m.group(1)) == N, s.dap.stdout());
-            return N / (Long.parseLong(m.group(2)) / 1e9);
+            assertTrue(Integer.parseInt(m.group(1)) == n, s.dap.stdout());
+            return n / (Long.parseLong(m.group(2)) / 1e9);
         }
     }
 }

@@ -158,6 +158,19 @@ class ExpressionTest {
         }
     }
 
+    /** The first call of a stop that overruns is ended too: the thread is not lost to the session. */
+    @Test
+    void aRunawayCallIsEndedEvenAsTheFirstCallOfAStop() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Calc").with("evaluateTimeout", 1000)) {
+            int frame = stopAtTable(s, f);
+            String slow = evalError(s, frame, "sleepy()", "watch");
+            assertTrue(slow.contains("did not return within 1000 ms") && slow.contains("interrupted"), slow);
+            assertEquals("7", value(s, frame, "a"));
+            assertEquals("3", value(s, frame, "s.length()"));
+        }
+    }
+
     /** Names the frame's source file imports statically, as Java resolves them there. */
     @Test
     void staticImportsOfTheSourceFileResolve() throws Exception {

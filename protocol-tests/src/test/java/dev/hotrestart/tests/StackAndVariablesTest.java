@@ -315,4 +315,25 @@ class StackAndVariablesTest {
             assertTrue(s.dap.stdout().contains("3 done"), s.dap.stdout());
         }
     }
+    /** A size() that never returns is ended by the time limit: the view shows the rest, and the thread stays usable. */
+    @Test
+    void aSizeThatNeverReturnsIsEndedAndTheThreadStaysUsable() throws Exception {
+        Fixture f = Fixture.shared("basic");
+        String file = "demo/Endless.java";
+        try (Session s = Session.start(f, "demo.Endless").with("evaluateTimeout", 1000)) {
+            s.launch(Map.of(file, new int[]{f.line(file, "BP_ENDLESS")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            int frame = s.topFrame(tid).get("id").getAsInt();
+            Map<String, String> locals = s.locals(frame);
+            assertEquals("41", locals.get("count"), locals.toString());
+            assertTrue(locals.containsKey("waiting"), locals.toString());
+            // the call was interrupted, so the thread still evaluates and runs on
+            JsonObject sum = s.dap.ok("evaluate", Map.of("expression", "count + 1", "frameId", frame, "context", "watch"));
+            assertEquals("42", sum.get("result").getAsString());
+            assertEquals(f.line(file, "BP_ENDLESS"), s.topFrame(tid).get("line").getAsInt());
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("42 done Waiting"), s.dap.stdout());
+        }
+    }
 }

@@ -43,6 +43,11 @@ public final class Debuggee {
         return invoker.calling.contains(t);
     }
 
+    /** The thread stopped for an event (a call made now runs inside the JDWP agent's handling of it). */
+    public void eventOn(ThreadReference t) {
+        invoker.eventOn(t);
+    }
+
     public boolean anyCalls() {
         return !invoker.calling.isEmpty();
     }

@@ -1,6 +1,8 @@
 package dev.hotrestart.eval;
 
 import com.sun.jdi.*;
+import com.sun.jdi.request.BreakpointRequest;
+import com.sun.jdi.request.EventRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,17 @@ final class Invoker {
     /** Threads running a method for an evaluation now: their breakpoints must not stop them. */
     final Set<ThreadReference> calling = ConcurrentHashMap.newKeySet();
     private volatile CallWaiter waiter = CallWaiter.PLAIN;
+    /**
+     * Threads on which a call can be interrupted or stopped now. The JDWP agent holds back an
+     * interrupt or a stop of a thread that is handling an event (stopped at a breakpoint, a step,
+     * an exception) until that handling ends, and a call made at the stop runs inside it: a
+     * runaway call could never be ended. Any later event of the thread ends that handling, so
+     * before its first call after an event the thread passes a breakpoint of ours (see prime).
+     */
+    private final Set<ThreadReference> primed = ConcurrentHashMap.newKeySet();
+    /** Where prime's call passes: a breakpoint that never reports (count filter), or null when unusable. */
+    private Method primer;
+    private boolean primerTried;
 
     void waitWith(CallWaiter w) {
         this.waiter = w;
@@ -150,7 +163,7 @@ final class Invoker {
         ClassType box = conv.boxType(prim);
         String sig = "(" + p.type().signature() + ")L" + box.name().replace('.', '/') + ";";
         Method valueOf = box.concreteMethodByName("valueOf", sig);
-        return (ObjectReference) invokeStatic(thread, box, valueOf, List.of(p));
+        return (ObjectReference) invokeStatic(thread, box, valueOf, List.of(p), false);
     }
 
     /** A new array of the named array type: through JDI when the type is loaded, else reflection. */
@@ -161,7 +174,7 @@ final class Invoker {
         ClassObjectReference compClass = classObject(comp, thread);
         ClassType reflect = (ClassType) vm.classesByName("java.lang.reflect.Array").get(0);
         Method m = reflect.concreteMethodByName("newInstance", "(Ljava/lang/Class;I)Ljava/lang/Object;");
-        return (ArrayReference) invokeStatic(thread, reflect, m, List.of(compClass, vm.mirrorOf(length)));
+        return (ArrayReference) invokeStatic(thread, reflect, m, List.of(compClass, vm.mirrorOf(length)), false);
     }
 
     private ClassObjectReference classObject(String name, ThreadReference thread) {
@@ -182,7 +195,7 @@ final class Invoker {
         StringReference n = vm.mirrorOf(binaryName);
         n.disableCollection();
         try {
-            Value c = invokeStatic(thread, classClass, forName, List.of(n, vm.mirrorOf(false), context.classLoader()));
+            Value c = invokeStatic(thread, classClass, forName, List.of(n, vm.mirrorOf(false), context.classLoader()), false);
             return c instanceof ClassObjectReference co ? co.reflectedType() : null;
         } catch (ThrownByDebuggee e) {
             return null;
@@ -193,22 +206,64 @@ final class Invoker {
 
     Value invoke(ThreadReference thread, ObjectReference receiver, Method m, List<Value> args, boolean nonVirtual) {
         int opts = ObjectReference.INVOKE_SINGLE_THREADED | (nonVirtual ? ObjectReference.INVOKE_NONVIRTUAL : 0);
-        return call(thread, () -> receiver.invokeMethod(thread, m, args, opts), m);
+        return call(thread, () -> receiver.invokeMethod(thread, m, args, opts), m, true);
     }
 
+    /** A static method the expression calls. */
     Value invokeStatic(ThreadReference thread, ReferenceType type, Method m, List<Value> args) {
+        return invokeStatic(thread, type, m, args, true);
+    }
+
+    /** {@code mayRunLong} is false only for the evaluator's own calls into the JDK (boxing, arrays, class loading). */
+    private Value invokeStatic(ThreadReference thread, ReferenceType type, Method m, List<Value> args, boolean mayRunLong) {
         int opts = ObjectReference.INVOKE_SINGLE_THREADED;
-        if (type instanceof ClassType ct) return call(thread, () -> ct.invokeMethod(thread, m, args, opts), m);
+        if (type instanceof ClassType ct) return call(thread, () -> ct.invokeMethod(thread, m, args, opts), m, mayRunLong);
         InterfaceType it = (InterfaceType) type;
-        return call(thread, () -> it.invokeMethod(thread, m, args, opts), m);
+        return call(thread, () -> it.invokeMethod(thread, m, args, opts), m, mayRunLong);
     }
 
     ObjectReference newInstance(ThreadReference thread, ClassType type, Method ctor, List<Value> args) {
-        return (ObjectReference) call(thread, () -> type.newInstance(thread, ctor, args, ObjectReference.INVOKE_SINGLE_THREADED), ctor);
+        return (ObjectReference) call(thread, () -> type.newInstance(thread, ctor, args, ObjectReference.INVOKE_SINGLE_THREADED), ctor, true);
     }
 
-    private Value call(ThreadReference thread, Callable<Value> work, Method m) {
+    /** The thread stopped for a new event: its next call must be primed again. */
+    void eventOn(ThreadReference thread) {
+        primed.remove(thread);
+    }
+
+    /**
+     * Ends the JDWP agent's handling of the thread's event, so that an interrupt or a stop sent
+     * to a call that overruns reaches it: one call of {@code Boolean.logicalXor}, whose
+     * breakpoint (never reported, and suspending nothing) is an event of the thread's own.
+     */
+    private void prime(ThreadReference thread) {
+        if (!primerTried) {
+            primerTried = true;
+            try {
+                ClassType bool = (ClassType) vm.classesByName("java.lang.Boolean").get(0);
+                Method m = bool.concreteMethodByName("logicalXor", "(ZZ)Z");
+                BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(m.location());
+                r.setSuspendPolicy(EventRequest.SUSPEND_NONE);
+                r.addCountFilter(Integer.MAX_VALUE);
+                r.enable();
+                primer = m;
+            } catch (RuntimeException e) {
+                // without it, a call at a stop that overruns can only be left to run
+            }
+        }
+        if (primer == null) return;
+        try {
+            ((ClassType) primer.declaringType()).invokeMethod(thread, primer, List.of(vm.mirrorOf(true), vm.mirrorOf(false)),
+                    ObjectReference.INVOKE_SINGLE_THREADED);
+            primed.add(thread);
+        } catch (Exception e) {
+            // the call itself will report what is wrong with the thread
+        }
+    }
+
+    private Value call(ThreadReference thread, Callable<Value> work, Method m, boolean mayRunLong) {
         if (stopper == null && !m.declaringType().name().startsWith("java.lang.")) makeStopper(thread);
+        if (mayRunLong && !primed.contains(thread)) prime(thread);
         calling.add(thread);
         CompletableFuture<Value> f = CompletableFuture.supplyAsync(() -> {
             try {
@@ -263,7 +318,7 @@ final class Invoker {
     }
 
     /** Interrupts the call; if that does not end it, throws an Error into it. Says what happened. */
-    private String stopRunaway(ThreadReference thread, Future<Value> f) {
+    private String stopRunaway(ThreadReference thread, CompletableFuture<Value> f) {
         try {
             thread.interrupt();
         } catch (RuntimeException ignored) {
@@ -285,7 +340,7 @@ final class Invoker {
     }
 
     /** True when the call has ended, with a value or an exception, within the time. */
-    private boolean ended(Future<Value> f, long ms) {
+    private boolean ended(CompletableFuture<Value> f, long ms) {
         try {
             waiter.await(f, ms);
             return true;

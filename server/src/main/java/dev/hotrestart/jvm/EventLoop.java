@@ -12,8 +12,8 @@ import com.sun.jdi.request.EventRequest;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -135,15 +135,38 @@ public final class EventLoop {
 
     /**
      * Waits for a call's result. On the loop's own thread (a breakpoint condition calls a
-     * method) it keeps taking events meanwhile, or the call could never pass a breakpoint.
+     * method) it keeps taking events meanwhile, or the call could never pass a breakpoint; the
+     * call's end wakes that wait at once (a condition may make several calls per hit).
      */
-    public <V> V await(Future<V> call, long timeoutMs) throws InterruptedException, ExecutionException, TimeoutException {
+    public <V> V await(CompletableFuture<V> call, long timeoutMs) throws InterruptedException, ExecutionException, TimeoutException {
         if (Thread.currentThread() != thread) return call.get(timeoutMs, TimeUnit.MILLISECONDS);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!call.isDone()) {
+        Thread me = thread;
+        Object lock = new Object();
+        boolean[] inRemove = {false};
+        call.whenComplete((v, x) -> {
+            synchronized (lock) {
+                if (inRemove[0]) me.interrupt();
+            }
+        });
+        while (true) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) throw new TimeoutException();
-            EventSet set = vm.eventQueue().remove(Math.min(left, 10));
+            EventSet set = null;
+            synchronized (lock) {
+                if (call.isDone()) break;
+                if (left <= 0) throw new TimeoutException();
+                inRemove[0] = true;
+            }
+            try {
+                set = vm.eventQueue().remove(left);
+            } catch (InterruptedException woken) {
+                // the call ended
+            } finally {
+                synchronized (lock) {
+                    inRemove[0] = false;
+                }
+                Thread.interrupted();
+            }
             if (set != null) sortDuringCall(set);
         }
         return call.get();

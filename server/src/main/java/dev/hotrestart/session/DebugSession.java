@@ -358,6 +358,12 @@ public final class DebugSession implements EventLoop.Handler {
     public boolean handle(EventSet set) {
         synchronized (this) {
             boolean resume = true;
+            if (debuggee != null && set.suspendPolicy() != EventRequest.SUSPEND_NONE) {
+                for (Event e : set) {
+                    if (e instanceof LocatableEvent le) debuggee.eventOn(le.thread());
+                    else if (e instanceof ClassPrepareEvent cp) debuggee.eventOn(cp.thread());
+                }
+            }
             for (Event e : set) {
                 if (e instanceof VMStartEvent) {
                     // A launched VM waits (suspend=y) until configurationDone resumes it, so the
