@@ -355,12 +355,13 @@ class ExpressionTest {
             // Calc is not loaded yet: every breakpoint waits for it
             JsonArray set = launchWith(s, f, bp(f, "BP_LOOP", "condition", "nosuch > 1"),
                     bp(f, "BP_LOG", "condition", "i + \"x\""), bp(f, "BP_TRIPLE", "condition", "x.length() > 0"),
-                    bp(f, "BP_PROBE", "condition", "x == 3 && counter > 0"));
+                    bp(f, "BP_PROBE", "condition", "x == 3 && counter > 0"),
+                    bp(f, "BP_LOG", "logMessage", "i={i} {nosuch + 1}"));
             for (var b : set) assertFalse(b.getAsJsonObject().get("verified").getAsBoolean(), set.toString());
             int okId = set.get(3).getAsJsonObject().get("id").getAsInt();
             s.dap.ok("configurationDone", null);
             Map<Integer, JsonObject> changed = new HashMap<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 5; i++) {
                 JsonObject e = s.dap.event("breakpoint", b -> !changed.containsKey(b.getAsJsonObject("breakpoint").get("id").getAsInt()));
                 JsonObject b = e.getAsJsonObject("breakpoint");
                 changed.put(b.get("id").getAsInt(), b);
@@ -377,8 +378,15 @@ class ExpressionTest {
             assertTrue(changed.get(set.get(2).getAsJsonObject().get("id").getAsInt()).get("message").getAsString()
                     .contains("'x' is a int; it has no methods"));
             assertTrue(changed.get(okId).get("verified").getAsBoolean(), changed.get(okId).toString());
-            // the refused ones never stop the program; it runs to its end
+            // a logpoint's expressions are checked the same way
+            JsonObject log = changed.get(set.get(4).getAsJsonObject().get("id").getAsInt());
+            assertFalse(log.get("verified").getAsBoolean(), log.toString());
+            assertTrue(log.get("message").getAsString().startsWith("Log message: {nosuch + 1}: 'nosuch' is not a local variable"),
+                    log.toString());
+            // the refused ones never stop the program or log; it runs to its end
             assertTrue(s.dap.sawEvent("output", b -> b.get("output").getAsString().contains("triple=42"), 60_000), s.dap.stdout());
+            assertTrue(s.dap.allEvents().stream().noneMatch(e -> e.get("event").getAsString().equals("output")
+                    && e.getAsJsonObject("body").get("output").getAsString().startsWith("i=")), "a refused logpoint logged");
         }
     }
 

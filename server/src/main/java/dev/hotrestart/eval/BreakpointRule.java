@@ -127,19 +127,40 @@ public final class BreakpointRule {
     }
 
     /**
-     * Null when the condition can work at this location, else why not (a name that does not
-     * exist there, types that do not fit): then the breakpoint is not set there.
+     * Null when the condition and the log message's expressions can work at this location, else
+     * why not (a name that does not exist there, types that do not fit): then the breakpoint is
+     * not set there.
      */
     public String check(Debuggee d, Location loc) {
-        if (condition == null) return null;
+        if (condition == null && log == null) return null;
+        StaticTypes types;
         try {
-            StaticTypes.at(d, loc).checkCondition(condition);
-            return null;
-        } catch (EvalError e) {
-            return "Condition '" + conditionText + "': " + e.getMessage();
+            types = StaticTypes.at(d, loc);
         } catch (RuntimeException e) {
             return null; // the check is a courtesy: what it cannot look at is found at the first hit
         }
+        if (condition != null) {
+            try {
+                types.checkCondition(condition);
+            } catch (EvalError e) {
+                return "Condition '" + conditionText + "': " + e.getMessage();
+            } catch (RuntimeException e) {
+                // found at the first hit, if at all
+            }
+        }
+        if (log != null) {
+            for (Object part : log) {
+                if (!(part instanceof Expression x)) continue;
+                try {
+                    types.typeOf(x);
+                } catch (EvalError e) {
+                    return "Log message: {" + x + "}: " + e.getMessage();
+                } catch (RuntimeException e) {
+                    // found when it logs, if at all
+                }
+            }
+        }
+        return null;
     }
 
     public Evaluator.LocalsAhead locals() {
