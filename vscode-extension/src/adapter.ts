@@ -28,6 +28,8 @@ export interface AdapterDeps {
     /** The jar's size and modification time, and whether a file exists; tests replace them. */
     stat?: (file: string) => { size: number; mtimeMs: number } | undefined;
     removeOld?: (dir: string, keep: string) => void;
+    /** The `hotrestart.hoverCalls` setting: hovers may call methods (the adapter's --hover-calls). */
+    hoverCalls?: boolean;
 }
 
 /**
@@ -90,7 +92,8 @@ export async function adapterCommand(deps: AdapterDeps, workspaceFolder?: string
             + `in a development checkout, build the server (mvn -q install -DskipTests) and run "npm run compile" in vscode-extension/.`);
     }
     const java = await findJava(deps.javaEnvironment);
-    return { command: java.java, args: [...archiveArgs(java, jar, deps), '-jar', jar], cwd: workspaceFolder, java };
+    const options = deps.hoverCalls ? ['--hover-calls'] : [];
+    return { command: java.java, args: [...archiveArgs(java, jar, deps), '-jar', jar, ...options], cwd: workspaceFolder, java };
 }
 
 /**

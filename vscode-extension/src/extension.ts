@@ -132,6 +132,7 @@ export function activate(context: vscode.ExtensionContext): void {
             extensionPath: context.extensionPath,
             javaEnvironment: realJavaEnvironment(settings().get<string>('java.home') || undefined),
             storageDir: context.globalStorageUri.fsPath,
+            hoverCalls: settings().get<boolean>('hoverCalls', false),
         }),
         (command, args, options) => new vscode.DebugAdapterExecutable(command, args, options),
         (skipped, used) => void vscode.window.showWarningMessage(

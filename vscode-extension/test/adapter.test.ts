@@ -36,6 +36,17 @@ test('starts the jar shipped in the extension with java -jar, in the session\'s 
     assert.equal(serverJarPath('/ext/x'), path.join('/ext/x', 'server', 'hotrestart-server.jar'));
 });
 
+test('the hotrestart.hoverCalls setting starts the adapter with --hover-calls', async () => {
+    const start = (hoverCalls?: boolean) => descriptorFactory(
+        () => ({ extensionPath: '/ext/h', javaEnvironment: jdkEnv(), jarExists: () => true, hoverCalls }),
+        (command, args, options) => new Executable(command, args, options),
+    ).createDebugAdapterDescriptor({ workspaceFolder: folder });
+    const jar = path.join('/ext/h', 'server', 'hotrestart-server.jar');
+    assert.deepEqual((await start(true)).args, ['-jar', jar, '--hover-calls']);
+    assert.deepEqual((await start(false)).args, ['-jar', jar]);
+    assert.deepEqual((await start()).args, ['-jar', jar]);
+});
+
 test('a hotrestart.java.home that is no JDK is reported, and the next Java is used', async () => {
     const warned: string[][] = [];
     const factory = descriptorFactory(

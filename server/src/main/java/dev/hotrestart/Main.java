@@ -3,6 +3,7 @@ package dev.hotrestart;
 import com.google.gson.GsonBuilder;
 import dev.hotrestart.dap.Attribute;
 import dev.hotrestart.dap.DapConnection;
+import dev.hotrestart.dap.ServerOptions;
 import dev.hotrestart.demo.Demo;
 
 import java.io.FileOutputStream;
@@ -45,6 +46,7 @@ public final class Main {
         }
         Integer port = null;
         String logFile = null;
+        boolean hoverCalls = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--write-agent":
@@ -61,15 +63,19 @@ public final class Main {
                     return;
                 case "--help":
                 case "-h":
-                    System.out.println("usage: java -jar hotrestart-server.jar [--port N] [--log FILE] [--version] [--schema]\n"
+                    System.out.println("usage: java -jar hotrestart-server.jar [--port N] [--log FILE] [--hover-calls] [--version] [--schema]\n"
                             + "       java -jar hotrestart-server.jar demo [--keep]\n"
                             + "  speaks the Debug Adapter Protocol on stdin/stdout, or on 127.0.0.1:N with --port N\n"
                             + "  (N=0 picks a free port and prints 'Listening on port N')\n"
+                            + "  --hover-calls lets hovers call methods (getters); without it a hover only reads\n"
                             + "  --schema prints the JSON schema of the launch and attach attributes\n"
                             + "  demo runs a whole debug session against a sample program and prints it");
                     return;
                 case "--port":
                     port = parsePort(args, ++i);
+                    break;
+                case "--hover-calls":
+                    hoverCalls = true;
                     break;
                 case "--log":
                     if (i + 1 >= args.length) fail("--log needs a file name");
@@ -80,14 +86,15 @@ public final class Main {
             }
         }
         PrintStream protocolOut = System.out;
+        ServerOptions options = new ServerOptions(hoverCalls);
         configureLogging(logFile);
         if (port == null) {
             // Nothing but protocol may reach stdout: stray prints go to stderr.
             System.setOut(new PrintStream(new FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8));
-            DapConnection.serve(System.in, protocolOut, () -> { });
+            DapConnection.serve(System.in, protocolOut, options, () -> { });
             System.exit(0);
         } else {
-            serveTcp(port, protocolOut);
+            serveTcp(port, protocolOut, options);
         }
     }
 
@@ -111,7 +118,7 @@ public final class Main {
         }
     }
 
-    private static void serveTcp(int port, PrintStream out) throws IOException {
+    private static void serveTcp(int port, PrintStream out, ServerOptions options) throws IOException {
         ServerSocket server;
         try {
             server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
@@ -130,7 +137,7 @@ public final class Main {
                 try (socket) {
                     InputStream in = socket.getInputStream();
                     OutputStream o = socket.getOutputStream();
-                    DapConnection.serve(in, o, () -> { });
+                    DapConnection.serve(in, o, options, () -> { });
                 } catch (Exception e) {
                     log.log(Level.WARNING, "session ended with an error", e);
                 }

@@ -158,6 +158,18 @@ class ExpressionTest {
         }
     }
 
+    /** With the adapter's --hover-calls, a hover may call methods; what it cannot do otherwise is still refused. */
+    @Test
+    void hoverCallsMethodsWhenTheAdapterIsStartedSo() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(DapClient.stdio("--hover-calls"), f, "evalfix.Calc", Map.of())) {
+            int frame = stopAtTable(s, f);
+            assertEquals("3", eval(s, frame, "s.length()", "hover").get("result").getAsString());
+            assertTrue(evalError(s, frame, "a = 5", "hover").contains("repl"));
+            assertEquals("7", value(s, frame, "a"));
+        }
+    }
+
     /** The first call of a stop that overruns is ended too: the thread is not lost to the session. */
     @Test
     void aRunawayCallIsEndedEvenAsTheFirstCallOfAStop() throws Exception {

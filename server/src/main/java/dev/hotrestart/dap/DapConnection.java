@@ -44,8 +44,8 @@ public final class DapConnection {
         AFTER_RESPONSE.get().add(action);
     }
 
-    public static void serve(InputStream in, OutputStream out, Runnable onEnd) throws Exception {
-        DapServer server = new DapServer();
+    public static void serve(InputStream in, OutputStream out, ServerOptions options, Runnable onEnd) throws Exception {
+        DapServer server = new DapServer(options);
         ExecutorService executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "dap-io");
             t.setDaemon(true);

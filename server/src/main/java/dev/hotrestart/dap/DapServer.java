@@ -22,8 +22,13 @@ import java.util.logging.Logger;
 public final class DapServer implements HotRestartProtocol {
     private static final Logger LOG = Logger.getLogger(DapServer.class.getName());
 
+    private final ServerOptions options;
     private IDebugProtocolClient client;
     private DebugSession session;
+
+    DapServer(ServerOptions options) {
+        this.options = options;
+    }
 
     void connect(IDebugProtocolClient client) {
         this.client = client;
@@ -105,7 +110,7 @@ public final class DapServer implements HotRestartProtocol {
     public CompletableFuture<Capabilities> initialize(InitializeRequestArguments args) {
         return call(() -> {
             requireJdi();
-            if (session == null) session = new DebugSession(client, args);
+            if (session == null) session = new DebugSession(client, args, options.hoverCalls());
             DapConnection.afterResponse(() -> client.initialized());
             DapConnection.afterResponse(DapServer::prepareForLaunch);
             return DebugSession.capabilities();

@@ -82,11 +82,15 @@ public final class DebugSession implements EventLoop.Handler {
     private Reloader reloader;
     private Debuggee debuggee;
 
+    private final boolean hoverCalls;
+
     record FrameRef(ThreadReference thread, int depth) {}
 
-    public DebugSession(IDebugProtocolClient client, InitializeRequestArguments clientInfo) {
+    /** {@code hoverCalls}: hover evaluations may call methods (the adapter's --hover-calls). */
+    public DebugSession(IDebugProtocolClient client, InitializeRequestArguments clientInfo, boolean hoverCalls) {
         this.client = client;
         this.clientInfo = clientInfo;
+        this.hoverCalls = hoverCalls;
         this.breakpoints = new Breakpoints(index, sources, this::breakpointChanged);
     }
 
@@ -864,8 +868,9 @@ public final class DebugSession implements EventLoop.Handler {
         FrameRef ref = args.getFrameId() == null ? null : frame(args.getFrameId());
         if (ref == null) throw new UserError("Evaluation needs a stopped frame: select one in the call stack.");
         String context = args.getContext() == null ? "watch" : args.getContext();
-        // hover only reads; the console may also assign; watch, clipboard and others may call methods
-        Evaluator.Mode mode = context.equals("hover") ? Evaluator.Mode.READ_ONLY
+        // hover only reads (unless the adapter runs with --hover-calls); the console may also assign;
+        // watch, clipboard and others may call methods
+        Evaluator.Mode mode = context.equals("hover") && !hoverCalls ? Evaluator.Mode.READ_ONLY
                 : context.equals("repl") ? Evaluator.Mode.ASSIGN : Evaluator.Mode.CALLS;
         Value v = evaluator(ref.thread(), ref.depth(), mode).evaluate(args.getExpression());
         Variable var = variables.variable(args.getExpression().trim(), v, ref.thread());
