@@ -84,7 +84,19 @@ public final class DebugSession implements EventLoop.Handler {
 
     private final boolean hoverCalls;
 
-    record FrameRef(ThreadReference thread, int depth) {}
+    record FrameRef(ThreadReference thread, int depth) {
+        // written out: a record's own equals and hashCode go through method handles, which cost
+        // about 30 µs a call until the JIT has them, and a 1,000-frame trace makes 1,000 of these
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof FrameRef r && r.depth == depth && r.thread.equals(thread);
+        }
+
+        @Override
+        public int hashCode() {
+            return thread.hashCode() * 31 + depth;
+        }
+    }
 
     /** {@code hoverCalls}: hover evaluations may call methods (the adapter's --hover-calls). */
     public DebugSession(IDebugProtocolClient client, InitializeRequestArguments clientInfo, boolean hoverCalls) {
@@ -719,15 +731,17 @@ public final class DebugSession implements EventLoop.Handler {
             int start = (args.getStartFrame() == null ? 0 : Math.max(0, args.getStartFrame())) + hidden;
             int levels = args.getLevels() == null || args.getLevels() <= 0 ? total - start : Math.min(args.getLevels(), total - start);
             List<StackFrame> frames = levels > 0 ? t.frames(start, levels) : List.of();
-            int firstNative = firstNativeDepth(t, total);
+            // the frames asked for reach the bottom (a whole trace): they tell where the first native one is
+            int firstNative = start + levels == total ? start + firstNative(frames) : firstNativeDepth(t, total);
             List<org.eclipse.lsp4j.debug.StackFrame> out = new ArrayList<>();
+            Map<Method, String> labels = new HashMap<>(); // a recursion names one method many times
             for (int i = 0; i < frames.size(); i++) {
                 int depth = start + i;
                 Location loc = frames.get(i).location();
                 org.eclipse.lsp4j.debug.StackFrame f = new org.eclipse.lsp4j.debug.StackFrame();
                 f.setId(frameIds.id(new FrameRef(t, depth)));
                 boolean target = stop != null && stop.isEscape() && stop.targetDepth() == depth;
-                f.setName((target ? "⟳ " : "") + label(methodAt(t, depth, loc)));
+                f.setName((target ? "⟳ " : "") + labels.computeIfAbsent(methodAt(t, depth, loc), DebugSession::label));
                 f.setLine(target && stop.hidden > 0 && stop.targetLine > 0 ? stop.targetLine : Math.max(loc.lineNumber(), 0));
                 f.setColumn(1);
                 f.setSource(sourceOf(loc));
@@ -756,8 +770,19 @@ public final class DebugSession implements EventLoop.Handler {
     /** The shallowest native frame's depth (frames at or below it cannot be popped past), or total. */
     private static int firstNativeDepth(ThreadReference t, int total) throws IncompatibleThreadStateException {
         List<StackFrame> all = t.frames();
-        for (int i = 0; i < all.size(); i++) if (all.get(i).location().method().isNative()) return i;
-        return total;
+        int i = firstNative(all);
+        return i < all.size() ? i : total;
+    }
+
+    /** The index of the first native frame in the list, or its size. */
+    private static int firstNative(List<StackFrame> frames) {
+        Method last = null;
+        for (int i = 0; i < frames.size(); i++) {
+            Method m = frames.get(i).location().method();
+            if (m != last && m.isNative()) return i;
+            last = m;
+        }
+        return frames.size();
     }
 
     private final Map<ReferenceType, Source> sourceCache = new HashMap<>();
