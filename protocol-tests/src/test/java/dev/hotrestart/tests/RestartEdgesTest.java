@@ -77,6 +77,32 @@ class RestartEdgesTest {
         }
     }
 
+    /**
+     * Several methods of the class are replaced while answer(int) runs; its old code then lets an
+     * exception escape. JDI names that frame's method no more: the call in main does.
+     */
+    @Test
+    void anEscapeFromCodeAReloadReplacedIsNamedAndRestarts() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Versions")) {
+            s.launch(Map.of(V, new int[]{f.line(V, "int y = x + 1;")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            f.edit(V, "return \"v1\";", "return \"v2\";");
+            f.edit(V, "\"not yet: \"", "\"still not: \"");
+            JsonObject body = s.dap.ok("reloadClass", Map.of("source", Map.of("path", f.file(V).toString())));
+            assertEquals(2, body.getAsJsonArray("reloaded").size(), body.toString());
+            s.setBreakpoints(V);
+            s.continueThread(tid);
+            JsonObject stop = s.stopped("exception");
+            assertTrue(stop.get("description").getAsString().endsWith("escaped Versions.answer(int)"), stop.toString());
+            assertTrue(s.topFrame(tid).get("name").getAsString().endsWith("Versions.answer(int)"), s.topFrame(tid).toString());
+            f.edit(V, "if (y > 0) {", "if (y < 0) {");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=21 label=v2"), s.dap.stdout());
+        }
+    }
+
     @Test
     void aMethodOfANestedClassReloadsByItsOverloadAndAnAmbiguousOneIsExplained() throws Exception {
         Fixture f = Fixture.of("hot");

@@ -3,9 +3,11 @@ package dev.hotrestart.reload;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.body.CallableDeclaration;
 import com.github.javaparser.ast.body.ConstructorDeclaration;
+import com.sun.jdi.IncompatibleThreadStateException;
 import com.sun.jdi.Location;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
+import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
 import dev.hotrestart.dap.UserError;
 import dev.hotrestart.reload.MethodSplicer.Found;
@@ -311,21 +313,49 @@ public final class Reloader {
     private final Map<ReferenceType, Set<MethodId>> replaced = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * The method a location runs, as the class declares it now. A frame still running code that
-     * a reload replaced shows an obsolete method, which JDI reports without name or arguments;
-     * when only one method of its class was ever replaced, that is the one.
+     * The method the frame at {@code depth} runs, as the class declares it now. A frame still
+     * running code that a reload replaced shows an obsolete method, which JDI reports without
+     * name or arguments. When only one method of its class was ever replaced, that is the one;
+     * else the call instruction its caller stands at names it.
      */
-    public Method currentVersion(Location loc) {
+    public Method currentVersion(ThreadReference thread, int depth, Location loc) {
         Method m = loc.method();
         ReferenceType type = loc.declaringType();
         if (!mayRunObsoleteCode(type) || !m.isObsolete()) return m;
+        Method only = onlyReplaced(type);
+        if (only != null) return only;
+        Method called = calledBy(thread, depth + 1, type);
+        return called != null ? called : m;
+    }
+
+    /** The one method of the class a reload replaced, or null when there were several (or it is not known). */
+    private Method onlyReplaced(ReferenceType type) {
         Set<MethodId> ids = replaced.get(type);
-        if (ids == null || ids.size() != 1 || ids.contains(UNKNOWN)) return m;
+        if (ids == null || ids.size() != 1 || ids.contains(UNKNOWN)) return null;
         MethodId id = ids.iterator().next();
         for (Method c : type.methodsByName(id.name())) {
             if (MethodId.of(type.name(), c.name(), c.argumentTypeNames()).equals(id)) return c;
         }
-        return m;
+        return null;
+    }
+
+    /** The method of {@code type} that the frame at {@code callerDepth} is calling, or null. */
+    private Method calledBy(ThreadReference thread, int callerDepth, ReferenceType type) {
+        try {
+            if (!vm.canGetBytecodes() || !vm.canGetConstantPool() || callerDepth >= thread.frameCount()) return null;
+            Location at = thread.frame(callerDepth).location();
+            Method caller = at.method();
+            if (caller.isNative() || caller.isObsolete()) return null; // no code, or code whose constant pool is gone
+            ReferenceType owner = caller.declaringType();
+            String[] called = CallSite.called(caller.bytecodes(), (int) at.codeIndex(), owner.constantPool(), owner.constantPoolCount());
+            if (called == null) return null;
+            for (Method c : type.methodsByName(called[0], called[1])) {
+                if (c.declaringType().equals(type)) return c;
+            }
+            return null;
+        } catch (IncompatibleThreadStateException | RuntimeException e) {
+            return null; // the frame stays unnamed
+        }
     }
 
     private static final MethodId UNKNOWN = new MethodId(List.of(), "", List.of());

@@ -241,7 +241,7 @@ public final class DebugSession implements EventLoop.Handler {
         }
         ClassFiles classFiles = new ClassFiles(classPath);
         wrapRules = new WrapRules(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP), classFiles);
-        escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS), loc -> reloader.currentVersion(loc));
+        escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS), (t, depth, loc) -> reloader.currentVersion(t, depth, loc));
         snapshots = new SourceSnapshots(sources);
         String javaHome = cfg.has(Attribute.JAVA_HOME) ? cfg.string(Attribute.JAVA_HOME) : System.getProperty("java.home");
         reloader = new Reloader(vm, sources, snapshots, classFiles, classPath, Paths.get(javaHome), index);
@@ -458,7 +458,7 @@ public final class DebugSession implements EventLoop.Handler {
             List<Value> args = hookFrame.getArgumentValues();
             if (args.isEmpty() || !(args.get(0) instanceof ObjectReference ex)) return false;
             if (propagating.contains(ex) || escapes.isPropagated(ex.referenceType())) return false;
-            Method wrapped = reloader.currentVersion(t.frame(1).location());
+            Method wrapped = reloader.currentVersion(t, 1, t.frame(1).location());
             Stop stop = new Stop("exception", ex, List.of(1), List.of(wrapped));
             stop.hidden = 1;
             stopped(t, stop, null, Variables.simple(ex.referenceType().name()), escapeDescription(stop));
@@ -1297,7 +1297,7 @@ public final class DebugSession implements EventLoop.Handler {
         Method m = loc.method();
         // asking a method whether it is obsolete costs a round trip: only where a reload happened
         if (reloader == null || !reloader.mayRunObsoleteCode(loc.declaringType()) || !m.isObsolete()) return m;
-        Method current = reloader.currentVersion(loc);
+        Method current = reloader.currentVersion(t, depth, loc);
         if (current != m) return current;
         Stop stop = stops.get(t);
         int i = stop == null ? -1 : stop.wrappedDepths.indexOf(depth);

@@ -6,11 +6,11 @@ import com.sun.jdi.Location;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.StackFrame;
+import com.sun.jdi.ThreadReference;
 import com.sun.jdi.event.ExceptionEvent;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Decides from an exception event whether the exception escapes wrapped frames: it escapes
@@ -21,12 +21,16 @@ import java.util.function.Function;
 public final class EscapeDetector {
     private final WrapRules rules;
     private final List<String> propagated;
-    private final Function<Location, Method> current;
+    private final FrameMethods current;
+
+    /** The method a frame runs as its class declares it now (frames may run replaced code). */
+    public interface FrameMethods {
+        Method at(ThreadReference thread, int depth, Location loc);
+    }
 
     public record Escape(List<Integer> wrappedDepths, List<Method> wrappedMethods) {}
 
-    /** @param current the method a location runs as its class declares it now (frames may run replaced code) */
-    public EscapeDetector(WrapRules rules, List<String> propagated, Function<Location, Method> current) {
+    public EscapeDetector(WrapRules rules, List<String> propagated, FrameMethods current) {
         this.rules = rules;
         this.propagated = propagated;
         this.current = current;
@@ -48,7 +52,7 @@ public final class EscapeDetector {
         List<Integer> depths = new ArrayList<>();
         List<Method> methods = new ArrayList<>();
         for (int i = 0; i < catchDepth; i++) {
-            Method m = current.apply(frames.get(i).location());
+            Method m = current.at(e.thread(), i, frames.get(i).location());
             if (rules.isWrapped(m)) {
                 depths.add(i);
                 methods.add(m);
