@@ -237,6 +237,31 @@ public final class MethodSplicer {
         return b.toString();
     }
 
+    /**
+     * The edited method, when the edit lies inside it: the edited text is the older one with only
+     * the method's text changed, so the edited file needs no parse of its own (the splice is the
+     * edited text itself). Null when anything outside the method changed, or the changed text is
+     * not that one method; then the whole file must be parsed.
+     */
+    public static Found editedInPlace(String base, Found old, String edited, MethodId id) {
+        int prefix = old.beginOffset();
+        int suffix = base.length() - old.endOffset();
+        if (edited.length() < prefix + suffix + 1 || !edited.regionMatches(0, base, 0, prefix)
+                || !edited.regionMatches(edited.length() - suffix, base, old.endOffset(), suffix)) {
+            return null;
+        }
+        String text = edited.substring(prefix, edited.length() - suffix);
+        ParseResult<com.github.javaparser.ast.body.BodyDeclaration<?>> r = PARSER.get()
+                .parse(com.github.javaparser.ParseStart.CLASS_BODY, com.github.javaparser.Providers.provider(text));
+        if (!r.isSuccessful() || r.getResult().isEmpty() || !(r.getResult().get() instanceof MethodDeclaration m)) return null;
+        // the parameters must still be the method's (without its class around it, type variables of
+        // the class are not known: such a method takes the long way)
+        if (!m.getNameAsString().equals(id.name()) || !paramsMatch(m, id.paramTypes())) return null;
+        int lines = 0;
+        for (int i = 0; i < text.length(); i++) if (text.charAt(i) == '\n') lines++;
+        return new Found(m, old.beginLine(), old.beginLine() + lines, prefix, prefix + text.length());
+    }
+
     /** Parameters the method assigns to: a re-run starts with the values they have now. */
     public static List<String> reassignedParameters(MethodDeclaration m) {
         Set<String> params = new HashSet<>();

@@ -183,29 +183,38 @@ public final class Reloader {
         String fileName = path.getFileName().toString();
         java.util.concurrent.Future<?> loadedShape = askAhead(anchor);
         String edited = read(path);
-        CompilationUnit editedCu = MethodSplicer.parse(edited, path.toString());
         SourceSnapshots.Snapshot snap = snapshots.get(key);
         if (snap == null && scope.equals("method")) {
             warnings.add("The source " + key + " was not read when its class loaded: reloading the whole file.");
             scope = "class";
         }
+        boolean methodScope = id != null && scope.equals("method");
+        Found old = null;
         Found neu = null;
-        if (id != null && scope.equals("method")) {
+        String newText = null;
+        if (methodScope) {
+            old = oldMethod(snap, id, path);
+            neu = MethodSplicer.editedInPlace(snap.text, old, edited, id);
+            if (neu != null) newText = edited; // only the method changed: the edited text is the splice
+        }
+        Found inPlace = neu;
+        CompilationUnit editedCu = newText != null ? null : MethodSplicer.parse(edited, path.toString());
+        if (methodScope && neu == null) {
             neu = MethodSplicer.findOne(editedCu, edited, id, path.toString());
-        } else if (id != null) {
+        } else if (id != null && !methodScope) {
             // the whole file goes in; the method is looked at only for its parameters (if it can be named)
             List<Found> found = MethodSplicer.find(editedCu, edited, id);
             neu = found.size() == 1 ? found.get(0) : null;
         }
-        String newText;
         Map<MethodId, Integer> newShifts = new HashMap<>();
         IntUnaryOperator lineMap = l -> l;
         List<String> reloaded = new ArrayList<>();
         String pkg = SourceLocator.packageFolder(anchor.name()).replace('/', '.');
-        if (scope.equals("method")) {
-            CompilationUnit baseCu = MethodSplicer.parse(snap.text, path + " (as loaded)");
-            Found old = MethodSplicer.findOne(baseCu, snap.text, id, path + " (as loaded)");
-            newText = MethodSplicer.splice(snap.text, old, edited, neu, baseCu, editedCu);
+        if (methodScope) {
+            if (newText == null) {
+                CompilationUnit baseCu = MethodSplicer.parse(snap.text, path + " (as loaded)");
+                newText = MethodSplicer.splice(snap.text, old, edited, neu, baseCu, editedCu);
+            }
             int delta = neu.beginLine() - old.beginLine();
             int end = old.beginLine() + (neu.endLine() - neu.beginLine());
             int begin = old.beginLine();
@@ -249,8 +258,8 @@ public final class Reloader {
         }
         String oldText = snap == null ? null : snap.text;
         Map<MethodId, Integer> finalShifts = newShifts;
-        boolean methodScope = scope.equals("method");
         MethodId replacedId = methodScope ? id : UNKNOWN;
+        String committedText = newText;
         Runnable commit = () -> {
             currentBytes.putAll(newBytes);
             for (ReferenceType t : classes.keySet()) {
@@ -259,12 +268,22 @@ public final class Reloader {
             }
             if (snap != null) {
                 if (oldText != null) lastOldVersion.put(key, oldVersions.id(oldText));
-                snap.text = newText;
+                snap.text = committedText;
                 snap.lineShifts.clear();
                 if (methodScope) finalShifts.forEach((k, v) -> snap.lineShifts.put(encode(k), v));
+                snap.placedId = inPlace == null ? null : id;
+                snap.placed = inPlace;
+                snap.placedIn = inPlace == null ? null : committedText;
             }
         };
         return new Plan(classes, reloaded, warnings, classes.keySet(), commit);
+    }
+
+    /** Where the method lies in the snapshot: known from the last reload that edited it in place, else parsed. */
+    private static Found oldMethod(SourceSnapshots.Snapshot snap, MethodId id, Path path) {
+        if (snap.placedIn == snap.text && id.equals(snap.placedId)) return snap.placed;
+        CompilationUnit baseCu = MethodSplicer.parse(snap.text, path + " (as loaded)");
+        return MethodSplicer.findOne(baseCu, snap.text, id, path + " (as loaded)");
     }
 
     /**

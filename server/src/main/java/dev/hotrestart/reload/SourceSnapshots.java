@@ -22,6 +22,10 @@ public final class SourceSnapshots {
         public String text;
         /** Methods whose line table was shifted to the edited file's lines, by source key of the method. */
         public final Map<String, Integer> lineShifts = new HashMap<>();
+        /** The method the last reload edited in place, and where it lies in {@link #text}: the next reload of it needs no parse. */
+        MethodSplicer.MethodId placedId;
+        MethodSplicer.Found placed;
+        String placedIn;
 
         Snapshot(Path path, String text) {
             this.path = path;

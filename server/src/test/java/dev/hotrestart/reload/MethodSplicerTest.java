@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Finding the method a frame runs in a source text, by the names and types JDI reports. */
 class MethodSplicerTest {
@@ -41,6 +42,51 @@ class MethodSplicerTest {
         assertEquals(5, one(LOG, MethodId.of("calc.Log", "log", List.of("java.lang.Comparable[]"))));
         assertEquals(6, one(LOG, MethodId.of("calc.Log", "add", List.of("java.lang.Number"))));
         assertEquals(0, find(LOG, MethodId.of("calc.Log", "add", List.of("java.lang.Object"))).size());
+    }
+
+    static final String SHOP = String.join("\n",
+            "package shop;",
+            "import java.util.List;",
+            "class Shop {",
+            "    /** Totals. */",
+            "    int total(List<Integer> xs) {",
+            "        int t = 0;",
+            "        for (int x : xs) t += x;",
+            "        return t;",
+            "    }",
+            "",
+            "    int other() { return 1; }",
+            "}");
+
+    /** An edit inside the method needs no parse of the file: the result is what the full splice gives. */
+    @Test
+    void anEditInsideTheMethodIsTakenInPlaceAsTheSpliceWouldTakeIt() {
+        MethodId id = MethodId.of("shop.Shop", "total", List.of("java.util.List"));
+        MethodSplicer.Found old = find(SHOP, id).get(0);
+        String edited = SHOP.replace("t += x;", "{\n            t += 2 * x;\n        }");
+        MethodSplicer.Found in = MethodSplicer.editedInPlace(SHOP, old, edited, id);
+        CompilationUnit editedCu = MethodSplicer.parse(edited, "Shop.java");
+        MethodSplicer.Found full = MethodSplicer.findOne(editedCu, edited, id, "Shop.java");
+        assertEquals(List.of(full.beginLine(), full.endLine(), full.beginOffset(), full.endOffset()),
+                List.of(in.beginLine(), in.endLine(), in.beginOffset(), in.endOffset()));
+        assertEquals(edited, MethodSplicer.splice(SHOP, old, edited, full, MethodSplicer.parse(SHOP, "Shop.java"), editedCu));
+    }
+
+    /** Anything else that changed, or a method that is no longer that one, takes the long way. */
+    @Test
+    void editsBeyondTheMethodAreNotTakenInPlace() {
+        MethodId id = MethodId.of("shop.Shop", "total", List.of("java.util.List"));
+        MethodSplicer.Found old = find(SHOP, id).get(0);
+        for (String edited : new String[]{
+                SHOP.replace("return 1;", "return 2;"), // another method
+                SHOP.replace("/** Totals. */", "/** Sums. */"), // the comment before it
+                SHOP.replace("import java.util.List;", "import java.util.*;"), // the imports
+                SHOP.replace("int total(List<Integer> xs)", "int total(Iterable<Integer> xs)"), // its parameters
+                SHOP.replace("        return t;\n    }", "        return t;\n    }\n    int more() { return 0; }"), // a method added
+                SHOP.replace("return t;", "return t; /*"), // a comment left open
+        }) {
+            assertNull(MethodSplicer.editedInPlace(SHOP, old, edited, id), edited);
+        }
     }
 
     private static List<MethodSplicer.Found> find(String text, MethodId id) {
