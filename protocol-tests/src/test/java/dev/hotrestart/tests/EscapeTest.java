@@ -48,11 +48,13 @@ class EscapeTest {
             "handler,twr,withResources(),twr,main caught twr log=[closed]",
             "handler,callerCatches,plainThrow(),plain,caller caught plain",
             "handler,uncaught,plainThrow(),plain,main caught plain",
+            "handler,selfCatch,retry(int),deepest,0 log=",
             "throw,finally,withFinally(),finally,main caught finally log=[finally]",
             "throw,sync,withSync(),sync,main caught sync",
             "throw,twr,withResources(),twr,main caught twr log=[closed]",
             "throw,callerCatches,plainThrow(),plain,caller caught plain",
-            "throw,uncaught,plainThrow(),plain,main caught plain"})
+            "throw,uncaught,plainThrow(),plain,main caught plain",
+            "throw,selfCatch,retry(int),deepest,0 log="})
     void escapeStopsOnceInTheWrappedMethod(String stopAt, String scenario, String method, String message, String result) throws Exception {
         try (Session s = hot("layouts.Layouts", scenario).with("continueAction", "propagate").with("stopAt", stopAt)) {
             s.launch();

@@ -238,7 +238,7 @@ public final class Reloader {
             byte[] bytes = LineShifter.shift(e.getValue(), shifts);
             for (ReferenceType t : vm.classesByName(e.getKey())) {
                 if (!Objects.equals(t.classLoader(), anchor.classLoader())) continue;
-                byte[] before = currentBytes(t);
+                byte[] before = bytesOf(t);
                 if (before != null && Arrays.equals(before, bytes)) continue;
                 problems.addAll(StructureCheck.problems(t, bytes, before));
                 classes.put(t, bytes);
@@ -416,10 +416,10 @@ public final class Reloader {
 
     /**
      * The bytes the JVM runs for a class: those of our last redefinition, else its class file,
-     * unless that was rebuilt since the session began (then unknown: the class is redefined
-     * even when the new bytes equal the file's).
+     * unless that was rebuilt since the session began (then unknown, null: the class is
+     * redefined even when the new bytes equal the file's).
      */
-    private byte[] currentBytes(ReferenceType type) {
+    public byte[] bytesOf(ReferenceType type) {
         byte[] b = currentBytes.get(type);
         return b != null ? b : classFiles.readIfOlderThan(type.name(), sessionStart);
     }

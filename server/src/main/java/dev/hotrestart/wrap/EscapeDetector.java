@@ -11,6 +11,7 @@ import com.sun.jdi.event.ExceptionEvent;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Decides from an exception event whether the exception escapes wrapped frames: it escapes
@@ -22,6 +23,7 @@ public final class EscapeDetector {
     private final WrapRules rules;
     private final List<String> propagated;
     private final FrameMethods current;
+    private final Function<ReferenceType, byte[]> classBytes;
 
     /** The method a frame runs as its class declares it now (frames may run replaced code). */
     public interface FrameMethods {
@@ -30,7 +32,9 @@ public final class EscapeDetector {
 
     public record Escape(List<Integer> wrappedDepths, List<Method> wrappedMethods) {}
 
-    public EscapeDetector(WrapRules rules, List<String> propagated, FrameMethods current) {
+    /** {@code classBytes} gives the class file the JVM runs for a class, or null when it is not known. */
+    public EscapeDetector(WrapRules rules, List<String> propagated, FrameMethods current, Function<ReferenceType, byte[]> classBytes) {
+        this.classBytes = classBytes;
         this.rules = rules;
         this.propagated = propagated;
         this.current = current;
@@ -40,15 +44,7 @@ public final class EscapeDetector {
     public Escape check(ExceptionEvent e) throws IncompatibleThreadStateException {
         List<StackFrame> frames = e.thread().frames();
         Location catchAt = e.catchLocation();
-        int catchDepth = frames.size();
-        if (catchAt != null) {
-            for (int i = 0; i < frames.size(); i++) {
-                if (frames.get(i).location().method().equals(catchAt.method())) {
-                    catchDepth = i;
-                    break;
-                }
-            }
-        }
+        int catchDepth = catchAt == null ? frames.size() : catchDepth(frames, catchAt);
         List<Integer> depths = new ArrayList<>();
         List<Method> methods = new ArrayList<>();
         for (int i = 0; i < catchDepth; i++) {
@@ -60,6 +56,29 @@ public final class EscapeDetector {
         }
         if (depths.isEmpty() || isPropagated(e.exception().referenceType())) return null;
         return new Escape(depths, methods);
+    }
+
+    /**
+     * The frame that catches: the first one running the catch location's method where the code it
+     * stands at lies in a range of that handler. A recursive method may run in several frames and
+     * catch its own exception one frame up; the exception table tells which frame. Without the
+     * class file, the first frame running the method.
+     */
+    private int catchDepth(List<StackFrame> frames, Location catchAt) {
+        Method m = catchAt.method();
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) if (frames.get(i).location().method().equals(m)) candidates.add(i);
+        if (candidates.isEmpty()) return frames.size();
+        if (candidates.size() > 1) {
+            byte[] bytes = classBytes.apply(m.declaringType());
+            MethodCode code = bytes == null ? null : MethodCode.of(bytes, m.name(), m.signature());
+            if (code != null) {
+                for (int i : candidates) {
+                    if (code.caughtAt((int) frames.get(i).location().codeIndex(), (int) catchAt.codeIndex())) return i;
+                }
+            }
+        }
+        return candidates.get(0);
     }
 
     private static int packageLength(String binaryName) {
