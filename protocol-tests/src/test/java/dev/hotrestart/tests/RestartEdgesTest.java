@@ -78,6 +78,31 @@ class RestartEdgesTest {
     }
 
     /**
+     * The part's file is saved again before its class loads: the text read then is what a method
+     * reload splices into, so that other edit goes in too, and the user is told.
+     */
+    @Test
+    void aFileSavedBeforeItsClassLoadedIsNamedAtTheFirstReload() throws Exception {
+        Fixture f = Fixture.of("hot");
+        String part = "shop/LazyPart.java";
+        try (Session s = Session.start(f, "shop.Lazy")) {
+            s.launch(Map.of("shop/Lazy.java", new int[]{f.line("shop/Lazy.java", "BP_BEFORE_PART")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            f.edit(part, "return \"first\";", "return \"second\";");
+            // later than the class file for certain, even on a file system that keeps whole seconds
+            java.nio.file.Files.setLastModifiedTime(f.file(part), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            s.continueThread(tid);
+            s.stopped("exception");
+            f.edit(part, "if (n > 0) {", "if (n > 5) {");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            assertTrue(s.dap.sawEvent("output", b -> b.get("output").getAsString().contains("LazyPart.java was saved after shop.LazyPart was compiled"),
+                    5000), s.dap.allEvents().toString());
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("part says 3 as second"), s.dap.stdout());
+        }
+    }
+
+    /**
      * Several methods of the class are replaced while answer(int) runs; its old code then lets an
      * exception escape. JDI names that frame's method no more: the call in main does.
      */

@@ -189,6 +189,13 @@ public final class Reloader {
             scope = "class";
         }
         boolean methodScope = id != null && scope.equals("method");
+        if (methodScope && snap.savedAt > 0) {
+            long compiled = classFiles.modified(anchor.name());
+            if (compiled > 0 && snap.savedAt > compiled) {
+                warnings.add(fileName + " was saved after " + anchor.name() + " was compiled, and before the class loaded: the text "
+                        + "read then is what " + id.label() + " is spliced into, so edits made in that time outside it go in too.");
+            }
+        }
         Found old = null;
         Found neu = null;
         String newText = null;
@@ -269,6 +276,7 @@ public final class Reloader {
             if (snap != null) {
                 if (oldText != null) lastOldVersion.put(key, oldVersions.id(oldText));
                 snap.text = committedText;
+                snap.savedAt = -1; // the JVM now runs this text
                 snap.lineShifts.clear();
                 if (methodScope) finalShifts.forEach((k, v) -> snap.lineShifts.put(encode(k), v));
                 snap.placedId = inPlace == null ? null : id;

@@ -23,13 +23,16 @@ public final class SourceSnapshots {
         /** Methods whose line table was shifted to the edited file's lines, by source key of the method. */
         public final Map<String, Integer> lineShifts = new HashMap<>();
         /** The method the last reload edited in place, and where it lies in {@link #text}: the next reload of it needs no parse. */
+        /** When the file had been saved as read, in epoch ms (-1 unknown); cleared by the first reload. */
+        long savedAt;
         MethodSplicer.MethodId placedId;
         MethodSplicer.Found placed;
         String placedIn;
 
-        Snapshot(Path path, String text) {
+        Snapshot(Path path, String text, long savedAt) {
             this.path = path;
             this.text = text;
+            this.savedAt = savedAt;
         }
     }
 
@@ -46,7 +49,8 @@ public final class SourceSnapshots {
         Path p = sources.find(key);
         if (p == null) return;
         try {
-            byKey.put(key, new Snapshot(p, Files.readString(p, StandardCharsets.UTF_8)));
+            long savedAt = Files.getLastModifiedTime(p).toMillis();
+            byKey.put(key, new Snapshot(p, Files.readString(p, StandardCharsets.UTF_8), savedAt));
         } catch (IOException ignored) {
             // unreadable: no snapshot, reloads of it compile the file as it is
         }

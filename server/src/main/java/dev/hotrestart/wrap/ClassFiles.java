@@ -66,6 +66,17 @@ public final class ClassFiles {
         return null;
     }
 
+    /** When the class file (or the jar that holds it) was last written, in epoch ms; -1 when it is not on the path. */
+    public long modified(String className) {
+        String entry = className.replace('.', '/') + ".class";
+        Path where = find(classPath, className);
+        try {
+            return where == null ? -1 : Files.getLastModifiedTime(Files.isDirectory(where) ? where.resolve(entry) : where).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Where a class is found on a class path, or null. */
     public static Path find(List<Path> classPath, String className) {
         String entry = className.replace('.', '/') + ".class";
