@@ -1,9 +1,9 @@
 package dev.hotrestart.tests;
 
 import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
@@ -76,6 +76,23 @@ class EscapeTest {
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("result=" + result), s.dap.stdout());
             assertEquals(1, exceptionStops(s), "stops: " + s.dap.allEvents());
+        }
+    }
+
+    /** The program's own getStackTrace() runs under the evaluation time limit: a stop's views never hang on it. */
+    @Test
+    void anExceptionWhoseTraceNeverComesLeavesTheSessionUsable() throws Exception {
+        try (Session s = hot("layouts.Layouts", "stubborn").with("continueAction", "propagate").with("evaluateTimeout", 1000)) {
+            s.launch();
+            int tid = s.threadOf(s.stopped("exception"));
+            JsonObject top = s.topFrame(tid);
+            assertTrue(top.get("name").getAsString().endsWith("Layouts.stubborn()"), top.toString());
+            JsonObject info = s.dap.ok("exceptionInfo", Map.of("threadId", tid));
+            String trace = info.getAsJsonObject("details").get("stackTrace").getAsString();
+            assertTrue(trace.startsWith("layouts.Layouts$Stubborn: stubborn") && trace.contains("stack trace not available"), trace);
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("result=main caught stubborn"), s.dap.stdout());
         }
     }
 

@@ -763,8 +763,8 @@ public final class DebugSession implements EventLoop.Handler {
      * handler the agent added; the exception's trace still has the line, at the same distance
      * from the bottom of the stack.
      */
-    private static void escapeLine(ThreadReference t, Stop stop, int total) {
-        stop.targetLine = ExceptionInfo.traceLine(stop.exception, t, total - stop.targetDepth());
+    private void escapeLine(ThreadReference t, Stop stop, int total) {
+        stop.targetLine = ExceptionInfo.traceLine(stop.exception, t, total - stop.targetDepth(), debuggee);
     }
 
     /** The shallowest native frame's depth (frames at or below it cannot be popped past), or total. */
@@ -1029,7 +1029,7 @@ public final class DebugSession implements EventLoop.Handler {
         Stop stop = stops.get(t);
         ObjectReference ex = stop != null && stop.exception != null ? stop.exception : null;
         if (ex == null) throw new UserError("Thread \"" + t.name() + "\" is not stopped on an exception.");
-        return ExceptionInfo.of(ex, t, stop.isEscape() ? escapeDescription(stop) : null, stop.breakMode);
+        return ExceptionInfo.of(ex, t, stop.isEscape() ? escapeDescription(stop) : null, stop.breakMode, debuggee);
     }
 
     // ---------------------------------------------------------------- running

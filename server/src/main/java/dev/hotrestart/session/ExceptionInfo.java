@@ -1,6 +1,7 @@
 package dev.hotrestart.session;
 
 import com.sun.jdi.*;
+import dev.hotrestart.eval.Debuggee;
 import org.eclipse.lsp4j.debug.ExceptionBreakMode;
 import org.eclipse.lsp4j.debug.ExceptionDetails;
 import org.eclipse.lsp4j.debug.ExceptionInfoResponse;
@@ -35,37 +36,37 @@ final class ExceptionInfo {
         return null;
     }
 
-    static ExceptionInfoResponse of(ObjectReference ex, ThreadReference thread, String description, ExceptionBreakMode mode) {
+    /** {@code debuggee} runs getStackTrace() (it may be overridden) as evaluations run their calls: under the time limit. */
+    static ExceptionInfoResponse of(ObjectReference ex, ThreadReference thread, String description, ExceptionBreakMode mode, Debuggee debuggee) {
         ExceptionInfoResponse r = new ExceptionInfoResponse();
         r.setExceptionId(ex.referenceType().name());
         r.setDescription(description != null ? description : message(ex, thread));
         r.setBreakMode(mode);
-        r.setDetails(details(ex, thread, new HashSet<>()));
+        r.setDetails(details(ex, thread, new HashSet<>(), debuggee));
         return r;
     }
 
-    private static ExceptionDetails details(ObjectReference ex, ThreadReference thread, Set<ObjectReference> seen) {
+    private static ExceptionDetails details(ObjectReference ex, ThreadReference thread, Set<ObjectReference> seen, Debuggee debuggee) {
         seen.add(ex);
         ExceptionDetails d = new ExceptionDetails();
         String full = ex.referenceType().name();
         d.setTypeName(Variables.simple(full));
         d.setFullTypeName(full);
         d.setMessage(detailMessage(ex));
-        d.setStackTrace(stackTrace(ex, thread));
+        d.setStackTrace(stackTrace(ex, thread, debuggee));
         Field causeField = throwableField(ex, "cause");
         Value cause = causeField == null ? null : ex.getValue(causeField);
         if (cause instanceof ObjectReference c && !seen.contains(c)) {
-            d.setInnerException(new ExceptionDetails[]{details(c, thread, seen)});
+            d.setInnerException(new ExceptionDetails[]{details(c, thread, seen, debuggee)});
         }
         return d;
     }
 
     /** The trace as printStackTrace prints it (without causes, which are inner exceptions). */
-    private static String stackTrace(ObjectReference ex, ThreadReference thread) {
+    private static String stackTrace(ObjectReference ex, ThreadReference thread, Debuggee debuggee) {
         StringBuilder b = new StringBuilder(message(ex, thread)).append('\n');
         try {
-            Method m = ((ClassType) ex.referenceType()).concreteMethodByName("getStackTrace", "()[Ljava/lang/StackTraceElement;");
-            Value v = ex.invokeMethod(thread, m, List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
+            Value v = trace(ex, thread, debuggee);
             if (v instanceof ArrayReference arr) {
                 for (Value e : arr.getValues()) {
                     if (e instanceof ObjectReference el) b.append("\tat ").append(element(el)).append('\n');
@@ -78,10 +79,9 @@ final class ExceptionInfo {
     }
 
     /** The line of the trace element {@code fromBottom} elements above the bottom of the trace, or -1. */
-    static int traceLine(ObjectReference ex, ThreadReference thread, int fromBottom) {
+    static int traceLine(ObjectReference ex, ThreadReference thread, int fromBottom, Debuggee debuggee) {
         try {
-            Method m = ((ClassType) ex.referenceType()).concreteMethodByName("getStackTrace", "()[Ljava/lang/StackTraceElement;");
-            Value v = ex.invokeMethod(thread, m, List.of(), ObjectReference.INVOKE_SINGLE_THREADED);
+            Value v = trace(ex, thread, debuggee);
             if (!(v instanceof ArrayReference arr)) return -1;
             int index = arr.length() - fromBottom;
             if (index < 0 || index >= arr.length() || !(arr.getValue(index) instanceof ObjectReference el)) return -1;
@@ -90,6 +90,11 @@ final class ExceptionInfo {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    private static Value trace(ObjectReference ex, ThreadReference thread, Debuggee debuggee) {
+        Method m = ((ClassType) ex.referenceType()).concreteMethodByName("getStackTrace", "()[Ljava/lang/StackTraceElement;");
+        return debuggee.call(thread, ex, m);
     }
 
     private static String element(ObjectReference el) {
