@@ -1,15 +1,22 @@
 package dev.hotrestart.agent;
 
+import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
+import java.security.CodeSource;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 
 /**
  * Gives every wrapped method a last catch-all handler: {@code catch (Throwable t) {
@@ -26,6 +33,8 @@ final class WrapTransformer implements ClassFileTransformer {
     private final HookPlacement hook;
     private final Map<ClassLoader, Map<String, Boolean>> packages = new WeakHashMap<ClassLoader, Map<String, Boolean>>();
     private final Map<Class<?>, byte[]> originals = new ConcurrentHashMap<Class<?>, byte[]>();
+    /** Jars classes came from, opened once to look for package-info classes (as their loaders keep theirs). */
+    private final Map<File, JarFile> jars = new HashMap<File, JarFile>();
 
     WrapTransformer(WrapPolicy policy, HookPlacement hook) {
         this.policy = policy;
@@ -44,7 +53,7 @@ final class WrapTransformer implements ClassFileTransformer {
         String className = internalName.replace('/', '.');
         if (WrapPolicy.neverWrapped(className)) return null;
         try {
-            boolean pkgWrapped = packageWrapped(loader, internalName);
+            boolean pkgWrapped = packageWrapped(loader, domain, internalName);
             if (!pkgWrapped && !policy.patternMayMatch(className) && !contains(bytes, HOT)) return null;
             byte[] out = HandlerWriter.rewrite(bytes, className, pkgWrapped, policy);
             return out != null && hook.reachableFrom(loader) ? out : null;
@@ -71,7 +80,7 @@ final class WrapTransformer implements ClassFileTransformer {
             try {
                 byte[] original = read(loader, internalName + ".class");
                 if (original == null) continue;
-                boolean pkgWrapped = packageWrapped(loader, internalName);
+                boolean pkgWrapped = packageWrapped(loader, domainOf(c), internalName);
                 if (!pkgWrapped && !policy.patternMayMatch(c.getName()) && !contains(original, HOT)) continue;
                 if (HandlerWriter.rewrite(original, c.getName(), pkgWrapped, policy) == null) continue;
                 originals.put(c, original);
@@ -91,7 +100,15 @@ final class WrapTransformer implements ClassFileTransformer {
         }
     }
 
-    private boolean packageWrapped(ClassLoader loader, String internalName) {
+    private static ProtectionDomain domainOf(Class<?> c) {
+        try {
+            return c.getProtectionDomain();
+        } catch (SecurityException e) {
+            return null;
+        }
+    }
+
+    private boolean packageWrapped(ClassLoader loader, ProtectionDomain domain, String internalName) {
         int slash = internalName.lastIndexOf('/');
         if (slash < 0) return false;
         String pkg = internalName.substring(0, slash);
@@ -105,19 +122,73 @@ final class WrapTransformer implements ClassFileTransformer {
         }
         Boolean b = known.get(pkg);
         if (b == null) {
-            b = readPackageMark(loader, pkg);
+            b = readPackageMark(loader, domain, pkg);
             known.put(pkg, b);
         }
         return b;
     }
 
-    private static boolean readPackageMark(ClassLoader loader, String pkg) {
-        byte[] bytes = read(loader, pkg + "/package-info.class");
+    /**
+     * The package's mark, from its package-info class in the folder or jar the class came from.
+     * Asking the class loader instead costs about 0.3 ms a package here (every loader above it
+     * searches its modules first), which an application with hundreds of packages pays at start.
+     */
+    private boolean readPackageMark(ClassLoader loader, ProtectionDomain domain, String pkg) {
+        String entry = pkg + "/package-info.class";
+        File where = codeSource(domain);
+        byte[] bytes = where == null ? read(loader, entry) : read(where, entry);
         if (bytes == null) return false;
         try {
             return HandlerWriter.packageMarked(bytes);
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** The folder or jar file a class was loaded from, or null when it is not a plain file (then the loader is asked). */
+    private static File codeSource(ProtectionDomain domain) {
+        CodeSource cs = domain == null ? null : domain.getCodeSource();
+        URL url = cs == null ? null : cs.getLocation();
+        if (url == null || !"file".equals(url.getProtocol())) return null;
+        try {
+            File f = new File(url.toURI());
+            return f.isDirectory() || f.isFile() ? f : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** An entry of a class folder or jar, or null when it is not there or cannot be read. */
+    private byte[] read(File where, String entry) {
+        try {
+            if (where.isDirectory()) {
+                File f = new File(where, entry);
+                if (!f.isFile()) return null;
+                InputStream in = new FileInputStream(f);
+                try {
+                    return readAll(in);
+                } finally {
+                    in.close();
+                }
+            }
+            JarFile jar;
+            synchronized (jars) {
+                jar = jars.get(where);
+                if (jar == null) {
+                    jar = new JarFile(where);
+                    jars.put(where, jar);
+                }
+            }
+            ZipEntry e = jar.getEntry(entry);
+            if (e == null) return null;
+            InputStream in = jar.getInputStream(e);
+            try {
+                return readAll(in);
+            } finally {
+                in.close();
+            }
+        } catch (IOException e) {
+            return null;
         }
     }
 
