@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -158,9 +160,22 @@ class EscapeTest {
         throw new AssertionError("no restart target in " + s.frames(tid));
     }
 
-    @Test
-    void annotationOnPackageWrapsItsClassesAndNoHotRestartExcludes() throws Exception {
+    /** The package's annotation is found beside its classes: in their folder, or in their jar. */
+    @ParameterizedTest
+    @CsvSource({"folder", "jar"})
+    void annotationOnPackageWrapsItsClassesAndNoHotRestartExcludes(String from) throws Exception {
         try (Session s = hot("wrapped.pkg.ByPackage").with("continueAction", "propagate")) {
+            if (from.equals("jar")) {
+                Path jar = s.fixture.root.resolve("hot.jar");
+                try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); var files = Files.walk(s.fixture.classes)) {
+                    for (Path p : files.filter(Files::isRegularFile).toList()) {
+                        out.putNextEntry(new java.util.jar.JarEntry(s.fixture.classes.relativize(p).toString().replace('\\', '/')));
+                        out.write(Files.readAllBytes(p));
+                        out.closeEntry();
+                    }
+                }
+                s.launchArgs.put("classPaths", List.of(jar.toString(), Fixture.annotationsJar().toString()));
+            }
             s.launch();
             JsonObject stop = s.stopped("exception");
             assertTrue(stop.get("description").getAsString().endsWith("escaped ByPackage.wrapped()"), stop.toString());
