@@ -9,7 +9,8 @@ package dev.hotrestart.agent;
 public final class PageText {
     private static final Class<?>[] BOXES = {Boolean.class, Byte.class, Character.class, Short.class, Integer.class,
             Long.class, Float.class, Double.class};
-    private static final String BOX_TAGS = "ZBCSIJFD";
+    /** The tags of the boxes, in the order of {@code BOXES}; the debugger reads them with this same string. */
+    public static final String BOX_TAGS = "ZBCSIJFD";
 
     private PageText() {}
 

@@ -4,10 +4,10 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
-import java.security.CodeSource;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
+import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -163,13 +163,7 @@ final class WrapTransformer implements ClassFileTransformer {
         try {
             if (where.isDirectory()) {
                 File f = new File(where, entry);
-                if (!f.isFile()) return null;
-                InputStream in = new FileInputStream(f);
-                try {
-                    return readAll(in);
-                } finally {
-                    in.close();
-                }
+                return f.isFile() ? readAll(new FileInputStream(f)) : null;
             }
             JarFile jar;
             synchronized (jars) {
@@ -180,13 +174,7 @@ final class WrapTransformer implements ClassFileTransformer {
                 }
             }
             ZipEntry e = jar.getEntry(entry);
-            if (e == null) return null;
-            InputStream in = jar.getInputStream(e);
-            try {
-                return readAll(in);
-            } finally {
-                in.close();
-            }
+            return e == null ? null : readAll(jar.getInputStream(e));
         } catch (IOException e) {
             return null;
         }
@@ -195,26 +183,24 @@ final class WrapTransformer implements ClassFileTransformer {
     /** A resource's bytes, or null when the loader has none or it cannot be read. */
     private static byte[] read(ClassLoader loader, String resource) {
         InputStream in = loader.getResourceAsStream(resource);
-        if (in == null) return null;
         try {
-            return readAll(in);
+            return in == null ? null : readAll(in);
         } catch (IOException e) {
             return null;
-        } finally {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // read already
-            }
         }
     }
 
+    /** All of a stream, which is closed after. */
     private static byte[] readAll(InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        int n;
-        while ((n = in.read(buf)) != -1) out.write(buf, 0, n);
-        return out.toByteArray();
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = in.read(buf)) != -1) out.write(buf, 0, n);
+            return out.toByteArray();
+        } finally {
+            in.close();
+        }
     }
 
     static boolean contains(byte[] hay, byte[] needle) {

@@ -88,10 +88,13 @@ public final class DapClient implements Closeable {
         return new DapClient(p, p.getInputStream(), p.getOutputStream());
     }
 
-    /** Starts the server through another command (the launcher script), with extra environment. */
-    public static DapClient command(List<String> cmd, Map<String, String> env) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
+    /**
+     * Starts the server as the checkout's launcher script does (with its JVM options and
+     * class-data archive), on this JVM's Java, keeping the archive under {@code cache}.
+     */
+    public static DapClient viaScript(Path cache) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of("..", "hotrestart").toAbsolutePath().normalize().toString());
+        pb.environment().putAll(Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home")));
         Process p = pb.start();
         return new DapClient(p, p.getInputStream(), p.getOutputStream());
     }

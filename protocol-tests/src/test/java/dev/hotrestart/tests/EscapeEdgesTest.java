@@ -1,6 +1,7 @@
 package dev.hotrestart.tests;
 
 import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -160,7 +161,7 @@ class EscapeEdgesTest {
      * A wrapped method whose code the handler would push past the JVM's 64 KB limit cannot be
      * wrapped: the console says so, and the class's other wrapped methods still stop.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void aMethodTooLargeToWrapIsNamedAndTheOthersStillStop() throws Exception {
         int size = largestThatCompiles();
         Fixture f = Fixture.generated("huge", Map.of("huge/Main.java", huge(size)));
@@ -202,9 +203,7 @@ class EscapeEdgesTest {
                 else hi = mid;
             }
         } finally {
-            try (var files = java.nio.file.Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Fixture.deleteTree(dir);
         }
         return lo;
     }

@@ -76,7 +76,8 @@ public final class Fixture {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> MADE.forEach(Fixture::deleteTree), "fixture-cleanup"));
     }
 
-    private static void deleteTree(Path root) {
+    /** Deletes a folder and what it holds, as far as it can. */
+    static void deleteTree(Path root) {
         try (Stream<Path> files = Files.walk(root)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | RuntimeException ignored) {

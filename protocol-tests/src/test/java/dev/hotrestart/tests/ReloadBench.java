@@ -28,10 +28,8 @@ class ReloadBench {
         // the adapter as the launcher script and the VS Code extension start it (its JVM options),
         // and as plain java -jar
         Path cache = Files.createTempDirectory("hotrestart-bench-cache-");
-        List<String> script = List.of(Path.of("..", "hotrestart").toAbsolutePath().normalize().toString());
-        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home"));
-        cycles(f, DapClient.command(script, env), 5); // the first session through the script writes the class-data archive
-        Cycles scripted = cycles(f, DapClient.command(script, env), CYCLES);
+        cycles(f, DapClient.viaScript(cache), 5); // the first session through the script writes the class-data archive
+        Cycles scripted = cycles(f, DapClient.viaScript(cache), CYCLES);
         Cycles jar = cycles(f, DapClient.stdio(), CYCLES);
         double median = Bench.median(scripted.warm());
         double p90 = Bench.percentile(scripted.warm(), 0.9);

@@ -85,8 +85,6 @@ class ServerTest {
     @Test
     void theLauncherScriptKeepsAClassDataArchiveAndAnUnusableOneHarmsNothing() throws Exception {
         Path cache = Files.createTempDirectory("hotrestart-cache-");
-        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home"));
-        Path script = Path.of("..", "hotrestart").toAbsolutePath().normalize();
         Fixture f = Fixture.shared("basic");
         Path archive = null;
         for (int run = 0; run < 3; run++) {
@@ -101,7 +99,7 @@ class ServerTest {
                 Files.delete(archive);
                 Files.copy(made, archive);
             }
-            DapClient dap = DapClient.command(List.of(script.toString()), env);
+            DapClient dap = DapClient.viaScript(cache);
             try (Session s = Session.start(dap, f, "demo.Basic", Map.of())) {
                 s.with("stopOnEntry", true).launch();
                 String top = s.topFrame(s.threadOf(s.stopped("entry"))).get("name").getAsString();

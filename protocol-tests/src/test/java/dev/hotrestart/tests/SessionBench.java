@@ -3,10 +3,10 @@ package dev.hotrestart.tests;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.file.Path;
-import java.nio.file.Files;
 import java.util.Map;
 
 /**
@@ -43,13 +43,11 @@ class SessionBench {
         // the launcher script (as the VS Code extension) starts the adapter with a class-data
         // archive of its classes; the first session through it writes the archive
         Path cache = Files.createTempDirectory("hotrestart-bench-cache-");
-        Map<String, String> scriptEnv = Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home"));
-        List<String> script = List.of(Path.of("..", "hotrestart").toAbsolutePath().normalize().toString());
-        launchToEntry(DapClient.command(script, scriptEnv), f);
+        launchToEntry(DapClient.viaScript(cache), f);
         List<Double> entry = new ArrayList<>(), archived = new ArrayList<>(), plain = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
             entry.add(launchToEntry(DapClient.stdio(), f));
-            archived.add(launchToEntry(DapClient.command(script, scriptEnv), f));
+            archived.add(launchToEntry(DapClient.viaScript(cache), f));
             long t0 = System.nanoTime();
             new ProcessBuilder(Fixture.debuggeeJavaHome().resolve("bin/java").toString(), "-cp", f.classPath(), "demo.Basic")
                     .redirectErrorStream(true).start().waitFor();

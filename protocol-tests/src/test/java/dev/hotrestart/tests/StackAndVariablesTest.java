@@ -315,6 +315,7 @@ class StackAndVariablesTest {
             assertTrue(s.dap.stdout().contains("3 done"), s.dap.stdout());
         }
     }
+
     /** A size() that never returns is ended by the time limit: the view shows the rest, and the thread stays usable. */
     @Test
     void aSizeThatNeverReturnsIsEndedAndTheThreadStaysUsable() throws Exception {

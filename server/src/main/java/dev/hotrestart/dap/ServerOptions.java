@@ -6,6 +6,4 @@ package dev.hotrestart.dap;
  * @param hoverCalls hover evaluations may call methods of the program ({@code --hover-calls});
  *                   without it a hover reads names, fields and array elements only
  */
-public record ServerOptions(boolean hoverCalls) {
-    public static final ServerOptions DEFAULT = new ServerOptions(false);
-}
+public record ServerOptions(boolean hoverCalls) {}

@@ -30,9 +30,9 @@ public final class Debuggee {
     }
 
     /**
-     * Calls a method with no arguments for the Variables view (a collection's size(), toArray(),
-     * a map entry's key): single-threaded, under the evaluation time limit, and passing the
-     * breakpoints it meets, as evaluations do.
+     * Calls a method with no arguments for the adapter's own views (a collection's size() in the
+     * Variables view, an exception's getStackTrace()): single-threaded, under the evaluation time
+     * limit, and passing the breakpoints it meets, as evaluations do.
      */
     public Value call(ThreadReference thread, ObjectReference receiver, Method m) {
         return invoker.invoke(thread, receiver, m, List.of(), false);

@@ -2,12 +2,15 @@ package dev.hotrestart.reload;
 
 import com.github.javaparser.JavaParser;
 import com.github.javaparser.ParseResult;
+import com.github.javaparser.ParseStart;
 import com.github.javaparser.ParserConfiguration;
 import com.github.javaparser.Problem;
+import com.github.javaparser.Providers;
 import com.github.javaparser.Range;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.ImportDeclaration;
 import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.BodyDeclaration;
 import com.github.javaparser.ast.body.CallableDeclaration;
 import com.github.javaparser.ast.body.EnumConstantDeclaration;
 import com.github.javaparser.ast.body.MethodDeclaration;
@@ -251,8 +254,7 @@ public final class MethodSplicer {
             return null;
         }
         String text = edited.substring(prefix, edited.length() - suffix);
-        ParseResult<com.github.javaparser.ast.body.BodyDeclaration<?>> r = PARSER.get()
-                .parse(com.github.javaparser.ParseStart.CLASS_BODY, com.github.javaparser.Providers.provider(text));
+        ParseResult<BodyDeclaration<?>> r = PARSER.get().parse(ParseStart.CLASS_BODY, Providers.provider(text));
         if (!r.isSuccessful() || r.getResult().isEmpty() || !(r.getResult().get() instanceof MethodDeclaration m)) return null;
         // the parameters must still be the method's (without its class around it, type variables of
         // the class are not known: such a method takes the long way)

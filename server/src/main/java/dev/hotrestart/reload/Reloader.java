@@ -30,6 +30,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -53,7 +61,7 @@ public final class Reloader {
     private JavaCompilerService compiler;
     private final Object compilerLock = new Object();
     /** What we last redefined each class with (per loaded class: two loaders' copies differ). */
-    private final Map<ReferenceType, byte[]> currentBytes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ReferenceType, byte[]> currentBytes = new ConcurrentHashMap<>();
     private final IdTable<String> oldVersions = new IdTable<>();
     private final Map<String, Integer> lastOldVersion = new HashMap<>();
 
@@ -75,7 +83,7 @@ public final class Reloader {
         }
     }
 
-    private final java.util.concurrent.atomic.AtomicBoolean warmedWithProgram = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean warmedWithProgram = new AtomicBoolean();
 
     /**
      * Warm-up work waiting for {@link #release}: javac and the parser take both cores for a
@@ -181,7 +189,7 @@ public final class Reloader {
                     + ". Add the folder that holds it to 'sourcePaths'.");
         }
         String fileName = path.getFileName().toString();
-        java.util.concurrent.Future<?> loadedShape = askAhead(anchor);
+        Future<?> loadedShape = askAhead(anchor);
         String edited = read(path);
         SourceSnapshots.Snapshot snap = snapshots.get(key);
         if (snap == null && scope.equals("method")) {
@@ -270,7 +278,7 @@ public final class Reloader {
         Runnable commit = () -> {
             currentBytes.putAll(newBytes);
             for (ReferenceType t : classes.keySet()) {
-                replaced.computeIfAbsent(t, k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                replaced.computeIfAbsent(t, k -> ConcurrentHashMap.newKeySet())
                         .add(t.equals(anchor) ? replacedId : UNKNOWN);
             }
             if (snap != null) {
@@ -300,11 +308,11 @@ public final class Reloader {
      */
     private record Origin(String key, int release) {}
 
-    private final Map<ReferenceType, Origin> origins = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ReferenceType, Origin> origins = new ConcurrentHashMap<>();
 
     /** At most one daemon thread, which asks the JVM ahead while the parser and javac run; it ends when idle. */
-    private final java.util.concurrent.ExecutorService asker = new java.util.concurrent.ThreadPoolExecutor(0, 1, 60,
-            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+    private final ExecutorService asker = new ThreadPoolExecutor(0, 1, 60,
+            TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "reload-ask-ahead");
                 t.setDaemon(true);
                 return t;
@@ -314,7 +322,7 @@ public final class Reloader {
      * Fetches what the structure check asks the JVM about the class (its methods and fields;
      * a redefinition drops JDI's copy of the methods) while the edit is parsed and compiled.
      */
-    private java.util.concurrent.Future<?> askAhead(ReferenceType anchor) {
+    private Future<?> askAhead(ReferenceType anchor) {
         return asker.submit(() -> {
             try {
                 anchor.methods();
@@ -325,19 +333,19 @@ public final class Reloader {
         });
     }
 
-    private static void awaitQuietly(java.util.concurrent.Future<?> f) {
+    private static void awaitQuietly(Future<?> f) {
         try {
             f.get();
-        } catch (java.util.concurrent.ExecutionException ignored) {
+        } catch (ExecutionException ignored) {
             // asked again where it is needed
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private final Set<ReferenceType> redefined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<ReferenceType> redefined = ConcurrentHashMap.newKeySet();
     /** Per redefined class, the methods whose code was replaced; null inside: unknown (a whole file was reloaded). */
-    private final Map<ReferenceType, Set<MethodId>> replaced = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ReferenceType, Set<MethodId>> replaced = new ConcurrentHashMap<>();
 
     /**
      * The method the frame at {@code depth} runs, as the class declares it now. A frame still

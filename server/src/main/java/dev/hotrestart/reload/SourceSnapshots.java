@@ -22,9 +22,9 @@ public final class SourceSnapshots {
         public String text;
         /** Methods whose line table was shifted to the edited file's lines, by source key of the method. */
         public final Map<String, Integer> lineShifts = new HashMap<>();
-        /** The method the last reload edited in place, and where it lies in {@link #text}: the next reload of it needs no parse. */
         /** When the file had been saved as read, in epoch ms (-1 unknown); cleared by the first reload. */
         long savedAt;
+        /** The method the last reload edited in place, and where it lies in {@link #text}: the next reload of it needs no parse. */
         MethodSplicer.MethodId placedId;
         MethodSplicer.Found placed;
         String placedIn;

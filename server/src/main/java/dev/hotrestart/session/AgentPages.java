@@ -32,7 +32,6 @@ final class AgentPages {
     }
 
     private static final Logger LOG = Logger.getLogger(AgentPages.class.getName());
-    private static final String BOX_TAGS = "ZBCSIJFD";
     private static final String[] BOX_TYPES = {"Boolean", "Byte", "Character", "Short", "Integer", "Long", "Float", "Double"};
 
     private AgentPages() {}
@@ -71,7 +70,7 @@ final class AgentPages {
                 continue;
             }
             int colon = text.indexOf(':', i);
-            if (colon < 0 || (tag != 's' && BOX_TAGS.indexOf(tag) < 0)) return null;
+            if (colon < 0 || (tag != 's' && PageText.BOX_TAGS.indexOf(tag) < 0)) return null;
             int end = colon + 1 + Integer.parseInt(text, i, colon, 10);
             out.add(new Element(tag, text.substring(colon + 1, end)));
             i = end;
@@ -81,6 +80,6 @@ final class AgentPages {
 
     /** The simple type name of a described non-null element (a String or a box). */
     static String typeName(Element e) {
-        return e.tag() == 's' ? "String" : BOX_TYPES[BOX_TAGS.indexOf(e.tag())];
+        return e.tag() == 's' ? "String" : BOX_TYPES[PageText.BOX_TAGS.indexOf(e.tag())];
     }
 }

@@ -241,7 +241,9 @@ public final class DebugSession implements EventLoop.Handler {
         }
         ClassFiles classFiles = new ClassFiles(classPath);
         wrapRules = new WrapRules(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP), classFiles);
-        escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS), (t, depth, loc) -> reloader.currentVersion(t, depth, loc), type -> reloader.bytesOf(type));
+        // the reloader is made below: these ask it when an exception comes
+        escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS),
+                (t, depth, loc) -> reloader.currentVersion(t, depth, loc), type -> reloader.bytesOf(type));
         snapshots = new SourceSnapshots(sources);
         String javaHome = cfg.has(Attribute.JAVA_HOME) ? cfg.string(Attribute.JAVA_HOME) : System.getProperty("java.home");
         reloader = new Reloader(vm, sources, snapshots, classFiles, classPath, Paths.get(javaHome), index);

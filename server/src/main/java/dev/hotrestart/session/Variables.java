@@ -1,7 +1,7 @@
 package dev.hotrestart.session;
 
-import dev.hotrestart.eval.Debuggee;
 import com.sun.jdi.*;
+import dev.hotrestart.eval.Debuggee;
 import org.eclipse.lsp4j.debug.Variable;
 
 import java.util.ArrayList;

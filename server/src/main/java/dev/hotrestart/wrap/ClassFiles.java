@@ -38,14 +38,43 @@ public final class ClassFiles {
     }
 
     private byte[] read(String className, long writtenBefore) {
+        Located at = locate(className);
+        if (at == null) return null;
+        try {
+            if (writtenBefore != Long.MAX_VALUE && at.modified() >= writtenBefore) return null;
+            if (at.jar() == null) return Files.readAllBytes(at.file());
+            try (InputStream in = at.jar().getInputStream(at.entry())) {
+                return in.readAllBytes();
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** When the class file (or the jar that holds it) was last written, in epoch ms; -1 when it is not on the path. */
+    public synchronized long modified(String className) {
+        Located at = locate(className);
+        try {
+            return at == null ? -1 : at.modified();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** A class file on the path: the file itself, or the jar (kept open) and its entry. */
+    private record Located(Path file, JarFile jar, ZipEntry entry) {
+        long modified() throws IOException {
+            return Files.getLastModifiedTime(file).toMillis();
+        }
+    }
+
+    private Located locate(String className) {
         String entry = className.replace('.', '/') + ".class";
         for (Path p : classPath) {
             try {
                 if (Files.isDirectory(p)) {
                     Path f = p.resolve(entry);
-                    if (!Files.isRegularFile(f)) continue;
-                    return writtenBefore == Long.MAX_VALUE || Files.getLastModifiedTime(f).toMillis() < writtenBefore
-                            ? Files.readAllBytes(f) : null;
+                    if (Files.isRegularFile(f)) return new Located(f, null, null);
                 } else if (Files.isRegularFile(p)) {
                     JarFile jar = jars.get(p);
                     if (jar == null) {
@@ -53,28 +82,13 @@ public final class ClassFiles {
                         jars.put(p, jar);
                     }
                     ZipEntry e = jar.getEntry(entry);
-                    if (e == null) continue;
-                    if (writtenBefore != Long.MAX_VALUE && Files.getLastModifiedTime(p).toMillis() >= writtenBefore) return null;
-                    try (InputStream in = jar.getInputStream(e)) {
-                        return in.readAllBytes();
-                    }
+                    if (e != null) return new Located(p, jar, e);
                 }
             } catch (IOException ignored) {
                 // unreadable: try the next
             }
         }
         return null;
-    }
-
-    /** When the class file (or the jar that holds it) was last written, in epoch ms; -1 when it is not on the path. */
-    public long modified(String className) {
-        String entry = className.replace('.', '/') + ".class";
-        Path where = find(classPath, className);
-        try {
-            return where == null ? -1 : Files.getLastModifiedTime(Files.isDirectory(where) ? where.resolve(entry) : where).toMillis();
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     /** Where a class is found on a class path, or null. */

@@ -34,10 +34,10 @@ public final class EscapeDetector {
 
     /** {@code classBytes} gives the class file the JVM runs for a class, or null when it is not known. */
     public EscapeDetector(WrapRules rules, List<String> propagated, FrameMethods current, Function<ReferenceType, byte[]> classBytes) {
-        this.classBytes = classBytes;
         this.rules = rules;
         this.propagated = propagated;
         this.current = current;
+        this.classBytes = classBytes;
     }
 
     /** The escaped wrapped frames, innermost first, or null when none (or the type is propagated). */
