@@ -229,19 +229,51 @@ class ReloadTest {
         try (Session s = Session.start(f, "shop.Cycle")) {
             s.launch();
             JsonObject stop = s.stopped("exception");
-            String current = "v0";
-            for (int k = 1; k <= 100; k++) {
-                f.edit("shop/Cycle.java", "\"" + current + "\";", "\"v" + k + "\";");
-                current = "v" + k;
-                s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
-                stop = s.stopped("exception");
-                assertTrue(stop.get("description").getAsString().startsWith("java.lang.IllegalStateException: " + current + " escaped"),
-                        "cycle " + k + ": " + stop);
+            for (int k = 1; k <= 100; k++) stop = cycle(s, f, stop, "v" + (k - 1), "v" + k);
+            finishCycles(s, f, stop, "v100");
+        }
+    }
+
+    /** Shop.Cycle: edits its version from {@code from} to {@code to}, reloads, and sees the new version escape. */
+    static JsonObject cycle(Session s, Fixture f, JsonObject stop, String from, String to) throws Exception {
+        f.edit("shop/Cycle.java", "\"" + from + "\";", "\"" + to + "\";");
+        s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
+        JsonObject next = s.stopped("exception");
+        assertTrue(next.get("description").getAsString().startsWith("java.lang.IllegalStateException: " + to + " escaped"),
+                "after the reload of " + to + ": " + next);
+        return next;
+    }
+
+    /** Shop.Cycle: the version that works, reloaded; the program ends. */
+    static void finishCycles(Session s, Fixture f, JsonObject stop, String from) throws Exception {
+        f.edit("shop/Cycle.java", "\"" + from + "\";", "\"done\";");
+        s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
+        s.assertExit(0);
+        assertTrue(s.dap.stdout().contains("cycle done"), s.dap.stdout());
+    }
+
+    /**
+     * From 250 ms into an escape stop the adapter's javac practises on the file in the background
+     * (so the reload the user is editing for finds it quick). Reloads made while it does, an
+     * edit that does not compile among them, report and run what the user wrote.
+     */
+    @Test
+    void reloadsWhileJavacPractisesReportAndRunTheEdit() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Cycle")) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            Thread.sleep(400);
+            f.edit("shop/Cycle.java", "\"v0\";", "\"v1\" + ;");
+            String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
+            assertTrue(msg.contains("does not compile") && msg.contains(f.file("shop/Cycle.java") + ":"), msg);
+            f.edit("shop/Cycle.java", "\"v1\" + ;", "\"v0\";");
+            for (int k = 1; k <= 3; k++) {
+                Thread.sleep(400);
+                stop = cycle(s, f, stop, "v" + (k - 1), "v" + k);
             }
-            f.edit("shop/Cycle.java", "\"" + current + "\";", "\"done\";");
-            s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
-            s.assertExit(0);
-            assertTrue(s.dap.stdout().contains("cycle done"), s.dap.stdout());
+            Thread.sleep(400);
+            finishCycles(s, f, stop, "v3");
         }
     }
 

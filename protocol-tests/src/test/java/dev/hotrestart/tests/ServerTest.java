@@ -115,4 +115,51 @@ class ServerTest {
             if (run == 2) assertTrue(dap.serverStderr().contains("Unable to use shared archive"), dap.serverStderr());
         }
     }
+
+    /**
+     * Launches load the agent from a copy kept in the cache folder: the first session of a build
+     * writes it, later ones use it as it is, copies other builds left a day ago and more go. With
+     * no cache folder to write, a session still gets the agent (a temp copy of its own).
+     */
+    @Test
+    void theAgentCopyIsKeptInTheCacheFolderAndSessionsWithoutOneStillStop() throws Exception {
+        Path cache = Files.createTempDirectory("hotrestart-cache-");
+        Path folder = Files.createDirectories(cache.resolve("hotrestart"));
+        Path stale = Files.writeString(folder.resolve("agent-1-1.jar"), "left by an older build");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 24 * 3600 * 1000L));
+        Path recent = Files.writeString(folder.resolve("agent-2-2.jar"), "another build, in use today");
+        Fixture f = Fixture.shared("hot");
+        Path kept = null;
+        java.nio.file.attribute.FileTime written = null;
+        for (int run = 0; run < 3; run++) {
+            if (run == 2) {
+                // the cache "folder" is a file: nothing can be kept there
+                cache = Files.createTempDirectory("hotrestart-cache-");
+                Files.writeString(cache.resolve("hotrestart"), "not a folder");
+            }
+            DapClient dap = DapClient.viaScript(cache);
+            try (Session s = Session.start(dap, f, "shop.Versions", Map.of())) {
+                int tid = s.launchUntilEscape();
+                assertEquals("⟳ Versions.answer(int)", EscapeTest.findTarget(s, tid).get("name").getAsString(),
+                        "the agent's handler stopped the escape");
+            }
+            if (run == 2) break;
+            try (var files = Files.list(folder)) {
+                List<Path> copies = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+                assertEquals(2, copies.size(), "this build's copy and the recent one: " + copies);
+                assertTrue(copies.contains(recent), copies.toString());
+                Path mine = copies.get(0).equals(recent) ? copies.get(1) : copies.get(0);
+                if (kept == null) {
+                    kept = mine;
+                    written = Files.getLastModifiedTime(mine);
+                } else {
+                    assertEquals(kept, mine);
+                    assertEquals(written, Files.getLastModifiedTime(mine), "the second session used the copy as it was");
+                }
+            }
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(kept.toFile())) {
+                assertEquals("dev.hotrestart.agent.Agent", jar.getManifest().getMainAttributes().getValue("Premain-Class"));
+            }
+        }
+    }
 }

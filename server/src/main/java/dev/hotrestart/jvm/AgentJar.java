@@ -19,8 +19,9 @@ public final class AgentJar {
     private AgentJar() {}
 
     /**
-     * Writes the copy before a launch asks for it (called once the session is initialized):
-     * reading the jar out of ours and writing it takes 20-40 ms a launch would otherwise wait.
+     * Finds or writes the copy before a launch asks for it (called once the session is
+     * initialized): reading the jar out of ours and writing it takes 15-25 ms, which the first
+     * session of a build spends and a launch would otherwise wait for.
      */
     public static void prepare() {
         try {
@@ -32,6 +33,8 @@ public final class AgentJar {
 
     public static synchronized Path path() {
         if (extracted != null && Files.isRegularFile(extracted)) return extracted;
+        Path kept = kept();
+        if (kept != null) return extracted = kept;
         try {
             Path p = Files.createTempFile("hotrestart-agent-", ".jar");
             Files.write(p, bytes());
@@ -49,6 +52,8 @@ public final class AgentJar {
      * version is written once.
      */
     public static synchronized Path lasting() throws IOException {
+        Path kept = kept();
+        if (kept != null) return kept;
         byte[] jar = bytes();
         String name;
         try {
@@ -64,6 +69,56 @@ public final class AgentJar {
             Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return p;
+    }
+
+    /**
+     * The copy kept in the user's cache folder ({@code $XDG_CACHE_HOME/hotrestart}, else
+     * {@code ~/.cache/hotrestart}), named after this adapter's own jar (its size and time): the
+     * first session of a build writes it, every later one finds it. Null when the adapter does not
+     * run from a jar or the folder cannot be written; then each session writes a temp copy.
+     */
+    private static Path kept() {
+        try {
+            Path own = Paths.get(AgentJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dir = cacheFolder();
+            if (dir == null || !Files.isRegularFile(own)) return null;
+            String name = "agent-" + Files.size(own) + "-" + Files.getLastModifiedTime(own).toMillis() + ".jar";
+            Path p = dir.resolve(name);
+            if (Files.isRegularFile(p)) return p;
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "agent-", ".part");
+            try {
+                Files.write(tmp, bytes());
+                Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            removeOld(dir, name);
+            return p;
+        } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
+            return null;
+        }
+    }
+
+    static Path cacheFolder() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isEmpty() && Paths.get(xdg).isAbsolute()) return Paths.get(xdg, "hotrestart");
+        String home = System.getProperty("user.home");
+        return home == null || home.isEmpty() ? null : Paths.get(home, ".cache", "hotrestart");
+    }
+
+    /** Copies left by other builds, a day after they were written (a JVM that loaded one has it open anyway). */
+    private static void removeOld(Path dir, String keep) {
+        long dayAgo = System.currentTimeMillis() - 24L * 3600 * 1000;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String n = f.getFileName().toString();
+                if (!n.startsWith("agent-") || n.equals(keep)) continue;
+                if (Files.getLastModifiedTime(f).toMillis() < dayAgo) Files.deleteIfExists(f);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // a copy left over costs disk space only
+        }
     }
 
     private static byte[] bytes() throws IOException {

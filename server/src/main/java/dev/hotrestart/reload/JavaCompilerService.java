@@ -114,6 +114,20 @@ public final class JavaCompilerService {
         }
     }
 
+    /** Whether classes for this Java release compile in this JVM (else the debuggee JDK's javac runs, a process per compile). */
+    static boolean inProcess(int release) {
+        return release <= Runtime.version().feature();
+    }
+
+    /** Lets go of the class path's open jars. */
+    public void close() {
+        try {
+            standard.close();
+        } catch (IOException ignored) {
+            // nothing more to let go of
+        }
+    }
+
     /** Compiles a throwaway class so the first real reload is fast. */
     public void warmUp() {
         try {
@@ -129,7 +143,7 @@ public final class JavaCompilerService {
      */
     public synchronized Map<String, byte[]> compile(String fileName, String source, int release,
                                                     IntUnaryOperator lineMap, String displayPath) {
-        if (release > ownRelease) return compileExternally(fileName, source, release, lineMap, displayPath);
+        if (!inProcess(release)) return compileExternally(fileName, source, release, lineMap, displayPath);
         DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
         Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
         sink = out;

@@ -93,6 +93,11 @@ public final class MethodSplicer {
         return cu;
     }
 
+    /** Parses without the cache, for practice only (see Reloader#practise); the result is not kept. */
+    static void parseForPractice(String text) {
+        PARSER.get().parse(text);
+    }
+
     private static CompilationUnit parseNew(String text, String fileName) {
         ParseResult<CompilationUnit> r = PARSER.get().parse(text);
         if (!r.isSuccessful() || r.getResult().isEmpty()) {

@@ -38,6 +38,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -150,6 +151,103 @@ public final class Reloader {
         t.start();
     }
 
+    // ---------------------------------------------------------------- practice
+
+    /**
+     * How many compiles javac practises, once per session. Its per-compile code runs in the JVM's
+     * interpreter until the JIT compiles it, after a hundred compiles or so: a warm reload spends
+     * 9-10 ms in javac before that and 4 ms after.
+     */
+    static final int PRACTICE_COMPILES = 150;
+    /** A stop shorter than this is not an edit: a step, a client continuing, a benchmark. */
+    static final long PRACTICE_AFTER_MS = 250;
+    /** A practice thread that waits this long for a stop ends (a later stop starts another). */
+    static final long PRACTICE_IDLE_MS = 30_000;
+
+    private record PracticeFile(String fileName, String text, int release) {}
+
+    private final Object practiceLock = new Object();
+    /** Guarded by practiceLock: when practice may go on (nanoTime), or 0 when it may not. */
+    private long practiceFrom;
+    private PracticeFile practiceFile;
+    private Thread practiceThread;
+    private final AtomicInteger practised = new AtomicInteger();
+
+    /**
+     * Where a reload may come next (an escape stop, a restarted method), javac (and the parser)
+     * practise in the background on the class's source as it runs now, from {@value #PRACTICE_AFTER_MS} ms after
+     * the stop until {@link #pausePractice}: the user needs seconds to edit, and the reload that
+     * follows finds javac's code compiled by the JIT. It uses its own javac beside the reloads'
+     * (a reload never waits for it) and runs {@value #PRACTICE_COMPILES} compiles per session
+     * in all, never while a reload is under way or the stopped thread runs.
+     */
+    public void practise(ReferenceType type) {
+        if (practised.get() >= PRACTICE_COMPILES) return;
+        Origin origin = origin(type);
+        if (origin.key() == null || !JavaCompilerService.inProcess(origin.release())) return;
+        SourceSnapshots.Snapshot snap = snapshots.get(origin.key());
+        if (snap == null) return;
+        synchronized (practiceLock) {
+            practiceFile = new PracticeFile(snap.path.getFileName().toString(), snap.text, origin.release());
+            if (practiceFrom == 0) practiceFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PRACTICE_AFTER_MS);
+            practiceLock.notifyAll();
+            if (practiceThread == null) {
+                practiceThread = new Thread(this::practice, "javac-practice");
+                practiceThread.setDaemon(true);
+                practiceThread.start();
+            }
+        }
+    }
+
+    /** A reload is coming, or the program runs on: practice stops after the compile under way. */
+    public void pausePractice() {
+        synchronized (practiceLock) {
+            practiceFrom = 0;
+        }
+    }
+
+    private void practice() {
+        JavaCompilerService javac = null;
+        try {
+            while (practised.get() < PRACTICE_COMPILES) {
+                PracticeFile file = nextPractice();
+                if (file == null) return;
+                if (javac == null) javac = new JavaCompilerService(classPath, javaHome);
+                MethodSplicer.parseForPractice(file.text()); // the parser's code, for the splice
+                try {
+                    javac.compile(file.fileName(), file.text(), file.release(), l -> l, file.fileName());
+                } catch (UserError e) {
+                    return; // the file as it runs does not compile (it was built otherwise): nothing to practise on
+                }
+                practised.incrementAndGet();
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            // practice is best effort
+        } finally {
+            if (javac != null) javac.close();
+            synchronized (practiceLock) {
+                if (practiceThread == Thread.currentThread()) practiceThread = null;
+            }
+        }
+    }
+
+    /** Waits until practice may go on; null when none was allowed for {@value #PRACTICE_IDLE_MS} ms. */
+    private PracticeFile nextPractice() throws InterruptedException {
+        long idleUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PRACTICE_IDLE_MS);
+        synchronized (practiceLock) {
+            while (true) {
+                long now = System.nanoTime();
+                if (practiceFrom != 0 && practiceFrom - now <= 0) return practiceFile;
+                long until = practiceFrom != 0 ? practiceFrom : idleUntil;
+                if (practiceFrom == 0 && idleUntil - now <= 0) {
+                    practiceThread = null; // under the lock: a stop from now on starts another
+                    return null;
+                }
+                practiceLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now)));
+            }
+        }
+    }
+
     /** Plans reloading the method a frame runs: its body only, or (class scope) the whole file. */
     public Plan plan(Method m, String scope) {
         ReferenceType type = m.declaringType();
@@ -179,8 +277,13 @@ public final class Reloader {
         return planSource(types.get(0), null, "class", new ArrayList<>());
     }
 
+    private Origin origin(ReferenceType type) {
+        return origins.computeIfAbsent(type, t -> new Origin(SourceLocator.keyOf(t), Math.max(8, t.majorVersion() - 44)));
+    }
+
     private Plan planSource(ReferenceType anchor, MethodId id, String scope, List<String> warnings) {
-        Origin origin = origins.computeIfAbsent(anchor, t -> new Origin(SourceLocator.keyOf(t), Math.max(8, t.majorVersion() - 44)));
+        pausePractice();
+        Origin origin = origin(anchor);
         String key = origin.key();
         if (key == null) throw new UserError(anchor.name() + " has no source file name (compiled without -g?); it cannot be reloaded.");
         Path path = sources.find(key);

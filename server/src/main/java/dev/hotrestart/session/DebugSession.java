@@ -231,6 +231,15 @@ public final class DebugSession implements EventLoop.Handler {
 
     private void connected(VirtualMachine vm, Config cfg) {
         this.vm = vm;
+        // The classes loaded before our class prepare request are looked at below. A launched JVM
+        // is still suspended, so none load meanwhile: fetch the list (several hundred platform
+        // classes, 8-15 ms) beside the rest of the set-up. An attached JVM may run: ask after the request.
+        java.util.concurrent.FutureTask<List<ReferenceType>> loadedBefore = new java.util.concurrent.FutureTask<>(vm::allClasses);
+        if (cfg.launch) {
+            java.lang.Thread fetch = new java.lang.Thread(loadedBefore, "loaded-classes");
+            fetch.setDaemon(true);
+            fetch.start();
+        }
         // Launched JVMs wait at start for configurationDone; an attached one runs on unless it was
         // started with suspend=y. Resuming a running one would also resume threads stopped since.
         List<ThreadReference> threads = vm.allThreads();
@@ -272,7 +281,8 @@ public final class DebugSession implements EventLoop.Handler {
             hook.enable();
             for (ReferenceType t : vm.classesByName(HOOK_CLASS)) hookBreakpoint(t);
         }
-        for (ReferenceType t : vm.allClasses()) {
+        if (!cfg.launch) loadedBefore.run();
+        for (ReferenceType t : loaded(loadedBefore)) {
             // the platform's classes have no sources here; asking each its source name costs a round trip
             if (t.isPrepared() && !WrapPolicy.neverWrapped(t.name())) classLoaded(t);
         }
@@ -282,6 +292,18 @@ public final class DebugSession implements EventLoop.Handler {
         // stopped on entry, the program waits for the user anyway: warm up then, not while it starts
         if (!(cfg.launch && cfg.bool(Attribute.STOP_ON_ENTRY))) reloader.release();
         if (configurationDone) DapConnection.afterResponse(this::resumeAll);
+    }
+
+    private static List<ReferenceType> loaded(java.util.concurrent.FutureTask<List<ReferenceType>> task) {
+        try {
+            return task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            java.lang.Thread.currentThread().interrupt();
+            throw new UserError("Interrupted while connecting to the JVM.");
+        }
     }
 
     /**
@@ -482,8 +504,8 @@ public final class DebugSession implements EventLoop.Handler {
     private boolean breakpointHit(BreakpointEvent e) {
         if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) return hookHit(e);
         if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) {
-            vm.eventRequestManager().deleteEventRequest(e.request());
             stopped(e.thread(), Stop.plain("entry"), null, null, null);
+            vm.eventRequestManager().deleteEventRequest(e.request()); // after the event: a round trip fewer before it
             return true;
         }
         Breakpoints.LineBreakpoint b = breakpoints.byRequest(e.request());
@@ -520,6 +542,7 @@ public final class DebugSession implements EventLoop.Handler {
             return false;
         }
         stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);
+        if (restart && reloader != null) reloader.practise(m.declaringType());
         vm.eventRequestManager().deleteEventRequest(e.request());
         return true;
     }
@@ -570,6 +593,8 @@ public final class DebugSession implements EventLoop.Handler {
         if (text != null) a.setText(text);
         if (description != null) a.setDescription(description);
         client.stopped(a);
+        // a reload may come next: javac practises while the user edits
+        if (reloader != null && stop.isEscape()) reloader.practise(stop.targetMethod().declaringType());
     }
 
     private void threadEvent(ThreadReference t, String reason) {
@@ -1091,6 +1116,7 @@ public final class DebugSession implements EventLoop.Handler {
     /** The thread runs on: what the client knew of its frames and values is stale. */
     private void forget(ThreadReference t) {
         Stop stop = stops.remove(t);
+        if (stop != null && reloader != null) reloader.pausePractice(); // not while the program runs
         if (stop != null) allowCollection(stop.returned);
         frameIds.removeIf(f -> f.thread().equals(t));
         variables.drop(t);
