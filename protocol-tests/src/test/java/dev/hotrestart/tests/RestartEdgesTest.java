@@ -1,5 +1,6 @@
 package dev.hotrestart.tests;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +126,35 @@ class RestartEdgesTest {
             s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("answer=21 label=v2"), s.dap.stdout());
+        }
+    }
+
+    /**
+     * A reload replaces main while it runs (and another method with it). The bottom frame has no
+     * caller whose call names its method: the launcher called it, so it is main, still running the
+     * code it started with.
+     */
+    @Test
+    void aReplacedMainStillRunningIsNamed() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Versions")) {
+            s.launch(Map.of(V, new int[]{f.line(V, "int y = x + 1;")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            f.edit(V, "return \"v1\";", "return \"v2\";");
+            f.edit(V, "\" attempts=\"", "\" tries=\"");
+            JsonObject body = s.dap.ok("reloadClass", Map.of("source", Map.of("path", f.file(V).toString())));
+            assertEquals(2, body.getAsJsonArray("reloaded").size(), body.toString());
+            JsonArray frames = s.frames(tid);
+            assertEquals("Versions.main(String[])", frames.get(frames.size() - 1).getAsJsonObject().get("name").getAsString(),
+                    frames.toString());
+            s.setBreakpoints(V);
+            s.continueThread(tid);
+            s.stopped("exception");
+            f.edit(V, "if (y > 0) {", "if (y < 0) {");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            s.assertExit(0);
+            // main goes on in the code it started with; label() runs its new code
+            assertTrue(s.dap.stdout().contains("answer=21 label=v2 attempts=2"), s.dap.stdout());
         }
     }
 

@@ -64,6 +64,9 @@ class ScaleBench {
         try (Session s = Session.start(f, "shop.Slow").with("args", List.of("0"))) {
             s.launch();
             int tid = s.threadOf(s.stopped("exception"));
+            // as a user reading the stop: javac's practice (a compiler of its own, about 1 s) runs
+            // its course now, not during the measurements below
+            Thread.sleep(ReloadBench.PAUSE_MS);
             for (int k = 1; k <= CYCLES; k++) {
                 String current = "v" + k;
                 f.edit(file, "\"v" + (k - 1) + "\";", "\"" + current + "\";");

@@ -463,7 +463,29 @@ public final class Reloader {
         Method only = onlyReplaced(type);
         if (only != null) return only;
         Method called = calledBy(thread, depth + 1, type);
-        return called != null ? called : m;
+        if (called != null) return called;
+        Method main = launchedMain(thread, depth, type);
+        return main != null ? main : m;
+    }
+
+    /**
+     * A bottom frame has no caller whose call names its method: the launcher called it, so it runs
+     * the class's main, when a reload may have replaced that. Null for any other frame.
+     */
+    private Method launchedMain(ThreadReference thread, int depth, ReferenceType type) {
+        Set<MethodId> ids = replaced.get(type);
+        if (ids == null || !(ids.contains(UNKNOWN) || ids.stream().anyMatch(id -> id.name().equals("main")))) return null;
+        try {
+            if (depth + 1 < thread.frameCount()) return null;
+        } catch (IncompatibleThreadStateException | RuntimeException e) {
+            return null;
+        }
+        Method noArgs = null;
+        for (Method c : type.methodsByName("main")) {
+            if (c.argumentTypeNames().equals(List.of("java.lang.String[]"))) return c;
+            if (c.argumentTypeNames().isEmpty()) noArgs = c; // Java 21+ launches main() when there is no main(String[])
+        }
+        return noArgs;
     }
 
     /** The one method of the class a reload replaced, or null when there were several (or it is not known). */
