@@ -253,9 +253,10 @@ class ReloadTest {
     }
 
     /**
-     * From 250 ms into an escape stop the adapter's javac practises on the file in the background
-     * (so the reload the user is editing for finds it quick). Reloads made while it does, an
-     * edit that does not compile among them, report and run what the user wrote.
+     * From 250 ms into an escape stop the adapter practises the reload in the background (plans
+     * it from the file and throws the plan away, so the reload the user is editing for finds its
+     * code quick). Reloads made while it does, an edit that does not compile among them, report
+     * and run what the user wrote.
      */
     @Test
     void reloadsWhileJavacPractisesReportAndRunTheEdit() throws Exception {

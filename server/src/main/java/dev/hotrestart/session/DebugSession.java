@@ -542,7 +542,7 @@ public final class DebugSession implements EventLoop.Handler {
             return false;
         }
         stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);
-        if (restart && reloader != null) reloader.practise(m.declaringType());
+        if (restart && reloader != null) reloader.practise(m);
         vm.eventRequestManager().deleteEventRequest(e.request());
         return true;
     }
@@ -594,7 +594,7 @@ public final class DebugSession implements EventLoop.Handler {
         if (description != null) a.setDescription(description);
         client.stopped(a);
         // a reload may come next: javac practises while the user edits
-        if (reloader != null && stop.isEscape()) reloader.practise(stop.targetMethod().declaringType());
+        if (reloader != null && stop.isEscape()) reloader.practise(stop.targetMethod());
     }
 
     private void threadEvent(ThreadReference t, String reason) {
