@@ -119,8 +119,12 @@ public final class JavaCompilerService {
         return release <= Runtime.version().feature();
     }
 
-    /** Lets go of the class path's open jars. */
-    public void close() {
+    /** Lets go of the class path's open jars, and ends the worker JVM if one runs. */
+    public synchronized void close() {
+        if (worker != null) {
+            worker.close();
+            worker = null;
+        }
         try {
             standard.close();
         } catch (IOException ignored) {
@@ -137,13 +141,36 @@ public final class JavaCompilerService {
         }
     }
 
+    /** What a compile gave: the class files, or (classes null) the errors. */
+    record Outcome(Map<String, byte[]> classes, List<Error> errors) {}
+
+    /** One javac error, at a line and column of the compiled text (-1 when it has none). */
+    record Error(long line, long column, String message) {}
+
+    /** The debuggee JDK's javac, kept alive for the session (null until needed, or when it cannot start). */
+    private JavacWorker.Client worker;
+    private int workerFailures;
+
     /**
      * Compiles {@code source}; errors name {@code displayPath} and lines mapped by {@code lineMap}
      * (the spliced text's lines to the edited file's).
      */
     public synchronized Map<String, byte[]> compile(String fileName, String source, int release,
                                                     IntUnaryOperator lineMap, String displayPath) {
-        if (!inProcess(release)) return compileExternally(fileName, source, release, lineMap, displayPath);
+        Outcome o = inProcess(release) ? compileHere(fileName, source, release) : compileInDebuggeeJdk(fileName, source, release);
+        if (o == null) return compileExternally(fileName, source, release, lineMap, displayPath);
+        if (o.classes() != null) return o.classes();
+        StringBuilder b = new StringBuilder("The edit does not compile; nothing was changed:");
+        for (Error e : o.errors()) {
+            b.append('\n').append(displayPath);
+            if (e.line() > 0) b.append(':').append(lineMap.applyAsInt((int) e.line())).append(':').append(e.column());
+            b.append(": ").append(e.message());
+        }
+        throw new UserError(b.toString());
+    }
+
+    /** Compiles in this JVM; {@code release} is at most this JDK's. */
+    synchronized Outcome compileHere(String fileName, String source, int release) {
         DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
         Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
         sink = out;
@@ -164,19 +191,34 @@ public final class JavaCompilerService {
             options.add("-classpath");
             options.add(joinPath());
         }
-        boolean ok = pool.call(options, unit);
-        if (!ok) {
-            StringBuilder b = new StringBuilder("The edit does not compile; nothing was changed:");
+        if (!pool.call(options, unit)) {
+            List<Error> errors = new ArrayList<>();
             for (Diagnostic<? extends JavaFileObject> d : diags.getDiagnostics()) {
                 if (d.getKind() != Diagnostic.Kind.ERROR) continue;
-                b.append('\n').append(displayPath).append(':').append(lineMap.applyAsInt((int) d.getLineNumber()))
-                        .append(':').append(d.getColumnNumber()).append(": ").append(d.getMessage(Locale.ROOT).split("\n")[0]);
+                errors.add(new Error(d.getLineNumber(), d.getColumnNumber(), d.getMessage(Locale.ROOT).split("\n")[0]));
             }
-            throw new UserError(b.toString());
+            return new Outcome(null, errors);
         }
         Map<String, byte[]> classes = new LinkedHashMap<>();
         out.forEach((k, v) -> classes.put(k, v.toByteArray()));
-        return classes;
+        return new Outcome(classes, List.of());
+    }
+
+    /**
+     * Compiles with the debuggee JDK's javac in a worker JVM kept for the session
+     * ({@link JavacWorker}); null when no worker can run, and a javac process per compile does it.
+     */
+    private Outcome compileInDebuggeeJdk(String fileName, String source, int release) {
+        if (debuggeeJavaHome == null || workerFailures >= 2) return null;
+        try {
+            if (worker == null) worker = JavacWorker.Client.start(debuggeeJavaHome, classPath);
+            return worker.compile(fileName, source, release);
+        } catch (IOException e) {
+            workerFailures++; // twice, and the session keeps to a javac process per compile
+            if (worker != null) worker.close();
+            worker = null;
+            return null;
+        }
     }
 
     private Map<String, byte[]> compileExternally(String fileName, String source, int release,

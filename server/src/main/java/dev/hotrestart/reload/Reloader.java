@@ -206,6 +206,15 @@ public final class Reloader {
         }
     }
 
+    /** The session ends: practice stops, and javac lets go of what it holds (a worker JVM among it). */
+    public void close() {
+        pausePractice();
+        synchronized (compilerLock) {
+            if (compiler != null) compiler.close();
+            compiler = null;
+        }
+    }
+
     /** A reload is coming, or the program runs on: practice stops after the compile under way. */
     public void pausePractice() {
         synchronized (practiceLock) {

@@ -377,6 +377,7 @@ public final class DebugSession implements EventLoop.Handler {
     }
 
     private void end(boolean kill) {
+        if (reloader != null) reloader.close();
         if (vm != null && !ended) {
             try {
                 if (kill) {
