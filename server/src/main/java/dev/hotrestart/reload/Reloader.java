@@ -39,6 +39,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -160,6 +161,11 @@ public final class Reloader {
      * first reload of a session 67-82 ms in all, against 23 ms after practice.
      */
     static final int PRACTICE_COMPILES = 150;
+    /**
+     * The most time practice takes per session, whatever the count: a large file compiles slower,
+     * and each of its compiles runs javac's code more often, so fewer of them teach the JIT as much.
+     */
+    static final long PRACTICE_BUDGET_MS = 2_500;
     /** A stop shorter than this is not an edit: a step, a client continuing, a benchmark. */
     static final long PRACTICE_AFTER_MS = 250;
     /** A practice thread that waits this long for a stop ends (a later stop starts another). */
@@ -174,6 +180,11 @@ public final class Reloader {
     private PracticeFile practiceFile;
     private Thread practiceThread;
     private final AtomicInteger practised = new AtomicInteger();
+    private final AtomicLong practiceNanos = new AtomicLong();
+
+    private boolean practiceLeft() {
+        return practised.get() < PRACTICE_COMPILES && practiceNanos.get() < TimeUnit.MILLISECONDS.toNanos(PRACTICE_BUDGET_MS);
+    }
 
     /**
      * Where a reload of {@code method} may come next (an escape stop, a restarted method), the
@@ -182,11 +193,11 @@ public final class Reloader {
      * compile, checks) and throws the plan away, and compiles the class's source as the JVM runs
      * it. The user needs seconds to edit, and the reload that follows finds that code compiled by
      * the JIT. Practice uses its own javac beside the reloads' (a reload never waits for it), runs
-     * {@value #PRACTICE_COMPILES} times per session in all, and never while a reload is under way
-     * or the stopped thread runs.
+     * {@value #PRACTICE_COMPILES} times (at most {@value #PRACTICE_BUDGET_MS} ms) per session in
+     * all, and never while a reload is under way or the stopped thread runs.
      */
     public void practise(Method method) {
-        if (practised.get() >= PRACTICE_COMPILES) return;
+        if (!practiceLeft()) return;
         ReferenceType type = method.declaringType();
         Origin origin = origin(type);
         if (origin.key() == null || !JavaCompilerService.inProcess(origin.release())) return;
@@ -225,9 +236,10 @@ public final class Reloader {
     private void practice() {
         JavaCompilerService javac = null;
         try {
-            while (practised.get() < PRACTICE_COMPILES) {
+            while (practiceLeft()) {
                 PracticeFile file = nextPractice();
                 if (file == null) return;
+                long start = System.nanoTime();
                 if (javac == null) javac = new JavaCompilerService(classPath, javaHome);
                 MethodSplicer.parseForPractice(file.text()); // the parser's code, for the splice
                 if (!practisePlan(file, javac)) {
@@ -238,6 +250,7 @@ public final class Reloader {
                     }
                 }
                 practised.incrementAndGet();
+                practiceNanos.addAndGet(System.nanoTime() - start);
             }
         } catch (InterruptedException | RuntimeException e) {
             // practice is best effort
