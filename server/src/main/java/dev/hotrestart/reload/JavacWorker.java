@@ -33,6 +33,7 @@ public final class JavacWorker {
     public static void main(String[] args) throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(System.out));
+        System.setOut(System.err); // stdout is the channel: nothing else may write to it
         List<Path> classPath = new ArrayList<>();
         int n;
         try {

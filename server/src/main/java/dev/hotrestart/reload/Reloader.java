@@ -160,7 +160,7 @@ public final class Reloader {
      * runs or so: a warm reload spends 9-10 ms in javac before that and 4-5 ms after, and the
      * first reload of a session 67-82 ms in all, against 23 ms after practice.
      */
-    static final int PRACTICE_COMPILES = 150;
+    static final int PRACTICE_RUNS = 150;
     /**
      * The most time practice takes per session, whatever the count: a large file compiles slower,
      * and each of its compiles runs javac's code more often, so fewer of them teach the JIT as much.
@@ -181,23 +181,24 @@ public final class Reloader {
     private Thread practiceThread;
     private final AtomicInteger practised = new AtomicInteger();
     private final AtomicLong practiceNanos = new AtomicLong();
+    private volatile boolean closed;
 
     private boolean practiceLeft() {
-        return practised.get() < PRACTICE_COMPILES && practiceNanos.get() < TimeUnit.MILLISECONDS.toNanos(PRACTICE_BUDGET_MS);
+        return practised.get() < PRACTICE_RUNS && practiceNanos.get() < TimeUnit.MILLISECONDS.toNanos(PRACTICE_BUDGET_MS);
     }
 
     /**
      * Where a reload of {@code method} may come next (an escape stop, a restarted method), the
      * adapter practises that reload in the background, from {@value #PRACTICE_AFTER_MS} ms after
      * the stop until {@link #pausePractice}: it plans it (the file as it is now: parse, splice,
-     * compile, checks) and throws the plan away, and compiles the class's source as the JVM runs
-     * it. The user needs seconds to edit, and the reload that follows finds that code compiled by
-     * the JIT. Practice uses its own javac beside the reloads' (a reload never waits for it), runs
-     * {@value #PRACTICE_COMPILES} times (at most {@value #PRACTICE_BUDGET_MS} ms) per session in
+     * compile, checks) and throws the plan away; where the file being edited does not compile
+     * yet, it compiles the class's source as the JVM runs it instead. The user needs seconds to
+     * edit, and the reload that follows finds that code compiled by the JIT. Practice uses its own javac beside the reloads' (a reload never waits for it), runs
+     * {@value #PRACTICE_RUNS} times (at most {@value #PRACTICE_BUDGET_MS} ms) per session in
      * all, and never while a reload is under way or the stopped thread runs.
      */
     public void practise(Method method) {
-        if (!practiceLeft()) return;
+        if (closed || !practiceLeft()) return;
         ReferenceType type = method.declaringType();
         Origin origin = origin(type);
         if (origin.key() == null || !JavaCompilerService.inProcess(origin.release())) return;
@@ -210,7 +211,7 @@ public final class Reloader {
             if (practiceFrom == 0) practiceFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PRACTICE_AFTER_MS);
             practiceLock.notifyAll();
             if (practiceThread == null) {
-                practiceThread = new Thread(this::practice, "javac-practice");
+                practiceThread = new Thread(this::practice, "reload-practice");
                 practiceThread.setDaemon(true);
                 practiceThread.start();
             }
@@ -219,6 +220,7 @@ public final class Reloader {
 
     /** The session ends: practice stops, and javac lets go of what it holds (a worker JVM among it). */
     public void close() {
+        closed = true;
         pausePractice();
         synchronized (compilerLock) {
             if (compiler != null) compiler.close();

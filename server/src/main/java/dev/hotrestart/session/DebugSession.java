@@ -32,6 +32,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.*;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -234,7 +236,7 @@ public final class DebugSession implements EventLoop.Handler {
         // The classes loaded before our class prepare request are looked at below. A launched JVM
         // is still suspended, so none load meanwhile: fetch the list (several hundred platform
         // classes, 8-15 ms) beside the rest of the set-up. An attached JVM may run: ask after the request.
-        java.util.concurrent.FutureTask<List<ReferenceType>> loadedBefore = new java.util.concurrent.FutureTask<>(vm::allClasses);
+        FutureTask<List<ReferenceType>> loadedBefore = new FutureTask<>(vm::allClasses);
         if (cfg.launch) {
             java.lang.Thread fetch = new java.lang.Thread(loadedBefore, "loaded-classes");
             fetch.setDaemon(true);
@@ -294,10 +296,10 @@ public final class DebugSession implements EventLoop.Handler {
         if (configurationDone) DapConnection.afterResponse(this::resumeAll);
     }
 
-    private static List<ReferenceType> loaded(java.util.concurrent.FutureTask<List<ReferenceType>> task) {
+    private static List<ReferenceType> loaded(FutureTask<List<ReferenceType>> task) {
         try {
             return task.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -594,7 +596,7 @@ public final class DebugSession implements EventLoop.Handler {
         if (text != null) a.setText(text);
         if (description != null) a.setDescription(description);
         client.stopped(a);
-        // a reload may come next: javac practises while the user edits
+        // a reload may come next: it is practised while the user edits
         if (reloader != null && stop.isEscape()) reloader.practise(stop.targetMethod());
     }
 
