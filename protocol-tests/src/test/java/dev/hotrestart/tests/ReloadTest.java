@@ -1,5 +1,6 @@
 package dev.hotrestart.tests;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -216,8 +217,22 @@ class ReloadTest {
         try (Session s = Session.start(f, "layouts.Layouts").with("args", List.of("recursion"))) {
             s.launch();
             JsonObject stop = s.stopped("exception");
-            f.edit("layouts/Layouts.java", "            fail(\"bottom\");", "            return 0;");
-            s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
+            int tid = s.threadOf(stop);
+            int callLine = f.line("layouts/Layouts.java", "return countdown(n - 1) + 1;");
+            // the fix moves the lines below it down by one
+            f.edit("layouts/Layouts.java", "            fail(\"bottom\");", "            // fixed\n            return 0;");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", false));
+            s.stopped("restart");
+            JsonArray frames = s.frames(tid);
+            assertEquals("Layouts.countdown(int)", frames.get(0).getAsJsonObject().get("name").getAsString(), frames.toString());
+            // the three outer frames still run the old code: they stand at the recursive call of the old text
+            for (int i = 1; i <= 3; i++) {
+                JsonObject outer = frames.get(i).getAsJsonObject();
+                assertEquals("Layouts.countdown(int)", outer.get("name").getAsString(), outer.toString());
+                assertEquals("Layouts.java (older version)", outer.getAsJsonObject("source").get("name").getAsString(), outer.toString());
+                assertEquals(callLine, outer.get("line").getAsInt(), outer.toString());
+            }
+            s.continueThread(tid);
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("result=3"), s.dap.stdout());
         }

@@ -71,6 +71,8 @@ class RestartEdgesTest {
             String old = s.dap.ok("source", Map.of("source", src, "sourceReference", src.get("sourceReference").getAsInt()))
                     .get("content").getAsString();
             assertTrue(old.contains("\"not yet: \"") && !old.contains("still not"), old);
+            String line = old.split("\n", -1)[top.get("line").getAsInt() - 1];
+            assertTrue(line.contains("throw new IllegalStateException(\"not yet: \""), "the line the exception left: " + line);
             f.edit(V, "if (y > 0) {", "if (y < 0) {");
             s.continueThread(tid);
             s.assertExit(0);
@@ -145,8 +147,14 @@ class RestartEdgesTest {
             JsonObject body = s.dap.ok("reloadClass", Map.of("source", Map.of("path", f.file(V).toString())));
             assertEquals(2, body.getAsJsonArray("reloaded").size(), body.toString());
             JsonArray frames = s.frames(tid);
-            assertEquals("Versions.main(String[])", frames.get(frames.size() - 1).getAsJsonObject().get("name").getAsString(),
-                    frames.toString());
+            JsonObject bottom = frames.get(frames.size() - 1).getAsJsonObject();
+            assertEquals("Versions.main(String[])", bottom.get("name").getAsString(), frames.toString());
+            // it runs the text main had when it started, at the line of the call it is in
+            JsonObject source = bottom.getAsJsonObject("source");
+            assertEquals("Versions.java (older version)", source.get("name").getAsString(), bottom.toString());
+            String older = s.dap.ok("source", Map.of("sourceReference", source.get("sourceReference").getAsInt())).get("content").getAsString();
+            String line = older.split("\n", -1)[bottom.get("line").getAsInt() - 1];
+            assertTrue(line.contains("v.answer(20)") && line.contains("\" attempts=\""), line);
             s.setBreakpoints(V);
             s.continueThread(tid);
             s.stopped("exception");

@@ -3,10 +3,12 @@ package dev.hotrestart.reload;
 import com.github.javaparser.ast.CompilationUnit;
 import com.github.javaparser.ast.body.CallableDeclaration;
 import com.github.javaparser.ast.body.ConstructorDeclaration;
+import com.sun.jdi.AbsentInformationException;
 import com.sun.jdi.IncompatibleThreadStateException;
 import com.sun.jdi.Location;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
+import com.sun.jdi.StackFrame;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
 import dev.hotrestart.dap.UserError;
@@ -29,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -50,7 +53,7 @@ import java.util.function.IntUnaryOperator;
 public final class Reloader {
     /** Everything needed to redefine, already compiled and checked. */
     public record Plan(Map<ReferenceType, byte[]> classes, List<String> reloaded, List<String> warnings,
-                       Set<ReferenceType> redefinedTypes, Runnable commit) {}
+                       Set<ReferenceType> redefinedTypes, Runnable commit, MethodId only) {}
 
     private final VirtualMachine vm;
     private final SourceLocator sources;
@@ -446,7 +449,7 @@ public final class Reloader {
                 snap.placedIn = inPlace == null ? null : committedText;
             }
         };
-        return new Plan(classes, reloaded, warnings, classes.keySet(), commit);
+        return new Plan(classes, reloaded, warnings, classes.keySet(), commit, methodScope ? id : null);
     }
 
     /** Where the method lies in the snapshot: known from the last reload that edited it in place, else parsed. */
@@ -579,8 +582,14 @@ public final class Reloader {
         return redefined.contains(type);
     }
 
-    /** Redefines the planned classes; on success the plan's new state becomes current. */
-    public List<String> apply(Plan plan) {
+    /**
+     * Redefines the planned classes; on success the plan's new state becomes current. Frames of
+     * the stopped threads that may go on running the code replaced are remembered first (see
+     * {@link #oldFrame}): {@code stopped} gives each thread's shallowest frame that stays (one
+     * below the frame a restart pops, else 0).
+     */
+    public List<String> apply(Plan plan, Map<ThreadReference, Integer> stopped) {
+        Map<ThreadReference, Map<Integer, OldFrame>> remembered = plan.classes().isEmpty() ? Map.of() : framesIn(plan, stopped);
         if (!plan.classes().isEmpty()) {
             try {
                 vm.redefineClasses(plan.classes());
@@ -592,8 +601,93 @@ public final class Reloader {
             }
         }
         redefined.addAll(plan.classes().keySet());
+        remembered.forEach((t, frames) -> oldFrames.computeIfAbsent(t, k -> new ConcurrentHashMap<>()).putAll(frames));
         plan.commit().run();
         return plan.reloaded();
+    }
+
+    /**
+     * What a frame that a reload left running replaced code runs: that version's text (an id of
+     * {@link #sourceText}) and its method's lines by code index, as the JVM had them before the
+     * reload. JDWP names no method for such a frame, so neither can be asked afterwards.
+     */
+    public record OldFrame(int textRef, long[] codeIndexes, int[] lines) {
+        /** The line of the code at {@code codeIndex}: the entry that starts last at or before it; 0 when none does. */
+        public int lineAt(long codeIndex) {
+            int line = 0;
+            long from = -1;
+            for (int i = 0; i < codeIndexes.length; i++) {
+                if (codeIndexes[i] <= codeIndex && codeIndexes[i] > from) {
+                    from = codeIndexes[i];
+                    line = lines[i];
+                }
+            }
+            return line;
+        }
+    }
+
+    /** Per thread, by distance from the bottom of its stack (a frame keeps it while it lives). */
+    private final Map<ThreadReference, Map<Integer, OldFrame>> oldFrames = new ConcurrentHashMap<>();
+
+    /** The frame {@code fromBottom} frames above the bottom of the thread's stack, if a reload left it running old code. */
+    public OldFrame oldFrame(ThreadReference thread, int fromBottom) {
+        Map<Integer, OldFrame> frames = oldFrames.get(thread);
+        return frames == null ? null : frames.get(fromBottom);
+    }
+
+    public void threadEnded(ThreadReference thread) {
+        oldFrames.remove(thread);
+    }
+
+    /**
+     * The frames of the stopped threads in these classes, before they are redefined: each
+     * method's lines (JDI has them already for a frame whose line was shown) and the text of the
+     * file as the JVM runs it. A frame already running old code keeps what was remembered for it.
+     */
+    private Map<ThreadReference, Map<Integer, OldFrame>> framesIn(Plan plan, Map<ThreadReference, Integer> stopped) {
+        Map<ThreadReference, Map<Integer, OldFrame>> out = new HashMap<>();
+        Map<Method, Optional<OldFrame>> byMethod = new HashMap<>(); // a recursion: one method, many frames
+        for (Map.Entry<ThreadReference, Integer> stays : stopped.entrySet()) {
+            ThreadReference t = stays.getKey();
+            try {
+                List<StackFrame> frames = t.frames();
+                for (int depth = stays.getValue(); depth < frames.size(); depth++) {
+                    Location loc = frames.get(depth).location();
+                    if (!plan.classes().containsKey(loc.declaringType())) continue;
+                    Optional<OldFrame> old = byMethod.computeIfAbsent(loc.method(), m -> replaces(plan, m)
+                            ? Optional.ofNullable(linesNow(m)) : Optional.empty());
+                    if (old.isPresent()) out.computeIfAbsent(t, k -> new HashMap<>()).put(frames.size() - 1 - depth, old.get());
+                }
+            } catch (IncompatibleThreadStateException | RuntimeException e) {
+                // a thread that runs again or is gone: its frames cannot run old code we could show
+            }
+        }
+        return out;
+    }
+
+    /** Whether the plan replaces this method's code (in method scope only its one method; a method already replaced is not again). */
+    private boolean replaces(Plan plan, Method m) {
+        if (m.isNative() || plan.only() != null && !plan.only().equals(MethodId.of(m.declaringType().name(), m.name(), m.argumentTypeNames()))) {
+            return false;
+        }
+        return !(redefined.contains(m.declaringType()) && m.isObsolete());
+    }
+
+    private OldFrame linesNow(Method m) {
+        try {
+            SourceSnapshots.Snapshot snap = snapshots.get(origin(m.declaringType()).key());
+            if (snap == null) return null;
+            List<Location> locations = m.allLineLocations();
+            long[] at = new long[locations.size()];
+            int[] lines = new int[locations.size()];
+            for (int i = 0; i < at.length; i++) {
+                at[i] = locations.get(i).codeIndex();
+                lines[i] = locations.get(i).lineNumber();
+            }
+            return new OldFrame(oldVersions.id(snap.text), at, lines);
+        } catch (AbsentInformationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The text of an older version of a file, served for frames that still run it. */

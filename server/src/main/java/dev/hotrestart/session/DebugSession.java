@@ -430,6 +430,7 @@ public final class DebugSession implements EventLoop.Handler {
                 } else if (e instanceof ThreadDeathEvent td) {
                     threadEvent(td.thread(), "exited");
                     forget(td.thread());
+                    if (reloader != null) reloader.threadEnded(td.thread());
                     threadIds.removeIf(t -> t.equals(td.thread()));
                 }
             }
@@ -765,6 +766,7 @@ public final class DebugSession implements EventLoop.Handler {
             int firstNative = start + levels == total ? start + firstNative(frames) : firstNativeDepth(t, total);
             List<org.eclipse.lsp4j.debug.StackFrame> out = new ArrayList<>();
             Map<Method, String> labels = new HashMap<>(); // a recursion names one method many times
+            Map<Method, Boolean> oldCode = new HashMap<>(); // asked of the JVM once per method
             for (int i = 0; i < frames.size(); i++) {
                 int depth = start + i;
                 Location loc = frames.get(i).location();
@@ -772,9 +774,19 @@ public final class DebugSession implements EventLoop.Handler {
                 f.setId(frameIds.id(new FrameRef(t, depth)));
                 boolean target = stop != null && stop.isEscape() && stop.targetDepth() == depth;
                 f.setName((target ? "⟳ " : "") + labels.computeIfAbsent(methodAt(t, depth, loc), DebugSession::label));
-                f.setLine(target && stop.hidden > 0 && stop.targetLine > 0 ? stop.targetLine : Math.max(loc.lineNumber(), 0));
+                // where the exception left the wrapped frame (which now stands in the agent's handler)
+                boolean left = target && stop.hidden > 0 && stop.targetLine > 0;
+                f.setLine(left ? stop.targetLine : Math.max(loc.lineNumber(), 0));
                 f.setColumn(1);
-                f.setSource(sourceOf(loc));
+                boolean obsolete = oldCode.computeIfAbsent(loc.method(), m -> runsOldCode(loc));
+                Reloader.OldFrame old = obsolete ? reloader.oldFrame(t, total - 1 - depth) : null;
+                if (old != null) {
+                    // the frame runs code a reload replaced: the line in the text of that version
+                    if (!left) f.setLine(old.lineAt(loc.codeIndex()));
+                    f.setSource(olderVersion(SourceLocator.keyOf(loc.declaringType()), old.textRef()));
+                } else {
+                    f.setSource(sourceOf(loc, obsolete));
+                }
                 f.setCanRestart(depth + 1 < total && depth + 1 < firstNative);
                 if (loc.method().isNative()) f.setPresentationHint(StackFramePresentationHint.SUBTLE);
                 out.add(f);
@@ -817,19 +829,31 @@ public final class DebugSession implements EventLoop.Handler {
 
     private final Map<ReferenceType, Source> sourceCache = new HashMap<>();
 
+    /** Whether the code at {@code loc} is a version a reload replaced. */
+    private boolean runsOldCode(Location loc) {
+        return reloader != null && reloader.mayRunObsoleteCode(loc.declaringType()) && loc.method().isObsolete();
+    }
+
+    /** The text of an older version of a file, served by reference. */
+    private static Source olderVersion(String key, int ref) {
+        Source s = new Source();
+        s.setName(key.substring(key.lastIndexOf('/') + 1) + " (older version)");
+        s.setSourceReference(ref);
+        s.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
+        return s;
+    }
+
     private Source sourceOf(Location loc) {
+        return sourceOf(loc, runsOldCode(loc));
+    }
+
+    private Source sourceOf(Location loc, boolean obsolete) {
         ReferenceType type = loc.declaringType();
-        if (reloader != null && reloader.mayRunObsoleteCode(type) && loc.method().isObsolete()) {
+        if (obsolete) {
             // the frame still runs the version before a reload: show that version's text
             String key = SourceLocator.keyOf(type);
             int ref = key == null ? 0 : reloader.previousVersion(key);
-            if (ref > 0) {
-                Source s = new Source();
-                s.setName(key.substring(key.lastIndexOf('/') + 1) + " (older version)");
-                s.setSourceReference(ref);
-                s.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
-                return s;
-            }
+            if (ref > 0) return olderVersion(key, ref);
         }
         return sourceCache.computeIfAbsent(type, ty -> {
             String key = SourceLocator.keyOf(ty);
@@ -1252,6 +1276,13 @@ public final class DebugSession implements EventLoop.Handler {
         return restart(t, depth, true, scope, Boolean.TRUE.equals(a.resume));
     }
 
+    /** The stopped threads, each with its shallowest frame that a restart of {@code popped} at {@code from - 1} leaves. */
+    private Map<ThreadReference, Integer> stoppedThreads(ThreadReference popped, int from) {
+        Map<ThreadReference, Integer> out = new HashMap<>();
+        for (ThreadReference s : stops.keySet()) out.put(s, s.equals(popped) ? from : 0);
+        return out;
+    }
+
     private ThreadReference onlyEscapedThread() {
         ThreadReference found = null;
         for (Map.Entry<ThreadReference, Stop> e : stops.entrySet()) {
@@ -1292,7 +1323,7 @@ public final class DebugSession implements EventLoop.Handler {
         }
         List<String> reloaded = List.of();
         if (plan != null) {
-            reloaded = reloader.apply(plan); // refused: nothing changed, the thread stays stopped
+            reloaded = reloader.apply(plan, stoppedThreads(t, depth + 1)); // refused: nothing changed, the thread stays stopped
             breakpoints.redefined(plan.redefinedTypes());
         }
         try {
@@ -1374,7 +1405,7 @@ public final class DebugSession implements EventLoop.Handler {
             } else {
                 throw new UserError("reloadClass needs source.path (the edited file) or className.");
             }
-            reloaded = reloader.apply(plan);
+            reloaded = reloader.apply(plan, stoppedThreads(null, 0));
         } catch (UserError e) {
             output("stderr", "hotrestart: " + e.getMessage() + "\n");
             throw e;
