@@ -85,7 +85,9 @@ class ConditionBench {
         ClassPrepareRequest prepare = vm.eventRequestManager().createClassPrepareRequest();
         prepare.addClassFilter("evalfix.Loop");
         prepare.enable();
-        vm.resume();
+        // no vm.resume() here: the VM start event's set resumes the JVM below. A resume here as well
+        // could come after the class prepare event had suspended it again (JDI delivers the start
+        // event late), and the loop (under a millisecond) would run out before its breakpoint is set.
         int line = f.line("evalfix/Loop.java", "BP_COND");
         List<LocalVariable> locals = null;
         long hits = 0;
