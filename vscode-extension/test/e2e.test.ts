@@ -22,6 +22,7 @@ const annotationsJar = path.join(repoRoot, 'annotations', 'target', `hotrestart-
 const TIMEOUT = 60_000;
 
 let work: string;
+let storage: string;
 let java: FoundJava;
 let adapter: { command: string; args: string[] };
 
@@ -42,7 +43,7 @@ before(async () => {
     assert.ok(fs.existsSync(annotationsJar), `${annotationsJar} is missing: build the project first (mvn -q install -DskipTests)`);
     const env = realJavaEnvironment(undefined);
     // exactly what the extension's DebugAdapterDescriptorFactory would start
-    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hotrestart-e2e-storage-'));
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hotrestart-e2e-storage-'));
     const c = await adapterCommand({ extensionPath: extensionDir, javaEnvironment: env, storageDir: storage });
     assert.ok(c.args.some(a => a.includes(storage)), 'the session runs with the class-data archive options, as in VS Code');
     java = c.java;
@@ -56,6 +57,7 @@ before(async () => {
 
 after(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
+    if (storage) fs.rmSync(storage, { recursive: true, force: true });
 });
 
 /** DebugClient runs `runtime executable` with one argument: the java launcher's @argfile carries them all. */

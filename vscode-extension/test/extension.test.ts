@@ -1,5 +1,5 @@
 // activate() against a stub `vscode` module: what package.json promises is what the code registers.
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,6 +12,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.jso
 const contributes = manifest.contributes;
 let stub: typeof import('./support/vscode-stub');
 const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hotrestart-storage-'));
+after(() => fs.rmSync(storage, { recursive: true, force: true }));
 
 before(() => {
     const load = (Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown })._load;

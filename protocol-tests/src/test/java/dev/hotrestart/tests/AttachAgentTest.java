@@ -92,7 +92,7 @@ class AttachAgentTest {
     @Test
     void aJvmStartedWithTheAgentIsWatchedByItAndTheUserLearnsWhichPatternsHold() throws Exception {
         Fixture f = Fixture.shared("hot");
-        Path agent = Files.createTempDirectory("hotrestart-agent-test").resolve("agent.jar");
+        Path agent = Fixture.tempDir("hotrestart-agent-test").resolve("agent.jar");
         Process write = new ProcessBuilder(DapClient.javaExe(), "-jar", DapClient.serverJar().toString(), "--write-agent", agent.toString())
                 .redirectErrorStream(true).start();
         assertEquals(0, write.waitFor());

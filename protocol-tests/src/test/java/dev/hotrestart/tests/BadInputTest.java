@@ -75,7 +75,7 @@ class BadInputTest {
             wrongTypes.put("stopOnEntry", "yes");
             refused(s, "launch", wrongTypes, "'args' must be a string or an array of strings", "'stopOnEntry' must be true or false");
 
-            Path notJdk = Files.createTempDirectory("hotrestart-notjdk-");
+            Path notJdk = Fixture.tempDir("hotrestart-notjdk-");
             refused(s, "launch", goodLaunchWith("javaHome", notJdk.toString()), "'javaHome'", notJdk.toString(), "bin/java");
 
             stillWorks(s);

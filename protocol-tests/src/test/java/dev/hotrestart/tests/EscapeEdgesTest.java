@@ -191,7 +191,7 @@ class EscapeEdgesTest {
     /** The most array elements huge() can have and still compile: its code then ends within a few bytes of 64 KB. */
     private static int largestThatCompiles() throws Exception {
         javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hotrestart-huge-");
+        java.nio.file.Path dir = Fixture.tempDir("hotrestart-huge-");
         int lo = 5_000, hi = 12_000; // lo compiles, hi does not (6 bytes of code an element)
         try {
             while (hi - lo > 1) {

@@ -87,9 +87,14 @@ public final class Fixture {
 
     /** A fresh temp folder for one copy, deleted when the test JVM exits. */
     private static Path newRoot(String name) throws IOException {
-        Path root = Files.createTempDirectory("hotrestart-fixture-" + name + "-");
-        MADE.add(root);
-        return root;
+        return tempDir("hotrestart-fixture-" + name + "-");
+    }
+
+    /** A fresh temp folder for a test or a benchmark, deleted (with what it holds) when the test JVM exits. */
+    static Path tempDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        MADE.add(dir);
+        return dir;
     }
 
     /** A fixture written by the test: source files by path under src/main/java, compiled. */

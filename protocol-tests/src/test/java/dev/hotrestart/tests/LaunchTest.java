@@ -69,7 +69,7 @@ class LaunchTest {
 
     @Test
     void argsAsArrayCwdAndJavaHomeAreUsed() throws Exception {
-        Path cwd = Files.createTempDirectory("hotrestart-cwd-");
+        Path cwd = Fixture.tempDir("hotrestart-cwd-");
         Path javaHome = otherJdkThanTheServers();
         try (Session s = Session.start(BASIC, "demo.Where")) {
             s.with("args", List.of("a b", "c"))

@@ -33,7 +33,7 @@ class ReloadBench {
         Fixture f = Fixture.of("hot");
         // the adapter as the launcher script and the VS Code extension start it (its JVM options),
         // and as plain java -jar
-        Path cache = Files.createTempDirectory("hotrestart-bench-cache-");
+        Path cache = Fixture.tempDir("hotrestart-bench-cache-");
         cycles(f, DapClient.viaScript(cache), 5, 0); // the first session through the script writes the class-data archive
         Cycles scripted = cycles(f, DapClient.viaScript(cache), CYCLES, PAUSE_MS);
         Cycles unpaused = cycles(f, DapClient.viaScript(cache), CYCLES, 0);

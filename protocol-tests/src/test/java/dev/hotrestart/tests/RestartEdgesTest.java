@@ -210,7 +210,7 @@ class RestartEdgesTest {
             assertTrue(msg.contains("Versions.answer(int) is not in") && msg.contains("any more"), msg);
         }
         Fixture g = Fixture.of("hot");
-        java.nio.file.Path elsewhere = Files.createTempDirectory("empty-sources");
+        java.nio.file.Path elsewhere = Fixture.tempDir("empty-sources");
         try (Session s = Session.start(g, "shop.Versions").with("sourcePaths", List.of(elsewhere.toString()))) {
             int tid = s.launchUntilEscape();
             String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid));

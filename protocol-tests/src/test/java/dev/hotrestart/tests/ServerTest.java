@@ -45,7 +45,7 @@ class ServerTest {
 
     @Test
     void stdioCarriesOnlyProtocolAndLogGoesToTheLogFile() throws Exception {
-        Path log = Files.createTempFile("hotrestart-log-", ".txt");
+        Path log = Fixture.tempDir("hotrestart-log-").resolve("adapter.log");
         try (DapClient dap = DapClient.stdio(List.of("-Dhotrestart.debug=true"), "--log", log.toString())) {
             Session s = Session.over(dap);
             s.launchArgs.putAll(TcpAndAttachTest.basicLaunch());
@@ -84,7 +84,7 @@ class ServerTest {
      */
     @Test
     void theLauncherScriptKeepsAClassDataArchiveAndAnUnusableOneHarmsNothing() throws Exception {
-        Path cache = Files.createTempDirectory("hotrestart-cache-");
+        Path cache = Fixture.tempDir("hotrestart-cache-");
         Fixture f = Fixture.shared("basic");
         Path archive = null;
         for (int run = 0; run < 3; run++) {
@@ -123,7 +123,7 @@ class ServerTest {
      */
     @Test
     void theAgentCopyIsKeptInTheCacheFolderAndSessionsWithoutOneStillStop() throws Exception {
-        Path cache = Files.createTempDirectory("hotrestart-cache-");
+        Path cache = Fixture.tempDir("hotrestart-cache-");
         Path folder = Files.createDirectories(cache.resolve("hotrestart"));
         Path stale = Files.writeString(folder.resolve("agent-1-1.jar"), "left by an older build");
         Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 24 * 3600 * 1000L));
@@ -134,7 +134,7 @@ class ServerTest {
         for (int run = 0; run < 3; run++) {
             if (run == 2) {
                 // the cache "folder" is a file: nothing can be kept there
-                cache = Files.createTempDirectory("hotrestart-cache-");
+                cache = Fixture.tempDir("hotrestart-cache-");
                 Files.writeString(cache.resolve("hotrestart"), "not a folder");
             }
             DapClient dap = DapClient.viaScript(cache);

@@ -42,7 +42,7 @@ class SessionBench {
 
         // the launcher script (as the VS Code extension) starts the adapter with a class-data
         // archive of its classes; the first session through it writes the archive
-        Path cache = Files.createTempDirectory("hotrestart-bench-cache-");
+        Path cache = Fixture.tempDir("hotrestart-bench-cache-");
         launchToEntry(DapClient.viaScript(cache), f);
         List<Double> entry = new ArrayList<>(), archived = new ArrayList<>(), plain = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {

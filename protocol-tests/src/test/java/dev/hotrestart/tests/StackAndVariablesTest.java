@@ -55,7 +55,7 @@ class StackAndVariablesTest {
     @Test
     void aFrameWhoseFileIsNotUnderSourcePathsHasOnlyAName() throws Exception {
         try (Session s = Session.start(BASIC, "demo.Basic")) {
-            s.with("sourcePaths", List.of(Files.createTempDirectory("hotrestart-nosources-").toString()))
+            s.with("sourcePaths", List.of(Fixture.tempDir("hotrestart-nosources-").toString()))
                     .with("stopOnEntry", true).launch();
             int tid = s.threadOf(s.stopped("entry"));
             JsonObject source = s.topFrame(tid).getAsJsonObject("source");
