@@ -118,7 +118,10 @@ public final class Reloader {
         int release = Math.max(8, type.majorVersion() - 44);
         background(() -> {
             MethodSplicer.parse(text, fileName);
-            compiler().compile(fileName, text, release, l -> l, fileName);
+            Map<String, byte[]> compiled = compiler().compile(fileName, text, release, l -> l, fileName);
+            // the structure check's first run (its class-file reader, JDI's questions) is slow too
+            byte[] bytes = compiled.get(type.name());
+            if (bytes != null) StructureCheck.problems(type, bytes, bytesOf(type));
         });
     }
 
