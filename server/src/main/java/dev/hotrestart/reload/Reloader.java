@@ -118,10 +118,7 @@ public final class Reloader {
         int release = Math.max(8, type.majorVersion() - 44);
         background(() -> {
             MethodSplicer.parse(text, fileName);
-            Map<String, byte[]> compiled = compiler().compile(fileName, text, release, l -> l, fileName);
-            // the structure check's first run (its class-file reader, JDI's questions) is slow too
-            byte[] bytes = compiled.get(type.name());
-            if (bytes != null) StructureCheck.problems(type, bytes, bytesOf(type));
+            compiler().compile(fileName, text, release, l -> l, fileName);
         });
     }
 
