@@ -38,7 +38,7 @@ public final class JavaCompilerService {
     private final StandardJavaFileManager standard;
     private final List<Path> classPath;
     private final Path debuggeeJavaHome;
-    private final int ownRelease = Runtime.version().feature();
+    private static final int OWN_RELEASE = Runtime.version().feature();
 
     /** Where the compile under way writes its classes and its diagnostics. */
     private Map<String, ByteArrayOutputStream> sink;
@@ -114,9 +114,9 @@ public final class JavaCompilerService {
         }
     }
 
-    /** Whether classes for this Java release compile in this JVM (else the debuggee JDK's javac runs, a process per compile). */
+    /** Whether classes for this Java release compile in this JVM (else the debuggee JDK's javac does, in its worker JVM). */
     static boolean inProcess(int release) {
-        return release <= Runtime.version().feature();
+        return release <= OWN_RELEASE;
     }
 
     /** Lets go of the class path's open jars, and ends the worker JVM if one runs. */
@@ -135,7 +135,7 @@ public final class JavaCompilerService {
     /** Compiles a throwaway class so the first real reload is fast. */
     public void warmUp() {
         try {
-            compile("Warm.java", "class Warm { int f(int x) { return x + 1; } }", ownRelease, l -> l, "Warm.java");
+            compile("Warm.java", "class Warm { int f(int x) { return x + 1; } }", OWN_RELEASE, l -> l, "Warm.java");
         } catch (RuntimeException ignored) {
             // warming is best effort
         }
@@ -182,7 +182,7 @@ public final class JavaCompilerService {
             }
         };
         List<String> options = new ArrayList<>(List.of("-g", "-proc:none", "-implicit:none", "-Xlint:none", "-nowarn"));
-        if (release < ownRelease) {
+        if (release < OWN_RELEASE) {
             // --release reads the older platform's API signatures: only pay for that when needed
             options.add("--release");
             options.add(Integer.toString(release));
@@ -225,7 +225,7 @@ public final class JavaCompilerService {
                                                   IntUnaryOperator lineMap, String displayPath) {
         Path javacExe = debuggeeJavaHome.resolve("bin").resolve("javac");
         if (!Files.isExecutable(javacExe)) {
-            throw new UserError("The debuggee's classes are Java " + release + ", newer than this adapter's JDK " + ownRelease
+            throw new UserError("The debuggee's classes are Java " + release + ", newer than this adapter's JDK " + OWN_RELEASE
                     + ", and 'javaHome' (" + debuggeeJavaHome + ") has no javac. Set 'javaHome' to the debuggee's JDK.");
         }
         Path dir = null;
