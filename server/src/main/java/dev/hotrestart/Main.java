@@ -1,7 +1,7 @@
 package dev.hotrestart;
 
 import com.google.gson.GsonBuilder;
-import dev.hotrestart.dap.Attribute;
+import dev.hotrestart.session.Attribute;
 import dev.hotrestart.dap.DapConnection;
 import dev.hotrestart.dap.ServerOptions;
 import dev.hotrestart.demo.Demo;
@@ -42,7 +42,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("demo")) {
-            System.exit(Demo.run(Arrays.copyOfRange(args, 1, args.length)));
+            System.exit(Demo.run(Arrays.copyOfRange(args, 1, args.length), Main.class));
         }
         Integer port = null;
         String logFile = null;

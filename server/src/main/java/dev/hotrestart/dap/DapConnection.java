@@ -1,6 +1,9 @@
 package dev.hotrestart.dap;
 
 import com.google.gson.Gson;
+import dev.hotrestart.base.AfterResponse;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 import com.google.gson.JsonSyntaxException;
 import com.google.gson.TypeAdapter;
 import com.google.gson.TypeAdapterFactory;
@@ -17,8 +20,6 @@ import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,18 +32,7 @@ import java.util.regex.Pattern;
 public final class DapConnection {
     private static final Logger LOG = Logger.getLogger(DapConnection.class.getName());
 
-    /**
-     * Actions that must happen only once the response of the request being handled is on the
-     * wire: sending {@code initialized}, resuming a thread. Requests are handled on the reader
-     * thread and LSP4J writes the response on that same thread, so a thread-local suffices.
-     */
-    private static final ThreadLocal<List<Runnable>> AFTER_RESPONSE = ThreadLocal.withInitial(ArrayList::new);
-
     private DapConnection() {}
-
-    public static void afterResponse(Runnable action) {
-        AFTER_RESPONSE.get().add(action);
-    }
 
     public static void serve(InputStream in, OutputStream out, ServerOptions options, Runnable onEnd) throws Exception {
         DapServer server = new DapServer(options);
@@ -122,21 +112,16 @@ public final class DapConnection {
                     && r.getError().getCode() == ResponseErrorCode.ParseError.getValue()
                     && r.getError().getData() instanceof Throwable cause) {
                 // LSP4J answers a request it cannot read with "Message could not be parsed.": say what is wrong.
-                r.setError(DapServer.toResponseError(new UserError("Invalid '" + r.getMethod() + "' request: "
+                r.setError(DapServer.toResponseError(new UserError(ErrorId.BAD_REQUEST, "Invalid '" + r.getMethod() + "' request: "
                         + parseProblem(cause) + ". Check its arguments against the Debug Adapter Protocol."), true));
             }
             next.consume(message);
             if (message instanceof DebugResponseMessage) {
-                List<Runnable> pending = AFTER_RESPONSE.get();
-                if (!pending.isEmpty()) {
-                    List<Runnable> run = new ArrayList<>(pending);
-                    pending.clear();
-                    for (Runnable r : run) {
-                        try {
-                            r.run();
-                        } catch (RuntimeException e) {
-                            LOG.log(Level.WARNING, "after-response action failed", e);
-                        }
+                for (Runnable r : AfterResponse.take()) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "after-response action failed", e);
                     }
                 }
             }

@@ -1,5 +1,8 @@
 package dev.hotrestart.dap;
 
+import dev.hotrestart.base.AfterResponse;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 import dev.hotrestart.jvm.AgentJar;
 import dev.hotrestart.jvm.JvmConnector;
 import dev.hotrestart.session.DebugSession;
@@ -16,8 +19,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The protocol surface, kept thin: each request is handed to the {@link DebugSession} on the
- * reader thread, in order, and every failure becomes an error response here.
+ * The protocol surface, kept thin: each request is handed, on the reader thread and in order, to
+ * the session's family for it ({@link DebugSession}) under the session's lock, and every failure
+ * becomes an error response here, with its {@link ErrorId}.
  */
 public final class DapServer implements HotRestartProtocol {
     private static final Logger LOG = Logger.getLogger(DapServer.class.getName());
@@ -35,7 +39,10 @@ public final class DapServer implements HotRestartProtocol {
     }
 
     void connectionClosed() {
-        if (session != null) session.connectionClosed();
+        if (session != null) session.locked(() -> {
+            session.startUp().connectionClosed();
+            return null;
+        });
     }
 
     /**
@@ -46,15 +53,27 @@ public final class DapServer implements HotRestartProtocol {
 
     private static void requireJdi() {
         if (!HAS_JDI) {
-            throw new UserError("hotrestart needs the jdk.jdi module, which the Java runtime it runs on (" + System.getProperty("java.home")
+            throw new UserError(ErrorId.ADAPTER_RUNTIME, "hotrestart needs the jdk.jdi module, which the Java runtime it runs on (" + System.getProperty("java.home")
                     + ") does not have. Run the adapter with a full JDK 17 or newer, not a JRE or a trimmed runtime.");
         }
     }
 
     private DebugSession session() {
         requireJdi();
-        if (session == null) throw new UserError("The session is not initialized: send 'initialize' first.");
+        if (session == null) throw new UserError(ErrorId.WRONG_ORDER, "The session is not initialized: send 'initialize' first.");
         return session;
+    }
+
+    /** Handles a request under the session's lock: events and requests never interleave. */
+    private <T> T locked(Supplier<T> request) {
+        return session().locked(request);
+    }
+
+    private void locked(Runnable request) {
+        session().locked(() -> {
+            request.run();
+            return null;
+        });
     }
 
     private static <T> CompletableFuture<T> call(Supplier<T> work) {
@@ -90,19 +109,24 @@ public final class DapServer implements HotRestartProtocol {
         while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
         if (t instanceof ResponseErrorException) return ((ResponseErrorException) t).getResponseError();
         String message;
-        if (t instanceof UserError) {
-            message = t.getMessage();
+        ErrorId id;
+        if (t instanceof UserError u) {
+            message = u.getMessage();
+            id = u.id();
         } else if (t instanceof UnsupportedOperationException && t.getMessage() == null) {
             message = "hotrestart does not support this request.";
+            id = ErrorId.UNSUPPORTED;
         } else if (HAS_JDI && t instanceof com.sun.jdi.VMDisconnectedException) {
             message = "The debuggee is no longer connected (it exited or was detached).";
+            id = ErrorId.DEBUGGEE_GONE;
         } else {
             LOG.log(Level.WARNING, "request failed", t);
             message = "Internal error in hotrestart: " + t + " (the session goes on; see the adapter log for details)";
+            id = ErrorId.INTERNAL;
         }
         ResponseError error = new ResponseError(ResponseErrorCode.InternalError, message, null);
-        // VS Code shows body.error.format; other clients show the message.
-        error.setData(Map.of("error", Map.of("id", 1, "format", message.replace("{", "(").replace("}", ")"), "showUser", showUser)));
+        // VS Code shows body.error.format; other clients show the message; clients act on the id.
+        error.setData(Map.of("error", Map.of("id", id.id, "format", message.replace("{", "(").replace("}", ")"), "showUser", showUser)));
         return error;
     }
 
@@ -111,8 +135,8 @@ public final class DapServer implements HotRestartProtocol {
         return call(() -> {
             requireJdi();
             if (session == null) session = new DebugSession(client, args, options.hoverCalls());
-            DapConnection.afterResponse(() -> client.initialized());
-            DapConnection.afterResponse(DapServer::prepareForLaunch);
+            AfterResponse.run(() -> client.initialized());
+            AfterResponse.run(DapServer::prepareForLaunch);
             return DebugSession.capabilities();
         });
     }
@@ -129,133 +153,136 @@ public final class DapServer implements HotRestartProtocol {
 
     @Override
     public CompletableFuture<Void> launch(Map<String, Object> args) {
-        return run(() -> session().launch(args));
+        return run(() -> locked(() -> session().startUp().launch(args)));
     }
 
     @Override
     public CompletableFuture<Void> attach(Map<String, Object> args) {
-        return run(() -> session().attach(args));
+        return run(() -> locked(() -> session().startUp().attach(args)));
     }
 
     @Override
     public CompletableFuture<Void> configurationDone(ConfigurationDoneArguments args) {
-        return run(() -> session().configurationDone());
+        return run(() -> locked(() -> session().startUp().configurationDone()));
     }
 
     @Override
     public CompletableFuture<Void> disconnect(DisconnectArguments args) {
         return run(() -> {
-            if (session != null) session.disconnect(args); // else there is nothing to end
+            if (session != null) session.locked(() -> { session.startUp().disconnect(args); return null; }); // else there is nothing to end
         });
     }
 
     @Override
     public CompletableFuture<Void> terminate(TerminateArguments args) {
-        return run(() -> session().terminate());
+        return run(() -> locked(() -> session().startUp().terminate()));
     }
 
     @Override
     public CompletableFuture<SetBreakpointsResponse> setBreakpoints(SetBreakpointsArguments args) {
-        return call(() -> session().setBreakpoints(args));
+        return call(() -> locked(() -> session().breakpoints().setBreakpoints(args)));
     }
 
     @Override
     public CompletableFuture<SetExceptionBreakpointsResponse> setExceptionBreakpoints(SetExceptionBreakpointsArguments args) {
-        return call(() -> session().setExceptionBreakpoints(args));
+        return call(() -> locked(() -> session().breakpoints().setExceptionBreakpoints(args)));
     }
 
     @Override
     public CompletableFuture<ThreadsResponse> threads() {
-        return call(() -> session().threads());
+        return call(() -> locked(() -> session().stacks().threads()));
     }
 
     @Override
     public CompletableFuture<StackTraceResponse> stackTrace(StackTraceArguments args) {
-        return quiet(() -> session().stackTrace(args));
+        return quiet(() -> locked(() -> session().stacks().stackTrace(args)));
     }
 
     @Override
     public CompletableFuture<ScopesResponse> scopes(ScopesArguments args) {
-        return quiet(() -> session().scopes(args));
+        return quiet(() -> locked(() -> session().variables().scopes(args)));
     }
 
     @Override
     public CompletableFuture<VariablesResponse> variables(VariablesArguments args) {
-        return quiet(() -> session().variables(args));
+        return quiet(() -> locked(() -> session().variables().variables(args)));
     }
 
     @Override
     public CompletableFuture<SourceResponse> source(SourceArguments args) {
-        return quiet(() -> session().source(args));
+        return quiet(() -> locked(() -> session().stacks().source(args)));
     }
 
     @Override
     public CompletableFuture<ContinueResponse> continue_(ContinueArguments args) {
-        return call(() -> session().continue_(args));
+        return call(() -> locked(() -> session().run().continue_(args)));
     }
 
     @Override
     public CompletableFuture<Void> next(NextArguments args) {
-        return run(() -> session().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_OVER));
+        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_OVER)));
     }
 
     @Override
     public CompletableFuture<Void> stepIn(StepInArguments args) {
-        return run(() -> session().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_INTO));
+        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_INTO)));
     }
 
     @Override
     public CompletableFuture<Void> stepOut(StepOutArguments args) {
-        return run(() -> session().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_OUT));
+        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_OUT)));
     }
 
     @Override
     public CompletableFuture<Void> pause(PauseArguments args) {
-        return run(() -> session().pause(args.getThreadId()));
+        return run(() -> locked(() -> session().run().pause(args.getThreadId())));
     }
 
     @Override
     public CompletableFuture<ExceptionInfoResponse> exceptionInfo(ExceptionInfoArguments args) {
-        return quiet(() -> session().exceptionInfo(args.getThreadId()));
+        return quiet(() -> locked(() -> session().stacks().exceptionInfo(args.getThreadId())));
     }
 
     @Override
     public CompletableFuture<EvaluateResponse> evaluate(EvaluateArguments args) {
-        return quiet(() -> session().evaluate(args));
+        return quiet(() -> locked(() -> session().evaluation().evaluate(args)));
     }
 
     @Override
     public CompletableFuture<SetVariableResponse> setVariable(SetVariableArguments args) {
-        return call(() -> session().setVariable(args));
+        return call(() -> locked(() -> session().variables().setVariable(args)));
     }
 
     @Override
     public CompletableFuture<SetExpressionResponse> setExpression(SetExpressionArguments args) {
-        return call(() -> session().setExpression(args));
+        return call(() -> locked(() -> session().evaluation().setExpression(args)));
     }
 
     @Override
     public CompletableFuture<CompletionsResponse> completions(CompletionsArguments args) {
-        return call(() -> session().completions(args));
+        return call(() -> locked(() -> session().evaluation().completions(args)));
     }
 
     @Override
     public CompletableFuture<Void> restartFrame(RestartFrameArguments args) {
-        return run(() -> session().restartFrame(args.getFrameId()));
+        return run(() -> locked(() -> session().hotRestart().restartFrame(args.getFrameId())));
     }
 
     @Override
     public CompletableFuture<Map<String, Object>> restartFrameWithReload(RestartFrameWithReloadArguments args) {
-        return quiet(() -> session().restartFrameWithReload(args == null ? new RestartFrameWithReloadArguments() : args));
+        RestartFrameWithReloadArguments a = args == null ? new RestartFrameWithReloadArguments() : args;
+        return quiet(() -> locked(() -> session().hotRestart().restartFrameWithReload(a.frameId, a.threadId, a.scope,
+                Boolean.TRUE.equals(a.resume))));
     }
 
     @Override
     public CompletableFuture<Map<String, Object>> reloadClass(ReloadClassArguments args) {
-        return quiet(() -> session().reloadClass(args == null ? new ReloadClassArguments() : args));
+        ReloadClassArguments a = args == null ? new ReloadClassArguments() : args;
+        return quiet(() -> locked(() -> session().hotRestart().reloadClass(a.source == null ? null : a.source.getPath(), a.className)));
     }
 
     @Override
     public CompletableFuture<Map<String, Object>> propagateException(PropagateExceptionArguments args) {
-        return quiet(() -> session().propagateException(args == null ? null : args.threadId));
+        return quiet(() -> locked(() -> session().hotRestart().propagateException(args == null ? null : args.threadId)));
     }
 }

@@ -3,7 +3,6 @@ package dev.hotrestart.demo;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.hotrestart.Main;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -38,7 +37,8 @@ public final class Demo {
     }
 
     /** Runs the demo; returns the exit code: 0 when the story went as told. */
-    public static int run(String[] args) {
+    /** {@code adapterMain}: the adapter's main class, started as a child process speaking DAP on stdio. */
+    public static int run(String[] args, Class<?> adapterMain) {
         boolean keep = List.of(args).contains("--keep");
         for (String a : args) {
             if (!a.equals("--keep")) {
@@ -47,10 +47,10 @@ public final class Demo {
             }
         }
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        return new Demo(out).run(keep);
+        return new Demo(out).run(keep, adapterMain);
     }
 
-    private int run(boolean keep) {
+    private int run(boolean keep, Class<?> adapterMain) {
         SampleProgram sample = null;
         AdapterConnection adapter = null;
         try {
@@ -62,7 +62,7 @@ public final class Demo {
             out.println("  @HotRestart, and it has a bug. Lines with → are requests from the client, ← answers");
             out.println("  and events from the adapter, and 'program │' what the program prints.");
             out.println();
-            adapter = AdapterConnection.start(adapterCommand(), transcript, WAIT_MS);
+            adapter = AdapterConnection.start(adapterCommand(adapterMain), transcript, WAIT_MS);
             int kept = session(sample, adapter);
             adapter.close();
             transcript.end();
@@ -200,16 +200,16 @@ public final class Demo {
     }
 
     /** The adapter is this very jar (or class path), run as a child process speaking DAP on stdio. */
-    private static List<String> adapterCommand() {
+    private static List<String> adapterCommand(Class<?> main) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path self;
         try {
-            self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            self = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (Exception e) {
             throw new DemoFailure("cannot tell where the hotrestart jar is: " + e.getMessage());
         }
         if (Files.isRegularFile(self)) return List.of(java, "-jar", self.toString());
-        return List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        return List.of(java, "-cp", System.getProperty("java.class.path"), main.getName());
     }
 
     private static String capabilities(JsonObject caps) {

@@ -30,7 +30,7 @@ public final class BreakpointRule {
     private final List<Object> log;
     private long hits;
     /** The locals the condition and message name, read in one round trip per hit. */
-    private final Evaluator.LocalsAhead locals;
+    private final LocalsAhead locals;
 
     /** What the hit comes to. */
     public record Decision(boolean stop, String log, String description, String conditionError) {}
@@ -51,7 +51,7 @@ public final class BreakpointRule {
                 if (part instanceof Expression e) e.findAll(NameExpr.class).forEach(n -> names.add(n.getNameAsString()));
             }
         }
-        this.locals = new Evaluator.LocalsAhead(names);
+        this.locals = new LocalsAhead(names);
     }
 
     /** Null when the breakpoint is plain; EvalError when a part does not parse. */
@@ -163,7 +163,7 @@ public final class BreakpointRule {
         return null;
     }
 
-    public Evaluator.LocalsAhead locals() {
+    public LocalsAhead locals() {
         return locals;
     }
 

@@ -148,6 +148,31 @@ final class Conversions {
     /** Stands for "null converts" in {@link #assign}, whose null means "does not convert". */
     static final Value NULL_OK = new NullMarker();
 
+    /** A cast (JLS 5.5) to the named type, failing as the JVM would: ClassCastException, a null unboxed. */
+    Value cast(Value v, String target, Boxer boxer) {
+        if (TypeNames.PRIMITIVES.contains(target)) {
+            PrimitiveValue p = primitive(v);
+            if (p == null) {
+                if (v == null) throw new ThrownByDebuggee("java.lang.NullPointerException: cannot unbox null to " + target, null);
+                throw new EvalError("Cannot cast " + typeName(v) + " to " + target + ".");
+            }
+            Object c = Arithmetic.cast(java(p), target);
+            if (c == null) throw new EvalError("Cannot cast " + p.type().name() + " to " + target + ".");
+            return mirror(c);
+        }
+        if (v == null) return null;
+        if (v instanceof PrimitiveValue p) {
+            Value boxed = assign(p, target, boxer);
+            if (boxed == null) throw new EvalError("Cannot cast " + p.type().name() + " to " + Invoker.simple(target) + ".");
+            return boxed;
+        }
+        ReferenceType rt = ((ObjectReference) v).referenceType();
+        if (!isSubtype(rt, target)) {
+            throw new ThrownByDebuggee("java.lang.ClassCastException: class " + rt.name() + " cannot be cast to class " + target, null);
+        }
+        return v;
+    }
+
     interface Boxer {
         ObjectReference box(PrimitiveValue p);
     }

@@ -1,6 +1,7 @@
 package dev.hotrestart.eval;
 
-import dev.hotrestart.dap.UserError;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 
 /**
  * An expression that cannot be evaluated: it does not parse, names nothing, or its types do not
@@ -8,6 +9,6 @@ import dev.hotrestart.dap.UserError;
  */
 public class EvalError extends UserError {
     public EvalError(String message) {
-        super(message);
+        super(ErrorId.EVALUATION, message);
     }
 }

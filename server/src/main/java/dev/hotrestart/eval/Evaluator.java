@@ -4,7 +4,6 @@ import com.github.javaparser.ast.expr.*;
 import com.github.javaparser.ast.type.ClassOrInterfaceType;
 import com.sun.jdi.*;
 import com.sun.jdi.ArrayType;
-import com.sun.jdi.PrimitiveType;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.Type;
 
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Computes a parsed Java expression in one suspended frame. Primitives are computed in the
@@ -42,45 +40,12 @@ public final class Evaluator {
     private Map<LocalVariable, Value> prefetched;
     private LocalsAhead ahead;
 
-    /** What the names $exception and $return stand for in this thread's stop; either may be null. */
-    public record Specials(ObjectReference exception, Returned returned) {
-        public static final Specials NONE = new Specials(null, null);
-    }
-
-    /** The value a method returned to the frame a stepOut ended in. */
-    public record Returned(Method method, Value value) {}
-
     public Evaluator(Debuggee debuggee, ThreadReference thread, int depth, Mode mode, Specials specials) {
         this.d = debuggee;
         this.thread = thread;
         this.depth = depth;
         this.mode = mode;
         this.specials = specials == null ? Specials.NONE : specials;
-    }
-
-    /**
-     * The locals a breakpoint's expressions name, looked up once per code location. A condition
-     * then reads them all with the frame's first use, in one round trip, instead of one each.
-     */
-    public static final class LocalsAhead {
-        private final Set<String> names;
-        private final Map<Location, Map<String, LocalVariable>> byLocation = new java.util.concurrent.ConcurrentHashMap<>();
-
-        public LocalsAhead(Set<String> names) {
-            this.names = names;
-        }
-
-        Map<String, LocalVariable> at(StackFrame f) {
-            return byLocation.computeIfAbsent(f.location(), loc -> {
-                Map<String, LocalVariable> out = new HashMap<>();
-                try {
-                    for (LocalVariable lv : f.visibleVariables()) if (names.contains(lv.name())) out.put(lv.name(), lv);
-                } catch (AbsentInformationException e) {
-                    // compiled without -g: no locals to read ahead
-                }
-                return out;
-            });
-        }
     }
 
     /** Reads these locals ahead with the frame (conditions and logpoints, evaluated on every hit). */
@@ -149,7 +114,7 @@ public final class Evaluator {
 
     private Value eval(Expression e) throws IncompatibleThreadStateException {
         if (e instanceof EnclosedExpr x) return eval(x.getInner());
-        if (e instanceof LiteralExpr x) return literal(x, false);
+        if (e instanceof LiteralExpr x) return Literals.mirror(d.vm, x, false);
         if (e instanceof NameExpr x) return name(x.getNameAsString());
         if (e instanceof ThisExpr x) return self(x);
         if (e instanceof FieldAccessExpr x) return fieldAccess(x);
@@ -168,53 +133,6 @@ public final class Evaluator {
         if (e instanceof ClassExpr x) return classLiteral(x);
         if (e instanceof SuperExpr) throw new EvalError("'super' alone is not a value; use super.field or super.method().");
         throw new EvalError("This kind of expression is not evaluated: " + e.getClass().getSimpleName().replace("Expr", "") + " '" + e + "'.");
-    }
-
-    // ---------------------------------------------------------------- literals
-
-    private Value literal(LiteralExpr e, boolean negated) {
-        if (e instanceof NullLiteralExpr) return null;
-        if (e instanceof BooleanLiteralExpr b) return d.vm.mirrorOf(b.getValue());
-        if (e instanceof CharLiteralExpr c) return d.vm.mirrorOf(c.asChar());
-        if (e instanceof TextBlockLiteralExpr t) return d.vm.mirrorOf(t.asString());
-        if (e instanceof StringLiteralExpr s) return d.vm.mirrorOf(s.asString());
-        if (e instanceof LongLiteralExpr l) {
-            String v = l.getValue().replace("_", "");
-            v = v.substring(0, v.length() - 1);
-            if (negated && isDecimal(v) && v.equals("9223372036854775808")) return d.vm.mirrorOf(Long.MIN_VALUE);
-            return d.vm.mirrorOf(parseLong(v, e));
-        }
-        if (e instanceof IntegerLiteralExpr i) {
-            String v = i.getValue().replace("_", "");
-            if (negated && v.equals("2147483648")) return d.vm.mirrorOf(Integer.MIN_VALUE);
-            long n = parseLong(v, e);
-            boolean decimal = isDecimal(v);
-            if (decimal ? n > Integer.MAX_VALUE : (n >>> 32) != 0) throw new EvalError("The literal " + i.getValue() + " is out of range for int; add L for a long.");
-            return d.vm.mirrorOf((int) n);
-        }
-        if (e instanceof DoubleLiteralExpr x) {
-            String v = x.getValue().replace("_", "");
-            char last = Character.toLowerCase(v.charAt(v.length() - 1));
-            if (last == 'f') return d.vm.mirrorOf(Float.parseFloat(v));
-            return d.vm.mirrorOf(Double.parseDouble(v));
-        }
-        throw new EvalError("Unknown literal " + e);
-    }
-
-    private static boolean isDecimal(String v) {
-        return !(v.length() > 1 && v.charAt(0) == '0');
-    }
-
-    private static long parseLong(String v, LiteralExpr e) {
-        try {
-            String s = v.toLowerCase();
-            if (s.startsWith("0x")) return Long.parseUnsignedLong(s.substring(2), 16);
-            if (s.startsWith("0b")) return Long.parseUnsignedLong(s.substring(2), 2);
-            if (s.length() > 1 && s.startsWith("0")) return Long.parseUnsignedLong(s.substring(1), 8);
-            return Long.parseLong(s);
-        } catch (NumberFormatException x) {
-            throw new EvalError("The literal " + e + " is out of range.");
-        }
     }
 
     // ---------------------------------------------------------------- names
@@ -639,7 +557,7 @@ public final class Evaluator {
         UnaryExpr.Operator op = x.getOperator();
         if (op == UnaryExpr.Operator.MINUS && x.getExpression() instanceof IntegerLiteralExpr
                 || op == UnaryExpr.Operator.MINUS && x.getExpression() instanceof LongLiteralExpr) {
-            Value v = literal((LiteralExpr) x.getExpression(), true);
+            Value v = Literals.mirror(d.vm, (LiteralExpr) x.getExpression(), true);
             if (v instanceof IntegerValue i && i.value() == Integer.MIN_VALUE) return v;
             if (v instanceof LongValue l && l.value() == Long.MIN_VALUE) return v;
             return d.conv.mirror(Arithmetic.unary(op, Conversions.java((PrimitiveValue) v)));
@@ -651,7 +569,7 @@ public final class Evaluator {
             Value old = var.get();
             BinaryExpr.Operator bop = op == UnaryExpr.Operator.PREFIX_INCREMENT || op == UnaryExpr.Operator.POSTFIX_INCREMENT
                     ? BinaryExpr.Operator.PLUS : BinaryExpr.Operator.MINUS;
-            Value updated = castTo(operate(bop, old, d.vm.mirrorOf(1), x.getExpression(), null), var.typeName(), x);
+            Value updated = d.conv.cast(operate(bop, old, d.vm.mirrorOf(1), x.getExpression(), null), var.typeName(), this::box);
             store(var, updated, x);
             return op.isPostfix() ? old : var.get();
         }
@@ -668,31 +586,7 @@ public final class Evaluator {
 
     private Value cast(CastExpr x) throws IncompatibleThreadStateException {
         Value v = eval(x.getExpression());
-        return castTo(v, typeName(x.getType()), x);
-    }
-
-    private Value castTo(Value v, String target, Expression x) {
-        if (TypeNames.PRIMITIVES.contains(target)) {
-            PrimitiveValue p = Conversions.primitive(v);
-            if (p == null) {
-                if (v == null) throw new ThrownByDebuggee("java.lang.NullPointerException: cannot unbox null to " + target, null);
-                throw new EvalError("Cannot cast " + Conversions.typeName(v) + " to " + target + ".");
-            }
-            Object c = Arithmetic.cast(Conversions.java(p), target);
-            if (c == null) throw new EvalError("Cannot cast " + p.type().name() + " to " + target + ".");
-            return d.conv.mirror(c);
-        }
-        if (v == null) return null;
-        if (v instanceof PrimitiveValue p) {
-            Value boxed = d.conv.assign(p, target, this::box);
-            if (boxed == null) throw new EvalError("Cannot cast " + p.type().name() + " to " + Invoker.simple(target) + ".");
-            return boxed;
-        }
-        ReferenceType rt = ((ObjectReference) v).referenceType();
-        if (!Conversions.isSubtype(rt, target)) {
-            throw new ThrownByDebuggee("java.lang.ClassCastException: class " + rt.name() + " cannot be cast to class " + target, null);
-        }
-        return v;
+        return d.conv.cast(v, typeName(x.getType()), this::box);
     }
 
     private Value instanceOf(InstanceOfExpr x) throws IncompatibleThreadStateException {
@@ -848,7 +742,7 @@ public final class Evaluator {
         } else {
             BinaryExpr.Operator op = x.getOperator().toBinaryOperator().orElseThrow();
             Value combined = operate(op, var.get(), v, x.getTarget(), x.getValue());
-            result = var.typeName().equals("java.lang.String") ? combined : castTo(combined, var.typeName(), x);
+            result = var.typeName().equals("java.lang.String") ? combined : d.conv.cast(combined, var.typeName(), this::box);
         }
         store(var, result, x);
         return var.get();

@@ -1,7 +1,8 @@
 package dev.hotrestart.eval;
 
 import com.sun.jdi.ObjectReference;
-import dev.hotrestart.dap.UserError;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 
 /**
  * The program itself threw while computing the expression: a method called by it, or an
@@ -12,7 +13,7 @@ public class ThrownByDebuggee extends UserError {
     public final ObjectReference exception;
 
     public ThrownByDebuggee(String message, ObjectReference exception) {
-        super(message);
+        super(ErrorId.THROWN_BY_PROGRAM, message);
         this.exception = exception;
     }
 }

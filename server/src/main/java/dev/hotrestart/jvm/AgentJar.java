@@ -1,6 +1,7 @@
 package dev.hotrestart.jvm;
 
-import dev.hotrestart.dap.UserError;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,7 @@ public final class AgentJar {
             extracted = p;
             return p;
         } catch (IOException e) {
-            throw new UserError("Cannot write the hotrestart agent to a temp file: " + e.getMessage() + "; use \"stopAt\": \"throw\".");
+            throw new UserError(ErrorId.LAUNCH_FAILED, "Cannot write the hotrestart agent to a temp file: " + e.getMessage() + "; use \"stopAt\": \"throw\".");
         }
     }
 
@@ -123,7 +124,7 @@ public final class AgentJar {
 
     private static byte[] bytes() throws IOException {
         try (InputStream in = AgentJar.class.getResourceAsStream("/dev/hotrestart/agent-jar/hotrestart-agent.jar")) {
-            if (in == null) throw new UserError("This build of hotrestart has no agent jar inside; use \"stopAt\": \"throw\".");
+            if (in == null) throw new UserError(ErrorId.LAUNCH_FAILED, "This build of hotrestart has no agent jar inside; use \"stopAt\": \"throw\".");
             return in.readAllBytes();
         }
     }

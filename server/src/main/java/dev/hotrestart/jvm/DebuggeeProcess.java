@@ -1,6 +1,7 @@
 package dev.hotrestart.jvm;
 
-import dev.hotrestart.dap.UserError;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class DebuggeeProcess {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new UserError("Cannot start the debuggee (" + command.get(0) + "): " + e.getMessage()
+            throw new UserError(ErrorId.LAUNCH_FAILED, "Cannot start the debuggee (" + command.get(0) + "): " + e.getMessage()
                     + ". Check 'javaHome' and 'cwd'.");
         }
         try {
@@ -64,7 +65,7 @@ public final class DebuggeeProcess {
         if (m == null || !m.find()) {
             String err = drain(p);
             p.destroyForcibly();
-            throw new UserError("The debuggee JVM did not start" + (err.isBlank() ? "." : ": " + err.strip())
+            throw new UserError(ErrorId.LAUNCH_FAILED, "The debuggee JVM did not start" + (err.isBlank() ? "." : ": " + err.strip())
                     + (first != null && !first.isBlank() ? " (" + first.strip() + ")" : "")
                     + ". Check 'vmArgs' and 'javaHome'.");
         }

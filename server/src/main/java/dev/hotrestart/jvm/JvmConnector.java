@@ -6,7 +6,8 @@ import com.sun.jdi.connect.AttachingConnector;
 import com.sun.jdi.connect.Connector;
 import com.sun.jdi.connect.IllegalConnectorArgumentsException;
 import com.sun.jdi.connect.ListeningConnector;
-import dev.hotrestart.dap.UserError;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +60,7 @@ public final class JvmConnector {
             try {
                 return attachWithin(connector, args, Math.max(deadline - System.currentTimeMillis(), 1));
             } catch (TimeoutException e) {
-                throw new UserError("Cannot attach to " + host + ":" + port + ": something listens there but gave no JDWP answer within "
+                throw new UserError(ErrorId.ATTACH_FAILED, "Cannot attach to " + host + ":" + port + ": something listens there but gave no JDWP answer within "
                         + timeoutMs + " ms. Is " + port + " the JVM's debug port (-agentlib:jdwp=transport=dt_socket,server=y,address="
                         + port + ")? Check 'hostName' and 'port', or raise 'timeout' (ms) for a slow JVM.");
             } catch (ConnectException e) {
@@ -74,11 +75,11 @@ public final class JvmConnector {
                 last = e;
                 break;
             } catch (IllegalConnectorArgumentsException e) {
-                throw new UserError("Cannot attach to " + host + ":" + port + ": " + e.getMessage());
+                throw new UserError(ErrorId.ATTACH_FAILED, "Cannot attach to " + host + ":" + port + ": " + e.getMessage());
             }
         } while (System.currentTimeMillis() < deadline);
         String why = last == null ? "no answer" : last.getMessage();
-        throw new UserError("Cannot attach to " + host + ":" + port + " (" + why + "). Is the JVM running with "
+        throw new UserError(ErrorId.ATTACH_FAILED, "Cannot attach to " + host + ":" + port + " (" + why + "). Is the JVM running with "
                 + "-agentlib:jdwp=transport=dt_socket,server=y,address=" + port + " and is no other debugger attached? "
                 + "Check 'hostName' and 'port', or raise 'timeout' (ms).");
     }
@@ -124,7 +125,7 @@ public final class JvmConnector {
         for (Connector c : Bootstrap.virtualMachineManager().allConnectors()) {
             if (c.name().equals(name)) return (T) c;
         }
-        throw new UserError("This JDK has no " + name + " connector; run hotrestart with a full JDK 17 or newer.");
+        throw new UserError(ErrorId.ADAPTER_RUNTIME, "This JDK has no " + name + " connector; run hotrestart with a full JDK 17 or newer.");
     }
 
     /** A listening socket the debuggee connects to (server=n), for launches we cannot read the output of. */
@@ -139,7 +140,7 @@ public final class JvmConnector {
             try {
                 address = connector.startListening(args);
             } catch (IOException | IllegalConnectorArgumentsException e) {
-                throw new UserError("Cannot open a local port for the debuggee to connect to: " + e.getMessage());
+                throw new UserError(ErrorId.LAUNCH_FAILED, "Cannot open a local port for the debuggee to connect to: " + e.getMessage());
             }
         }
 
@@ -148,7 +149,7 @@ public final class JvmConnector {
             try {
                 return connector.accept(args);
             } catch (IOException | IllegalConnectorArgumentsException e) {
-                throw new UserError("The debuggee did not connect within " + timeoutMs / 1000 + " s: " + e.getMessage()
+                throw new UserError(ErrorId.LAUNCH_FAILED, "The debuggee did not connect within " + timeoutMs / 1000 + " s: " + e.getMessage()
                         + ". Did it start in the terminal? Check its output there.");
             } finally {
                 try {

@@ -1,6 +1,7 @@
 package dev.hotrestart.reload;
 
-import dev.hotrestart.dap.UserError;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
@@ -47,7 +48,7 @@ public final class JavaCompilerService {
     private final TaskPool pool;
 
     public JavaCompilerService(List<Path> classPath, Path debuggeeJavaHome) {
-        if (javac == null) throw new UserError("This Java runtime has no compiler (java.compiler module); run hotrestart with a full JDK 17+.");
+        if (javac == null) throw new UserError(ErrorId.COMPILER_UNAVAILABLE, "This Java runtime has no compiler (java.compiler module); run hotrestart with a full JDK 17+.");
         this.standard = javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
         this.classPath = classPath;
         this.debuggeeJavaHome = debuggeeJavaHome;
@@ -166,7 +167,7 @@ public final class JavaCompilerService {
             if (e.line() > 0) b.append(':').append(lineMap.applyAsInt((int) e.line())).append(':').append(e.column());
             b.append(": ").append(e.message());
         }
-        throw new UserError(b.toString());
+        throw new UserError(ErrorId.COMPILE_ERROR, b.toString());
     }
 
     /** Compiles in this JVM; {@code release} is at most this JDK's. */
@@ -225,7 +226,7 @@ public final class JavaCompilerService {
                                                   IntUnaryOperator lineMap, String displayPath) {
         Path javacExe = debuggeeJavaHome.resolve("bin").resolve("javac");
         if (!Files.isExecutable(javacExe)) {
-            throw new UserError("The debuggee's classes are Java " + release + ", newer than this adapter's JDK " + OWN_RELEASE
+            throw new UserError(ErrorId.COMPILER_UNAVAILABLE, "The debuggee's classes are Java " + release + ", newer than this adapter's JDK " + OWN_RELEASE
                     + ", and 'javaHome' (" + debuggeeJavaHome + ") has no javac. Set 'javaHome' to the debuggee's JDK.");
         }
         Path dir = null;
@@ -255,7 +256,7 @@ public final class JavaCompilerService {
                     b.append('\n').append(displayPath).append(':').append(lineMap.applyAsInt(Integer.parseInt(m.group(1))))
                             .append(": ").append(m.group(2));
                 }
-                throw new UserError(b.toString());
+                throw new UserError(ErrorId.COMPILE_ERROR, b.toString());
             }
             Map<String, byte[]> classes = new LinkedHashMap<>();
             try (Stream<Path> files = Files.walk(outDir)) {
@@ -266,7 +267,7 @@ public final class JavaCompilerService {
             }
             return classes;
         } catch (IOException | InterruptedException e) {
-            throw new UserError("Cannot run " + javacExe + ": " + e.getMessage());
+            throw new UserError(ErrorId.COMPILER_UNAVAILABLE, "Cannot run " + javacExe + ": " + e.getMessage());
         } finally {
             if (dir != null) deleteTree(dir);
         }

@@ -23,7 +23,8 @@ import com.github.javaparser.ast.expr.UnaryExpr;
 import com.github.javaparser.ast.nodeTypes.NodeWithTypeParameters;
 import com.github.javaparser.ast.stmt.LocalClassDeclarationStmt;
 import com.github.javaparser.ast.type.TypeParameter;
-import dev.hotrestart.dap.UserError;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,7 +108,7 @@ public final class MethodSplicer {
                 b.append("\n").append(fileName).append(":").append(where).append(": ").append(firstLine(p.getMessage()));
                 if (b.length() > 2000) break;
             }
-            throw new UserError("The edit does not compile; nothing was changed:" + b);
+            throw new UserError(ErrorId.COMPILE_ERROR, "The edit does not compile; nothing was changed:" + b);
         }
         return r.getResult().get();
     }
@@ -138,11 +139,11 @@ public final class MethodSplicer {
     public static Found findOne(CompilationUnit cu, String text, MethodId id, String fileName) {
         List<Found> found = find(cu, text, id);
         if (found.isEmpty()) {
-            throw new UserError(id.label() + " is not in " + fileName + " any more (renamed, removed, or its parameter types changed). "
+            throw new UserError(ErrorId.METHOD_NOT_FOUND, id.label() + " is not in " + fileName + " any more (renamed, removed, or its parameter types changed). "
                     + "Restore it, or restart the program to run the new code.");
         }
         if (found.size() > 1) {
-            throw new UserError(id.label() + " is declared " + found.size() + " times in " + fileName + " (lines "
+            throw new UserError(ErrorId.METHOD_NOT_FOUND, id.label() + " is declared " + found.size() + " times in " + fileName + " (lines "
                     + found.get(0).beginLine() + " and " + found.get(1).beginLine() + "); keep one.");
         }
         return found.get(0);

@@ -1,7 +1,7 @@
 package dev.hotrestart.reload;
 
 import com.sun.jdi.ReferenceType;
-import dev.hotrestart.session.SourceLocator;
+import dev.hotrestart.base.SourceLocator;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

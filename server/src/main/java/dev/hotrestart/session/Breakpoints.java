@@ -9,6 +9,8 @@ import com.sun.jdi.request.BreakpointRequest;
 import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.EventRequestManager;
+import dev.hotrestart.base.ClassIndex;
+import dev.hotrestart.base.SourceLocator;
 import dev.hotrestart.eval.BreakpointRule;
 import org.eclipse.lsp4j.debug.Breakpoint;
 import org.eclipse.lsp4j.debug.Source;

@@ -1,7 +1,5 @@
 package dev.hotrestart.session;
 
-import dev.hotrestart.dap.Attribute;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -61,6 +59,11 @@ public final class Config {
         Map<String, String> out = new LinkedHashMap<>();
         if (v != null) ((Map<?, ?>) v).forEach((k, val) -> out.put(String.valueOf(k), (String) val));
         return out;
+    }
+
+    /** The JDK that runs the debuggee and compiles for it: 'javaHome', else the adapter's own. */
+    public String javaHome() {
+        return has(Attribute.JAVA_HOME) ? string(Attribute.JAVA_HOME) : System.getProperty("java.home");
     }
 
     public Path cwd() {

@@ -1,6 +1,7 @@
 package dev.hotrestart.session;
 
 import com.sun.jdi.*;
+import dev.hotrestart.base.IdTable;
 import dev.hotrestart.eval.Debuggee;
 import org.eclipse.lsp4j.debug.Variable;
 
@@ -100,23 +101,18 @@ public final class Variables {
                 }
             }
         } else if (c instanceof Statics s) {
-            List<Field> statics = new ArrayList<>();
-            for (Field f : s.type().allFields()) if (f.isStatic() && !f.isSynthetic()) statics.add(f);
+            List<Field> statics = fieldsOf(s);
             Map<Field, Value> values = s.type().getValues(statics);
             Map<ObjectReference, Value> boxes = ObjectFacts.read(new ArrayList<>(values.values()));
-            for (Field f : statics) out.add(variable(f.name(), values.get(f), s.thread(), boxes));
+            Set<String> names = new HashSet<>();
+            for (Field f : statics) out.add(variable(fieldLabel(f, names), values.get(f), s.thread(), boxes));
         } else if (c instanceof Fields f) {
             ReferenceType type = f.object().referenceType();
-            List<Field> fields = new ArrayList<>();
-            for (Field fd : type.allFields()) if (!fd.isStatic()) fields.add(fd);
+            List<Field> fields = fieldsOf(f);
             Map<Field, Value> values = f.object().getValues(fields);
             Map<ObjectReference, Value> boxes = ObjectFacts.read(new ArrayList<>(values.values()));
             Set<String> names = new HashSet<>();
-            for (Field fd : fields) {
-                // a shadowed field keeps its declaring class in its name
-                String name = names.add(fd.name()) ? fd.name() : fd.name() + " (" + simple(fd.declaringType().name()) + ")";
-                out.add(variable(name, values.get(fd), f.thread(), boxes));
-            }
+            for (Field fd : fields) out.add(variable(fieldLabel(fd, names), values.get(fd), f.thread(), boxes));
         } else if (c instanceof Elements e) {
             page(e.array(), e.entries(), start, count, e.thread(), out);
         } else if (c instanceof Contents k) {
@@ -178,6 +174,29 @@ public final class Variables {
         a.disableCollection();
         contentsArrays.put(k, a);
         return a;
+    }
+
+    /** The fields a Statics or Fields container lists, in order. */
+    static List<Field> fieldsOf(Container c) {
+        List<Field> out = new ArrayList<>();
+        if (c instanceof Statics s) {
+            for (Field f : s.type().allFields()) if (f.isStatic() && !f.isSynthetic()) out.add(f);
+        } else if (c instanceof Fields f) {
+            for (Field fd : f.object().referenceType().allFields()) if (!fd.isStatic()) out.add(fd);
+        }
+        return out;
+    }
+
+    /** The name a field is shown by: one shadowed by a field listed before it keeps its declaring class, {@code count (Base)}. */
+    private static String fieldLabel(Field f, Set<String> listed) {
+        return listed.add(f.name()) ? f.name() : f.name() + " (" + simple(f.declaringType().name()) + ")";
+    }
+
+    /** The field of a Statics or Fields container that the view shows as {@code name}, or null. */
+    static Field fieldShownAs(Container c, String name) {
+        Set<String> listed = new HashSet<>();
+        for (Field f : fieldsOf(c)) if (fieldLabel(f, listed).equals(name)) return f;
+        return null;
     }
 
     public Variable variable(String name, Value value, ThreadReference thread) {

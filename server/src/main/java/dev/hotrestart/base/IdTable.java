@@ -1,4 +1,4 @@
-package dev.hotrestart.session;
+package dev.hotrestart.base;
 
 import java.util.HashMap;
 import java.util.Map;

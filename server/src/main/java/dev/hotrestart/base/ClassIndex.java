@@ -1,4 +1,4 @@
-package dev.hotrestart.session;
+package dev.hotrestart.base;
 
 import com.sun.jdi.ArrayType;
 import com.sun.jdi.ReferenceType;

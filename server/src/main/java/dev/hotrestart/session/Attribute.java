@@ -1,4 +1,7 @@
-package dev.hotrestart.dap;
+package dev.hotrestart.session;
+
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,7 +164,7 @@ public enum Attribute {
             problems.add(0, "'port' is required: the JDWP port the JVM listens on (it was started with -agentlib:jdwp=transport=dt_socket,server=y,address=PORT)");
         }
         if (!problems.isEmpty()) {
-            throw new UserError("Invalid " + (launch ? "launch" : "attach") + " configuration: " + String.join("; ", problems) + ".");
+            throw new UserError(ErrorId.BAD_CONFIGURATION, "Invalid " + (launch ? "launch" : "attach") + " configuration: " + String.join("; ", problems) + ".");
         }
     }
 

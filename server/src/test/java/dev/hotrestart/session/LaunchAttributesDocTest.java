@@ -1,4 +1,4 @@
-package dev.hotrestart.dap;
+package dev.hotrestart.session;
 
 import org.junit.jupiter.api.Test;
 

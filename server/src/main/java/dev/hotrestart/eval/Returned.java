@@ -1,0 +1,7 @@
+package dev.hotrestart.eval;
+
+import com.sun.jdi.Method;
+import com.sun.jdi.Value;
+
+/** The value a method returned to the frame a stepOut ended in. */
+public record Returned(Method method, Value value) {}

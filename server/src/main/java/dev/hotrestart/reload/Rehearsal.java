@@ -1,0 +1,246 @@
+package dev.hotrestart.reload;
+
+import com.sun.jdi.Method;
+import com.sun.jdi.ReferenceType;
+import dev.hotrestart.base.UserError;
+import dev.hotrestart.reload.MethodSplicer.MethodId;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Gets the reload cycle ready before the user asks for it: the warm-up loads and runs the parser
+ * and javac once per session, and practice plans the reload the user is about to ask for while
+ * they edit, so that the JIT has compiled that code by then. The session tells it what happens
+ * through the methods below, and nothing else starts either.
+ */
+public final class Rehearsal {
+    /**
+     * How many times a reload is practised, once per session. The reload's code (the parser,
+     * javac, the checks) runs in the JVM's interpreter until the JIT compiles it, after a hundred
+     * runs or so: a warm reload spends 9-10 ms in javac before that and 4-5 ms after, and the
+     * first reload of a session 67-82 ms in all, against 23 ms after practice.
+     */
+    static final int PRACTICE_RUNS = 150;
+    /**
+     * The most time practice takes per session, whatever the count: a large file compiles slower,
+     * and each of its compiles runs javac's code more often, so fewer of them teach the JIT as much.
+     */
+    static final long PRACTICE_BUDGET_MS = 2_500;
+    /** A stop shorter than this is not an edit: a step, a client continuing, a benchmark. */
+    static final long PRACTICE_AFTER_MS = 250;
+    /** A practice thread that waits this long for a stop ends (a later stop starts another). */
+    static final long PRACTICE_IDLE_MS = 30_000;
+
+    private final ReloadPlanner planner;
+    private final Compilers compilers;
+    private final Versions versions;
+    private final SourceSnapshots snapshots;
+
+    Rehearsal(ReloadPlanner planner, Compilers compilers, Versions versions, SourceSnapshots snapshots) {
+        this.planner = planner;
+        this.compilers = compilers;
+        this.versions = versions;
+        this.snapshots = snapshots;
+    }
+
+    // ---------------------------------------------------------------- what the session tells
+
+    /**
+     * The session is connected: the warm-up is prepared. {@code programWaits}: the program stops
+     * on entry and waits for the user anyway, so the warm-up waits for the first stop instead of
+     * taking the cores from a program that starts up.
+     */
+    public void connected(boolean programWaits) {
+        background(() -> {
+            compilers.forReloads().warmUp();
+            MethodSplicer.parse("class Warm { int f(int x) { return x + 1; } }", "Warm.java");
+        });
+        if (!programWaits) release();
+    }
+
+    /**
+     * A class loaded. The first program file with a source is parsed and compiled once, in the
+     * background, and thrown away: javac then has the program's class path open and its own
+     * classes for real code loaded before the first reload needs them.
+     */
+    public void classLoaded(ReferenceType type, String key) {
+        if (warmedWithProgram.get() || key == null) return; // once per session; this runs for every class that loads
+        SourceSnapshots.Snapshot snap = snapshots.get(key);
+        if (snap == null || !warmedWithProgram.compareAndSet(false, true)) return;
+        String text = snap.text;
+        String fileName = snap.path.getFileName().toString();
+        int release = Math.max(8, type.majorVersion() - 44);
+        background(() -> {
+            MethodSplicer.parse(text, fileName);
+            compilers.forReloads().compile(fileName, text, release, l -> l, fileName);
+        });
+    }
+
+    /** A thread stopped: the program no longer needs the cores, the held warm-up runs. */
+    public void threadStopped() {
+        release();
+    }
+
+    /**
+     * A reload of {@code method} may come next (an escape stop, a restarted method): it is
+     * practised in the background from {@value #PRACTICE_AFTER_MS} ms on, until the thread runs
+     * again or a reload starts. Each run plans that reload from the file as it is now (parse,
+     * splice, compile, checks) and throws the plan away; where the file being edited does not
+     * compile yet, it compiles the class's source as the JVM runs it instead. Practice has its own
+     * javac (a reload never waits for it) and runs {@value #PRACTICE_RUNS} times, at most
+     * {@value #PRACTICE_BUDGET_MS} ms, per session in all.
+     */
+    public void editExpected(Method method) {
+        if (closed || !practiceLeft()) return;
+        ReferenceType type = method.declaringType();
+        Versions.Origin origin = versions.origin(type);
+        if (origin.key() == null || !JavaCompilerService.inProcess(origin.release())) return;
+        SourceSnapshots.Snapshot snap = snapshots.get(origin.key());
+        if (snap == null) return;
+        synchronized (practiceLock) {
+            MethodId id = MethodId.of(type.name(), method.name(), method.argumentTypeNames());
+            boolean plannable = id.inNamedTypes() && !method.isConstructor() && !method.isStaticInitializer();
+            practiceFile = new PracticeFile(type, plannable ? id : null, snap.path.getFileName().toString(), snap.text, origin.release());
+            if (practiceFrom == 0) practiceFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PRACTICE_AFTER_MS);
+            practiceLock.notifyAll();
+            if (practiceThread == null) {
+                practiceThread = new Thread(this::practice, "reload-practice");
+                practiceThread.setDaemon(true);
+                practiceThread.start();
+            }
+        }
+    }
+
+    /** The stopped thread runs on, or a reload starts: practice stops after the compile under way. */
+    public void threadResumed() {
+        synchronized (practiceLock) {
+            practiceFrom = 0;
+        }
+    }
+
+    /** The session ends: practice stops for good, and javac lets go of what it holds (a worker JVM among it). */
+    public void ended() {
+        closed = true;
+        threadResumed();
+        compilers.close();
+    }
+
+    // ---------------------------------------------------------------- warm-up
+
+    private final AtomicBoolean warmedWithProgram = new AtomicBoolean();
+    /** Warm-up work waiting for {@link #release}: javac and the parser take both cores for a few hundred ms. */
+    private List<Runnable> held = new ArrayList<>();
+
+    /** Runs the warm-up work held so far, and any that comes later, at once. */
+    private void release() {
+        List<Runnable> work;
+        synchronized (this) {
+            work = held;
+            held = null;
+        }
+        if (work != null) work.forEach(Rehearsal::start);
+    }
+
+    private void background(Runnable work) {
+        synchronized (this) {
+            if (held != null) {
+                held.add(work);
+                return;
+            }
+        }
+        start(work);
+    }
+
+    private static void start(Runnable work) {
+        Thread t = new Thread(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException ignored) {
+                // warming is best effort
+            }
+        }, "javac-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    // ---------------------------------------------------------------- practice
+
+    /** What to practise on: a reload of {@code id} (null: none can be planned) in the class's file. */
+    private record PracticeFile(ReferenceType type, MethodId id, String fileName, String text, int release) {}
+
+    private final Object practiceLock = new Object();
+    /** Guarded by practiceLock: when practice may go on (nanoTime), or 0 when it may not. */
+    private long practiceFrom;
+    private PracticeFile practiceFile;
+    private Thread practiceThread;
+    private final AtomicInteger practised = new AtomicInteger();
+    private final AtomicLong practiceNanos = new AtomicLong();
+    private volatile boolean closed;
+
+    private boolean practiceLeft() {
+        return practised.get() < PRACTICE_RUNS && practiceNanos.get() < TimeUnit.MILLISECONDS.toNanos(PRACTICE_BUDGET_MS);
+    }
+
+    private void practice() {
+        JavaCompilerService javac = null;
+        try {
+            while (practiceLeft()) {
+                PracticeFile file = nextPractice();
+                if (file == null) return;
+                long start = System.nanoTime();
+                if (javac == null) javac = compilers.fresh();
+                MethodSplicer.parseForPractice(file.text()); // the parser's code, for the splice
+                if (!practisePlan(file, javac)) {
+                    try {
+                        javac.compile(file.fileName(), file.text(), file.release(), l -> l, file.fileName());
+                    } catch (UserError e) {
+                        return; // the file as it runs does not compile (it was built otherwise): nothing to practise on
+                    }
+                }
+                practised.incrementAndGet();
+                practiceNanos.addAndGet(System.nanoTime() - start);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            // practice is best effort
+        } finally {
+            if (javac != null) javac.close();
+            synchronized (practiceLock) {
+                if (practiceThread == Thread.currentThread()) practiceThread = null;
+            }
+        }
+    }
+
+    /** Plans the reload and throws the plan away; false when it cannot be planned (the file being edited does not compile yet). */
+    private boolean practisePlan(PracticeFile file, JavaCompilerService javac) {
+        if (file.id() == null) return false;
+        try {
+            planner.practise(file.type(), file.id(), javac);
+            return true;
+        } catch (UserError e) {
+            return false;
+        }
+    }
+
+    /** Waits until practice may go on; null when none was allowed for {@value #PRACTICE_IDLE_MS} ms. */
+    private PracticeFile nextPractice() throws InterruptedException {
+        long idleUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PRACTICE_IDLE_MS);
+        synchronized (practiceLock) {
+            while (true) {
+                long now = System.nanoTime();
+                if (practiceFrom != 0 && practiceFrom - now <= 0) return practiceFile;
+                long until = practiceFrom != 0 ? practiceFrom : idleUntil;
+                if (practiceFrom == 0 && idleUntil - now <= 0) {
+                    practiceThread = null; // under the lock: a stop from now on starts another
+                    return null;
+                }
+                practiceLock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now)));
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.hotrestart.reload;
+
+import com.sun.jdi.ReferenceType;
+import dev.hotrestart.reload.MethodSplicer.MethodId;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A reload, compiled and checked, not yet applied: the classes to redefine with their new bytes,
+ * the qualified names of what changes, warnings for the user, and what becomes current once the
+ * JVM took it. {@code only}: the one method a method-scope reload replaces, else null.
+ */
+public record ReloadPlan(Map<ReferenceType, byte[]> classes, List<String> reloaded, List<String> warnings,
+                         Runnable commit, MethodId only) {}

@@ -1,0 +1,315 @@
+package dev.hotrestart.reload;
+
+import com.github.javaparser.ast.CompilationUnit;
+import com.sun.jdi.Method;
+import com.sun.jdi.ReferenceType;
+import com.sun.jdi.VirtualMachine;
+import dev.hotrestart.base.ClassIndex;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.SourceLocator;
+import dev.hotrestart.base.UserError;
+import dev.hotrestart.reload.MethodSplicer.Found;
+import dev.hotrestart.reload.MethodSplicer.MethodId;
+import dev.hotrestart.wrap.ClassFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Plans a reload, changing nothing: read the edit, splice it (method scope), compile, check the
+ * structure. Each step is a method below, in that order. A plan that comes back can be applied
+ * by {@link ClassSwapper}; every failure on the way is a {@link UserError} the user can act on.
+ */
+public final class ReloadPlanner {
+    private final VirtualMachine vm;
+    private final SourceLocator sources;
+    private final SourceSnapshots snapshots;
+    private final ClassFiles classFiles;
+    private final ClassIndex index;
+    private final Versions versions;
+    private final Compilers compilers;
+    /** A reload is coming: practice stops after the compile under way (see {@link Rehearsal}). */
+    private final Runnable reloadStarts;
+
+    ReloadPlanner(VirtualMachine vm, SourceLocator sources, SourceSnapshots snapshots, ClassFiles classFiles, ClassIndex index,
+                  Versions versions, Compilers compilers, Runnable reloadStarts) {
+        this.vm = vm;
+        this.sources = sources;
+        this.snapshots = snapshots;
+        this.classFiles = classFiles;
+        this.index = index;
+        this.versions = versions;
+        this.compilers = compilers;
+        this.reloadStarts = reloadStarts;
+    }
+
+    Versions versions() {
+        return versions;
+    }
+
+    /** Plans reloading the method a frame runs: its body only, or (class scope) the whole file. */
+    public ReloadPlan plan(Method m, String scope) {
+        ReferenceType type = m.declaringType();
+        MethodId id = MethodId.of(type.name(), m.name(), m.argumentTypeNames());
+        List<String> warnings = new ArrayList<>();
+        if (scope.equals("method") && !id.inNamedTypes()) {
+            warnings.add(id.label() + " belongs to an anonymous or local class, which cannot be found by name: reloading the whole file.");
+            scope = "class";
+        } else if (scope.equals("method") && (m.isConstructor() || m.isStaticInitializer())) {
+            warnings.add("A constructor or initializer is reloaded with its whole file.");
+            scope = "class";
+        }
+        return plan(type, id, scope, warnings, compilers.forReloads(), false);
+    }
+
+    /** Plans applying every method-body change in a file (hot code replace, nothing popped). */
+    public ReloadPlan planFile(Path file) {
+        String key = SourceLocator.keyOf(file);
+        List<ReferenceType> types = index.typesOf(key);
+        if (types.isEmpty()) {
+            throw new UserError(ErrorId.NOTHING_TO_RELOAD, "No loaded class comes from " + file + ": there is nothing to reload yet.");
+        }
+        return plan(types.get(0), null, "class", new ArrayList<>(), compilers.forReloads(), false);
+    }
+
+    public ReloadPlan planClass(String className) {
+        List<ReferenceType> types = vm.classesByName(className);
+        if (types.isEmpty()) {
+            throw new UserError(ErrorId.NOTHING_TO_RELOAD, "Class " + className + " is not loaded: there is nothing to reload yet.");
+        }
+        return plan(types.get(0), null, "class", new ArrayList<>(), compilers.forReloads(), false);
+    }
+
+    /** A practice run (see {@link Rehearsal}): the whole plan with practice's own javac, thrown away. */
+    void practise(ReferenceType type, MethodId id, JavaCompilerService javac) {
+        plan(type, id, "method", new ArrayList<>(), javac, true);
+    }
+
+    /**
+     * {@code practice}: a plan made only to be thrown away, which also checks classes whose bytes
+     * did not change (the check is what it practises).
+     */
+    private ReloadPlan plan(ReferenceType anchor, MethodId id, String scope, List<String> warnings, JavaCompilerService javac,
+                            boolean practice) {
+        if (!practice) reloadStarts.run();
+        Future<?> shapeAsked = askAhead(anchor);
+        Edit edit = readEdit(anchor, id, scope, warnings);
+        Splice splice = edit.methodScope() ? spliceMethod(edit, id) : wholeFile(edit, id);
+        Map<String, byte[]> compiled = javac.compile(edit.fileName(), splice.text(), edit.origin().release(), splice.lineMap(),
+                edit.path().toString());
+        awaitQuietly(shapeAsked); // done long since; waited for so no answer lands after the redefinition
+        Map<ReferenceType, byte[]> classes = checkStructure(anchor, compiled, splice.shifts(), practice);
+        if (splice.found() != null) {
+            for (String p : MethodSplicer.reassignedParameters(splice.found().decl())) {
+                warnings.add(id.label() + " assigns to its parameter '" + p + "': the re-run starts with the value '" + p
+                        + "' has now, not the one it was called with (the JVM keeps reassigned arguments when it pops a frame).");
+            }
+        }
+        return new ReloadPlan(classes, splice.reloaded(), warnings, commit(anchor, id, edit, splice, classes),
+                edit.methodScope() ? id : null);
+    }
+
+    // ---------------------------------------------------------------- 1. read the edit
+
+    /** The edited file and what it is applied to: the text the JVM runs ({@code snap}, may be null). */
+    private record Edit(Path path, String fileName, String key, Versions.Origin origin, String text,
+                        SourceSnapshots.Snapshot snap, boolean methodScope) {}
+
+    private Edit readEdit(ReferenceType anchor, MethodId id, String scope, List<String> warnings) {
+        Versions.Origin origin = versions.origin(anchor);
+        String key = origin.key();
+        if (key == null) {
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, anchor.name() + " has no source file name (compiled without -g?); it cannot be reloaded.");
+        }
+        Path path = sources.find(key);
+        if (path == null) {
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, "The source of " + anchor.name() + " (" + key + ") is not under 'sourcePaths' "
+                    + sources.sourcePaths() + ". Add the folder that holds it to 'sourcePaths'.");
+        }
+        String fileName = path.getFileName().toString();
+        String text = read(path);
+        SourceSnapshots.Snapshot snap = snapshots.get(key);
+        if (snap == null && scope.equals("method")) {
+            warnings.add("The source " + key + " was not read when its class loaded: reloading the whole file.");
+            scope = "class";
+        }
+        boolean methodScope = id != null && scope.equals("method");
+        if (methodScope && snap.savedAt > 0) {
+            long compiled = classFiles.modified(anchor.name());
+            if (compiled > 0 && snap.savedAt > compiled) {
+                warnings.add(fileName + " was saved after " + anchor.name() + " was compiled, and before the class loaded: the text "
+                        + "read then is what " + id.label() + " is spliced into, so edits made in that time outside it go in too.");
+            }
+        }
+        return new Edit(path, fileName, key, origin, text, snap, methodScope);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, "Cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- 2. splice
+
+    /**
+     * The text to compile and how its lines map to the edited file's. {@code found}: the method in
+     * the edited file (null when it cannot be named); {@code inPlace}: set when only the method
+     * changed, so the next reload of it needs no parse; {@code shifts}: the line tables to move.
+     */
+    private record Splice(String text, IntUnaryOperator lineMap, Map<MethodId, Integer> shiftsById, List<LineShifter.Shift> shifts,
+                          List<String> reloaded, Found found, Found inPlace) {}
+
+    /** Method scope: the edited method's text goes into the text the JVM runs; other edits wait. */
+    private Splice spliceMethod(Edit edit, MethodId id) {
+        SourceSnapshots.Snapshot snap = edit.snap();
+        Found old = oldMethod(snap, id, edit.path());
+        Found neu = MethodSplicer.editedInPlace(snap.text, old, edit.text(), id);
+        Found inPlace = neu;
+        String text;
+        if (neu != null) {
+            text = edit.text(); // only the method changed: the edited text is the splice
+        } else {
+            CompilationUnit editedCu = MethodSplicer.parse(edit.text(), edit.path().toString());
+            neu = MethodSplicer.findOne(editedCu, edit.text(), id, edit.path().toString());
+            CompilationUnit baseCu = MethodSplicer.parse(snap.text, edit.path() + " (as loaded)");
+            text = MethodSplicer.splice(snap.text, old, edit.text(), neu, baseCu, editedCu);
+        }
+        int delta = neu.beginLine() - old.beginLine();
+        int begin = old.beginLine();
+        int end = old.beginLine() + (neu.endLine() - neu.beginLine());
+        Map<MethodId, Integer> shiftsById = LineShifts.decode(snap.lineShifts);
+        shiftsById.put(id, delta);
+        List<LineShifter.Shift> shifts = LineShifts.where(text, shiftsById, edit.path().toString());
+        List<String> reloaded = List.of(packageOf(edit) + id.label());
+        return new Splice(text, l -> l >= begin && l <= end ? l + delta : l, shiftsById, shifts, reloaded, neu, inPlace);
+    }
+
+    /** Class scope: the whole edited file goes in; the method is looked at only for its parameters (if it can be named). */
+    private Splice wholeFile(Edit edit, MethodId id) {
+        CompilationUnit editedCu = MethodSplicer.parse(edit.text(), edit.path().toString()); // a syntax error is told here, in the parser's words
+        Found neu = null;
+        if (id != null) {
+            List<Found> found = MethodSplicer.find(editedCu, edit.text(), id);
+            neu = found.size() == 1 ? found.get(0) : null;
+        }
+        List<String> reloaded = new ArrayList<>();
+        String pkg = packageOf(edit);
+        if (edit.snap() != null) reloaded.addAll(ChangedMethods.between(edit.snap().text, edit.text(), edit.path().toString(), pkg));
+        else if (id != null) reloaded.add(pkg + id.label());
+        return new Splice(edit.text(), l -> l, Map.of(), List.of(), reloaded, neu, null);
+    }
+
+    private static String packageOf(Edit edit) {
+        return edit.key().substring(0, edit.key().lastIndexOf('/') + 1).replace('/', '.');
+    }
+
+    /** Where the method lies in the snapshot: known from the last reload that edited it in place, else parsed. */
+    private static Found oldMethod(SourceSnapshots.Snapshot snap, MethodId id, Path path) {
+        if (snap.placedIn == snap.text && id.equals(snap.placedId)) return snap.placed;
+        CompilationUnit baseCu = MethodSplicer.parse(snap.text, path + " (as loaded)");
+        return MethodSplicer.findOne(baseCu, snap.text, id, path + " (as loaded)");
+    }
+
+    // ---------------------------------------------------------------- 3. compile: JavaCompilerService
+
+    // ---------------------------------------------------------------- 4. check the structure
+
+    /**
+     * The loaded classes the compiled bytes replace (only those of the anchor's loader, only those
+     * that changed), each checked for what the JVM cannot redefine.
+     */
+    private Map<ReferenceType, byte[]> checkStructure(ReferenceType anchor, Map<String, byte[]> compiled,
+                                                      List<LineShifter.Shift> shifts, boolean practice) {
+        Map<ReferenceType, byte[]> classes = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : compiled.entrySet()) {
+            byte[] bytes = LineShifter.shift(e.getValue(), shifts);
+            for (ReferenceType t : vm.classesByName(e.getKey())) {
+                if (!Objects.equals(t.classLoader(), anchor.classLoader())) continue;
+                byte[] before = versions.bytesOf(t);
+                if (before != null && Arrays.equals(before, bytes) && !practice) continue;
+                problems.addAll(StructureCheck.problems(t, bytes, before));
+                classes.put(t, bytes);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UserError(ErrorId.SWAP_REFUSED, "Cannot hot-swap this edit: " + String.join("; ", problems)
+                    + ". The JVM can only replace method bodies. Undo that change to reload the rest, or restart the program to run it; "
+                    + "scope \"class\" does not help here, a JVM with enhanced class redefinition does (JetBrains Runtime with "
+                    + "-XX:+AllowEnhancedClassRedefinition).");
+        }
+        return classes;
+    }
+
+    // ---------------------------------------------------------------- what becomes current once applied
+
+    private Runnable commit(ReferenceType anchor, MethodId id, Edit edit, Splice splice, Map<ReferenceType, byte[]> classes) {
+        SourceSnapshots.Snapshot snap = edit.snap();
+        MethodId replacedId = edit.methodScope() ? id : Versions.UNKNOWN;
+        return () -> {
+            classes.forEach((t, bytes) -> versions.swapped(t, bytes, t.equals(anchor) ? replacedId : Versions.UNKNOWN));
+            if (snap == null) return;
+            versions.textReplaced(edit.key(), snap.text);
+            snap.text = splice.text();
+            snap.savedAt = -1; // the JVM now runs this text
+            snap.lineShifts.clear();
+            if (edit.methodScope()) snap.lineShifts.putAll(LineShifts.encode(splice.shiftsById()));
+            snap.placedId = splice.inPlace() == null ? null : id;
+            snap.placed = splice.inPlace();
+            snap.placedIn = splice.inPlace() == null ? null : splice.text();
+        };
+    }
+
+    // ---------------------------------------------------------------- asking the JVM ahead
+
+    /** At most one daemon thread, which asks the JVM ahead while the parser and javac run; it ends when idle. */
+    private final ExecutorService asker = new ThreadPoolExecutor(0, 1, 60,
+            TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "reload-ask-ahead");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * Fetches what the structure check asks the JVM about the class (its methods and fields;
+     * a redefinition drops JDI's copy of the methods) while the edit is parsed and compiled.
+     */
+    private Future<?> askAhead(ReferenceType anchor) {
+        return asker.submit(() -> {
+            try {
+                anchor.methods();
+                anchor.fields();
+            } catch (RuntimeException ignored) {
+                // asked again, and reported, where it is needed
+            }
+        });
+    }
+
+    private static void awaitQuietly(Future<?> f) {
+        try {
+            f.get();
+        } catch (ExecutionException ignored) {
+            // asked again where it is needed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,319 @@
+package dev.hotrestart.session;
+
+import com.sun.jdi.AbsentInformationException;
+import com.sun.jdi.IncompatibleThreadStateException;
+import com.sun.jdi.Location;
+import com.sun.jdi.Method;
+import com.sun.jdi.ObjectReference;
+import com.sun.jdi.ReferenceType;
+import com.sun.jdi.StackFrame;
+import com.sun.jdi.ThreadReference;
+import com.sun.jdi.Value;
+import com.sun.jdi.VirtualMachine;
+import com.sun.jdi.event.BreakpointEvent;
+import com.sun.jdi.event.ClassPrepareEvent;
+import com.sun.jdi.event.Event;
+import com.sun.jdi.event.EventSet;
+import com.sun.jdi.event.ExceptionEvent;
+import com.sun.jdi.event.LocatableEvent;
+import com.sun.jdi.event.MethodExitEvent;
+import com.sun.jdi.event.StepEvent;
+import com.sun.jdi.event.ThreadDeathEvent;
+import com.sun.jdi.event.ThreadStartEvent;
+import com.sun.jdi.event.VMStartEvent;
+import com.sun.jdi.request.BreakpointRequest;
+import com.sun.jdi.request.ClassPrepareRequest;
+import com.sun.jdi.request.EventRequest;
+import com.sun.jdi.request.StepRequest;
+import dev.hotrestart.base.ClassIndex;
+import dev.hotrestart.base.MethodLabel;
+import dev.hotrestart.base.SourceLocator;
+import dev.hotrestart.eval.BreakpointRule;
+import dev.hotrestart.eval.Debuggee;
+import dev.hotrestart.eval.Evaluator;
+import dev.hotrestart.jvm.EventLoop;
+import dev.hotrestart.reload.Rehearsal;
+import dev.hotrestart.reload.ReplacedFrames;
+import dev.hotrestart.reload.SourceSnapshots;
+import dev.hotrestart.wrap.EscapeDetector;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What the JVM reports, on the JDI event thread: classes loading, breakpoints, steps, exceptions
+ * (escapes from wrapped methods among them), threads starting and ending. Each event set is
+ * handled under the session's lock; the answer says whether the JVM may run on.
+ */
+public final class JdiEvents implements EventLoop.Handler {
+    private static final Logger LOG = Logger.getLogger(JdiEvents.class.getName());
+    private static final String ENTRY = "hotrestart.entry";
+    private static final String HOOK = "hotrestart.hook";
+    static final String HOOK_CLASS = "dev.hotrestart.agent.Hook";
+
+    private final ThreadStops stops;
+    private final ClientEvents events;
+    private final RunControl run;
+    private final Breakpoints breakpoints;
+    private final BreakpointRequests exceptionFilters;
+    private final FrameSources frameSources;
+    private final ClassIndex index;
+    private final Runnable onDisconnect;
+    private VirtualMachine vm;
+    private Debuggee debuggee;
+    private SourceSnapshots snapshots;
+    private Rehearsal rehearsal;
+    private ReplacedFrames replaced;
+    private EscapeDetector escapes;
+    /** Escapes are reported by the agent's hook (true) or found from exception events at the throw site. */
+    private boolean handlerMode;
+    private boolean hintShown;
+
+    JdiEvents(ThreadStops stops, ClientEvents events, RunControl run, Breakpoints breakpoints, BreakpointRequests exceptionFilters,
+              FrameSources frameSources, ClassIndex index, Runnable onDisconnect) {
+        this.stops = stops;
+        this.events = events;
+        this.run = run;
+        this.breakpoints = breakpoints;
+        this.exceptionFilters = exceptionFilters;
+        this.frameSources = frameSources;
+        this.index = index;
+        this.onDisconnect = onDisconnect;
+    }
+
+    void connected(VirtualMachine vm, Debuggee debuggee, SourceSnapshots snapshots, Rehearsal rehearsal, ReplacedFrames replaced,
+                   EscapeDetector escapes, boolean handlerMode) {
+        this.vm = vm;
+        this.debuggee = debuggee;
+        this.snapshots = snapshots;
+        this.rehearsal = rehearsal;
+        this.replaced = replaced;
+        this.escapes = escapes;
+        this.handlerMode = handlerMode;
+        if (handlerMode) {
+            ClassPrepareRequest hook = vm.eventRequestManager().createClassPrepareRequest();
+            hook.addClassFilter(HOOK_CLASS);
+            hook.putProperty(HOOK, Boolean.TRUE);
+            hook.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD); // the hook's breakpoint must be set before its first call
+            hook.enable();
+            for (ReferenceType t : vm.classesByName(HOOK_CLASS)) hookBreakpoint(t);
+        }
+    }
+
+    /** Stops in the main class's main when it loads ("stopOnEntry"). */
+    void stopOnEntry(String mainClass) {
+        ClassPrepareRequest r = vm.eventRequestManager().createClassPrepareRequest();
+        r.addClassFilter(mainClass);
+        r.putProperty(ENTRY, Boolean.TRUE);
+        r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+        r.enable();
+    }
+
+    @Override
+    public boolean handle(EventSet set) {
+        synchronized (stops) {
+            boolean resume = true;
+            if (debuggee != null && set.suspendPolicy() != EventRequest.SUSPEND_NONE) {
+                for (Event e : set) {
+                    if (e instanceof LocatableEvent le) debuggee.eventOn(le.thread());
+                    else if (e instanceof ClassPrepareEvent cp) debuggee.eventOn(cp.thread());
+                }
+            }
+            for (Event e : set) {
+                if (e instanceof VMStartEvent) {
+                    // A launched VM waits (suspend=y) until configurationDone resumes it, so the
+                    // client's breakpoints are in place before any of the program runs.
+                    resume = false;
+                } else if (e instanceof ClassPrepareEvent cp) {
+                    classLoaded(cp.referenceType());
+                    breakpoints.classPrepared(cp.referenceType());
+                    if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) entryBreakpoint(cp.referenceType());
+                    if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) hookBreakpoint(cp.referenceType());
+                } else if (e instanceof BreakpointEvent bp) {
+                    resume &= !breakpointHit(bp);
+                } else if (e instanceof MethodExitEvent mx) {
+                    run.methodExited(mx);
+                } else if (e instanceof StepEvent st) {
+                    resume &= !stepped(st);
+                } else if (e instanceof ExceptionEvent ex) {
+                    resume &= !exceptionThrown(ex);
+                } else if (e instanceof ThreadStartEvent ts) {
+                    events.thread(ts.thread(), "started");
+                } else if (e instanceof ThreadDeathEvent td) {
+                    events.thread(td.thread(), "exited");
+                    run.forget(td.thread());
+                    if (replaced != null) replaced.threadEnded(td.thread());
+                    stops.threadEnded(td.thread());
+                }
+            }
+            return resume;
+        }
+    }
+
+    /** A class is loaded (or was before we connected): indexed by source, its source read as it was compiled. */
+    void classLoaded(ReferenceType t) {
+        index.add(t);
+        if (snapshots == null) return;
+        snapshots.classPrepared(t);
+        if (rehearsal != null) rehearsal.classLoaded(t, SourceLocator.keyOf(t));
+    }
+
+    private void entryBreakpoint(ReferenceType type) {
+        for (Method m : type.methodsByName("main")) {
+            Location loc = m.location();
+            if (loc == null) continue;
+            BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(loc);
+            r.putProperty(ENTRY, Boolean.TRUE);
+            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+            r.enable();
+        }
+    }
+
+    private void hookBreakpoint(ReferenceType hook) {
+        for (Method m : hook.methodsByName("escaped")) {
+            BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(m.location());
+            r.putProperty(HOOK, Boolean.TRUE);
+            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+            r.enable();
+        }
+    }
+
+    /**
+     * The agent's hook was called: an exception is leaving the wrapped method in frame 1. The
+     * hook frame stays hidden; the exception's stack trace keeps the frames that are gone.
+     */
+    private boolean hookHit(BreakpointEvent e) {
+        ThreadReference t = e.thread();
+        try {
+            StackFrame hookFrame = t.frame(0);
+            List<Value> args = hookFrame.getArgumentValues();
+            if (args.isEmpty() || !(args.get(0) instanceof ObjectReference ex)) return false;
+            if (stops.isPropagating(ex) || escapes.isPropagated(ex.referenceType())) return false;
+            Method wrapped = replaced.currentVersion(t, 1, t.frame(1).location());
+            escaped(t, Stop.escape(ex, List.of(1), List.of(wrapped), 1));
+            return true;
+        } catch (IncompatibleThreadStateException | IndexOutOfBoundsException err) {
+            return false;
+        }
+    }
+
+    private void escaped(ThreadReference t, Stop stop) {
+        run.stopped(t, stop, null, MethodLabel.simple(stop.exception().referenceType().name()), escapeDescription(stop));
+        if (hintShown) return;
+        hintShown = true;
+        events.output("console", "hotrestart: an exception escaped " + MethodLabel.of(stop.targetMethod())
+                + ". Fix the method and continue to run it again with your edits "
+                + "(or use restartFrameWithReload; propagateException lets it go on).\n");
+    }
+
+    /** The stop's sentence: {@code <Class>: <message> escaped <Type.method(params)>}. */
+    static String escapeDescription(Stop stop) {
+        return ExceptionInfo.message(stop.exception(), null) + " escaped " + MethodLabel.of(stop.targetMethod());
+    }
+
+    private boolean breakpointHit(BreakpointEvent e) {
+        if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) return hookHit(e);
+        if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) {
+            run.stopped(e.thread(), Stop.plain("entry"), null, null, null);
+            vm.eventRequestManager().deleteEventRequest(e.request()); // after the event: a round trip fewer before it
+            return true;
+        }
+        Breakpoints.LineBreakpoint b = breakpoints.byRequest(e.request());
+        if (b == null) return false;
+        String description = null;
+        BreakpointRule rule = Breakpoints.ruleOf(b);
+        if (rule != null) {
+            rule.passedOver(Breakpoints.passedOver(e.request()));
+            BreakpointRule.Decision d = rule.decide(() -> new Evaluator(debuggee, e.thread(), 0, Evaluator.Mode.CALLS, null)
+                    .prefetch(rule.locals()));
+            breakpoints.counted(b, e.request());
+            if (d.log() != null) events.output(d.log() + "\n", frameSources.of(e.location()), e.location().lineNumber());
+            if (d.conditionError() != null) breakpoints.unverify(b, d.conditionError());
+            if (!d.stop()) return false;
+            description = d.description();
+        }
+        run.stopped(e.thread(), Stop.plain("breakpoint"), new Integer[]{Breakpoints.idOf(b)}, null, description);
+        return true;
+    }
+
+    private boolean stepped(StepEvent e) {
+        // the request has run out (count 1); a new step replaces it, a stop deletes it once the
+        // client has been told: a round trip to the JVM fewer before the `stopped` event
+        Integer then = stops.takeStepAfterHook(e.thread());
+        if (then != null) {
+            run.step(e.thread(), then, StepRequest.STEP_LINE); // out of the hook: now the user's step
+            return false;
+        }
+        Method m = e.location().method();
+        boolean restart = stops.takeRestarting(e.thread());
+        if (!restart && m.isSynthetic() && !m.name().startsWith("lambda$")) {
+            // step on through compiler-made bridges and accessors
+            run.step(e.thread(), StepRequest.STEP_INTO, StepRequest.STEP_LINE);
+            return false;
+        }
+        run.stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);
+        if (restart && rehearsal != null) rehearsal.editExpected(m);
+        vm.eventRequestManager().deleteEventRequest(e.request());
+        return true;
+    }
+
+    private boolean exceptionThrown(ExceptionEvent e) {
+        ObjectReference ex = e.exception();
+        if (stops.isPropagating(ex)) return false;
+        EscapeDetector.Escape escape;
+        try {
+            escape = handlerMode ? null : escapes.check(e);
+        } catch (IncompatibleThreadStateException | RuntimeException err) {
+            LOG.log(Level.FINE, "escape check failed", err);
+            escape = null;
+        }
+        if (escape != null) {
+            escaped(e.thread(), Stop.escape(ex, escape.wrappedDepths(), escape.wrappedMethods(), 0));
+            return true;
+        }
+        boolean uncaught = e.catchLocation() == null;
+        if (exceptionFilters.stopsAt(uncaught)) {
+            run.stopped(e.thread(), Stop.exceptionBreakpoint(ex, uncaught), null,
+                    MethodLabel.simple(ex.referenceType().name()), ExceptionInfo.message(ex, e.thread()));
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean isCalling(ThreadReference t) {
+        return debuggee != null && debuggee.isCalling(t);
+    }
+
+    @Override
+    public boolean anyCalls() {
+        return debuggee != null && debuggee.anyCalls();
+    }
+
+    /** Breakpoints already said to have been passed over during an evaluation: said once each, not on every pass. */
+    private final Set<Object> skipsTold = ConcurrentHashMap.newKeySet();
+
+    /** Says once per breakpoint that it did not stop: its thread was running a method for an evaluation. */
+    @Override
+    public void skippedDuringCall(LocatableEvent e) {
+        if (!(e instanceof BreakpointEvent) || e.request().getProperty(Breakpoints.BP_ID) == null) return;
+        if (!skipsTold.add(e.request().getProperty(Breakpoints.BP_ID))) return;
+        Location loc = e.location();
+        String file;
+        try {
+            file = loc.sourceName();
+        } catch (AbsentInformationException err) {
+            file = loc.declaringType().name();
+        }
+        events.output("console", "hotrestart: the breakpoint at " + file + ":" + loc.lineNumber() + " did not stop thread \""
+                + e.thread().name() + "\": it was running a method for an evaluation.\n");
+    }
+
+    @Override
+    public void disconnected() {
+        onDisconnect.run();
+    }
+}

@@ -1,0 +1,242 @@
+package dev.hotrestart.session;
+
+import com.sun.jdi.IncompatibleThreadStateException;
+import com.sun.jdi.Method;
+import com.sun.jdi.ObjectCollectedException;
+import com.sun.jdi.ObjectReference;
+import com.sun.jdi.ThreadReference;
+import com.sun.jdi.VMDisconnectedException;
+import com.sun.jdi.Value;
+import com.sun.jdi.VirtualMachine;
+import com.sun.jdi.event.MethodExitEvent;
+import com.sun.jdi.request.EventRequest;
+import com.sun.jdi.request.EventRequestManager;
+import com.sun.jdi.request.MethodExitRequest;
+import com.sun.jdi.request.StepRequest;
+import dev.hotrestart.base.AfterResponse;
+import dev.hotrestart.eval.Returned;
+import dev.hotrestart.jvm.DebuggeeProcess;
+import dev.hotrestart.reload.Rehearsal;
+import org.eclipse.lsp4j.debug.ContinueArguments;
+import org.eclipse.lsp4j.debug.ContinueResponse;
+
+import java.util.ArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Stopping and running threads: the {@code stopped} event with what goes with it, continue, the
+ * steps (with a stepOut's return value), pause, and resuming once a response is out.
+ */
+public final class RunControl {
+    private static final Logger LOG = Logger.getLogger(RunControl.class.getName());
+    /** Classes a step never stops in: the JDK's own. */
+    static final String[] STEP_EXCLUDES = {"java.*", "javax.*", "jdk.*", "sun.*", "com.sun.*", "org.ietf.*", "org.w3c.*", "org.xml.*"};
+    private static final String RETURN = "hotrestart.return";
+
+    /** Continue on an escape re-runs the restart target (see {@link HotRestart#continueAtEscape}). */
+    interface EscapeContinue {
+        void rerun(ThreadReference t, Stop stop);
+    }
+
+    private final ThreadStops stops;
+    private final ClientEvents events;
+    private VirtualMachine vm;
+    private DebuggeeProcess process;
+    private Rehearsal rehearsal;
+    private boolean continuePropagates;
+    private EscapeContinue atEscape;
+
+    RunControl(ThreadStops stops, ClientEvents events) {
+        this.stops = stops;
+        this.events = events;
+    }
+
+    /** {@code process}: null when attached; {@code continuePropagates}: "continueAction": "propagate". */
+    void connected(VirtualMachine vm, DebuggeeProcess process, Rehearsal rehearsal, boolean continuePropagates, EscapeContinue atEscape) {
+        this.vm = vm;
+        this.process = process;
+        this.rehearsal = rehearsal;
+        this.continuePropagates = continuePropagates;
+        this.atEscape = atEscape;
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /** The thread stopped: the client is told, after what the program printed before it stopped. */
+    void stopped(ThreadReference thread, Stop stop, Integer[] hitIds, String text, String description) {
+        if (process != null) process.flush();
+        stop = endReturnWatch(thread, stop);
+        if (rehearsal != null) rehearsal.threadStopped();
+        stops.stopped(thread, stop);
+        events.stopped(thread, stop.reason(), hitIds, text, description);
+        // a reload may come next: it is practised while the user edits
+        if (rehearsal != null && stop.isEscape()) rehearsal.editExpected(stop.targetMethod());
+    }
+
+    /** The thread runs on: what the client knew of its frames and values is stale. */
+    void forget(ThreadReference t) {
+        Stop stop = stops.forget(t);
+        if (stop == null) return;
+        if (rehearsal != null) rehearsal.threadResumed(); // not while the program runs
+        allowCollection(stop.returned());
+    }
+
+    // ---------------------------------------------------------------- running
+
+    public ContinueResponse continue_(ContinueArguments args) {
+        ThreadReference t = stops.thread(args.getThreadId());
+        Stop stop = stops.stop(t);
+        ContinueResponse r = new ContinueResponse();
+        r.setAllThreadsContinued(false);
+        if (stop != null && stop.isEscape() && !continuePropagates) {
+            atEscape.rerun(t, stop);
+            return r;
+        }
+        if (stop != null && stop.isEscape()) stops.propagate(stop.exception());
+        forget(t);
+        AfterResponse.run(() -> {
+            synchronized (stops) {
+                resumeFully(t);
+            }
+        });
+        return r;
+    }
+
+    /** Resumes a thread after a custom request, and tells the client, which does not know it runs (nvim-dap and others keep showing it stopped otherwise). */
+    void resumeAndTell(ThreadReference t) {
+        forget(t);
+        AfterResponse.run(() -> {
+            synchronized (stops) {
+                events.continued(t);
+                resumeFully(t);
+            }
+        });
+    }
+
+    /** Steps into the method the thread re-enters after a restart popped it: it stops there, reason "restart". */
+    void enterAgain(ThreadReference t) {
+        stops.restarting(t);
+        AfterResponse.run(() -> {
+            synchronized (stops) {
+                step(t, StepRequest.STEP_INTO, StepRequest.STEP_LINE);
+                resumeFully(t);
+            }
+        });
+    }
+
+    /**
+     * Resumes a thread suspended by an event and perhaps by pause. The count is read once: a
+     * loop on suspendCount() would also undo the suspension of the next event it runs into.
+     */
+    static void resumeFully(ThreadReference t) {
+        try {
+            for (int n = t.suspendCount(); n > 0; n--) t.resume();
+        } catch (ObjectCollectedException | VMDisconnectedException ignored) {
+            // gone
+        }
+    }
+
+    /** next, stepIn, stepOut: {@code depth} is JDI's StepRequest depth. */
+    public void step(Integer threadId, int depth) {
+        ThreadReference t = stops.suspendedThread(threadId);
+        Stop stop = stops.stop(t);
+        if (stop != null && stop.exception() != null) stops.propagate(stop.exception());
+        boolean inHook = stop != null && stop.hidden() > 0;
+        boolean watchReturn = depth == StepRequest.STEP_OUT && !inHook;
+        forget(t);
+        AfterResponse.run(() -> {
+            synchronized (stops) {
+                if (inHook) {
+                    // the agent's hidden hook is on top: leave it first, silently, so the step
+                    // starts in the wrapped method and follows the exception from there
+                    stops.stepAfterHook(t, depth);
+                    step(t, StepRequest.STEP_OUT, StepRequest.STEP_LINE);
+                } else {
+                    if (watchReturn) watchReturn(t);
+                    step(t, depth, StepRequest.STEP_LINE);
+                }
+                resumeFully(t);
+            }
+        });
+    }
+
+    /** One step request for the thread (any older one is deleted); it expires after one event. */
+    void step(ThreadReference t, int depth, int size) {
+        EventRequestManager erm = vm.eventRequestManager();
+        for (StepRequest old : new ArrayList<>(erm.stepRequests())) {
+            if (old.thread().equals(t)) erm.deleteEventRequest(old);
+        }
+        StepRequest r = erm.createStepRequest(t, size, depth);
+        for (String ex : STEP_EXCLUDES) r.addClassExclusionFilter(ex);
+        r.addCountFilter(1);
+        r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+        r.enable();
+    }
+
+    public void pause(Integer threadId) {
+        ThreadReference t = stops.thread(threadId);
+        if (t.isSuspended() && stops.stop(t) != null) return;
+        t.suspend();
+        AfterResponse.run(() -> {
+            synchronized (stops) {
+                stopped(t, Stop.plain("pause"), null, null, null);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- a stepOut's return value
+
+    /** The top frame's method and the stack's height while it runs: its exit is the one a stepOut leaves. */
+    private record ReturnWatch(Method method, int frames) {}
+
+    /** Watches the top frame's method return, so the stop after a stepOut can offer the value as $return. */
+    private void watchReturn(ThreadReference t) {
+        if (!vm.canGetMethodReturnValues()) return;
+        try {
+            Method m = t.frame(0).location().method();
+            MethodExitRequest r = vm.eventRequestManager().createMethodExitRequest();
+            r.addThreadFilter(t);
+            r.addClassFilter(m.declaringType());
+            r.putProperty(RETURN, new ReturnWatch(m, t.frameCount()));
+            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+            r.enable();
+            stops.watchingReturn(t, r);
+        } catch (IncompatibleThreadStateException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot watch for the return value", e);
+        }
+    }
+
+    void methodExited(MethodExitEvent e) {
+        if (!(e.request().getProperty(RETURN) instanceof ReturnWatch w) || !e.method().equals(w.method())) return;
+        try {
+            if (e.thread().frameCount() != w.frames()) return; // a recursive call of the same method
+        } catch (IncompatibleThreadStateException err) {
+            return;
+        }
+        Value v = e.returnValue();
+        if (v instanceof ObjectReference o) o.disableCollection(); // until the thread runs on
+        stops.returned(e.thread(), new Returned(e.method(), v));
+        vm.eventRequestManager().deleteEventRequest(e.request());
+        stops.takeReturnWatch(e.thread());
+    }
+
+    /** The thread stopped: a pending return watch is over; a step stop keeps what the stepOut returned. */
+    private Stop endReturnWatch(ThreadReference t, Stop stop) {
+        MethodExitRequest r = stops.takeReturnWatch(t);
+        if (r != null) vm.eventRequestManager().deleteEventRequest(r);
+        Returned value = stops.takeReturned(t);
+        if (value != null && stop.reason().equals("step")) return stop.withReturned(value);
+        allowCollection(value);
+        return stop;
+    }
+
+    private static void allowCollection(Returned r) {
+        if (r == null || !(r.value() instanceof ObjectReference o)) return;
+        try {
+            o.enableCollection();
+        } catch (RuntimeException ignored) {
+            // collected or disconnected
+        }
+    }
+}
