@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { ErrorId, errorIdOf } from './errorIds';
 import { FeedbackUi, reportFailure, reportSuccess } from './feedback';
 import { resolveFrameTarget, resolveThread, SessionLike, StackItemLike, UserFacingError } from './frames';
 
@@ -89,15 +90,15 @@ export async function reloadClass(args: unknown[], deps: CommandDeps): Promise<v
     await sendReloadClass(session, file, deps, false);
 }
 
-/** Failures that only mean "nothing of this file runs yet": not worth a notification on save. */
-const NOTHING_TO_RELOAD = /nothing to reload yet|is not under 'sourcePaths'/;
+/** Failures that only mean "nothing of this file runs yet" or "not a file of this session's sources": not worth a notification on save. */
+const QUIET_ON_SAVE: ReadonlySet<number | undefined> = new Set([ErrorId.NOTHING_TO_RELOAD, ErrorId.SOURCE_NOT_FOUND]);
 
 async function sendReloadClass(session: HotSession, file: string, deps: CommandDeps, quiet: boolean): Promise<void> {
     try {
         const body = await session.customRequest('reloadClass', { source: { path: file } });
         reportSuccess(`$(check) hotrestart: reloaded ${list(body?.reloaded)}`, deps.ui);
     } catch (e) {
-        if (quiet && NOTHING_TO_RELOAD.test(e instanceof Error ? e.message : String((e as { message?: unknown })?.message ?? e))) return;
+        if (quiet && QUIET_ON_SAVE.has(errorIdOf(e))) return;
         reportFailure(`Reloading ${path.basename(file)}`, e, deps.ui, baseOf(session, deps));
     }
 }

@@ -8,6 +8,7 @@ import { CommandDeps, HotSession, propagateException, reloadClass, reloadOnSave,
 import { ConfigDeps, DebugConfig, initialConfigurations, MainClass, resolveClassPath, resolveConfiguration, runProcess } from './config';
 import { CompileDiagnostic, FeedbackUi } from './feedback';
 import { realJavaEnvironment } from './java';
+import { AdapterRequests } from './requests';
 
 const TYPE = 'hotrestart';
 
@@ -99,13 +100,15 @@ export function activate(context: vscode.ExtensionContext): void {
     const problems = vscode.languages.createDiagnosticCollection('hotrestart');
     const ui = feedbackUi(problems);
     const running = new Map<string, vscode.DebugSession>();
+    // customRequest rejects without the error id: the tracker notes it on the way in
+    const requests = new AdapterRequests();
 
     const toHot = (s: vscode.DebugSession): HotSession => ({
         id: s.id,
         type: s.type,
         configuration: s.configuration,
         workspaceFolder: s.workspaceFolder?.uri.fsPath,
-        customRequest: (command, args) => s.customRequest(command, args),
+        customRequest: (command, args) => requests.send(s.id, command, args, (c, a) => s.customRequest(c, a)),
     });
     const deps: CommandDeps = {
         activeStackItem: () => {
@@ -142,6 +145,7 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(
         problems,
         vscode.debug.registerDebugAdapterDescriptorFactory(TYPE, factory),
+        vscode.debug.registerDebugAdapterTrackerFactory(TYPE, { createDebugAdapterTracker: s => requests.tracker(s.id) }),
         vscode.debug.registerDebugConfigurationProvider(TYPE, {
             provideDebugConfigurations: folder =>
                 initialConfigurations(folder?.uri.fsPath, configDeps()) as Promise<vscode.DebugConfiguration[]>,
@@ -154,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): void {
             if (s.type === TYPE) running.set(s.id, s);
         }),
         vscode.debug.onDidTerminateDebugSession(s => {
+            requests.forget(s.id);
             if (running.delete(s.id) && running.size === 0) problems.clear();
         }),
         vscode.commands.registerCommand('hotrestart.restartFrameWithReload', (...args: unknown[]) => restartFrameWithReload(args, deps)),

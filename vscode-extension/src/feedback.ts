@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { ErrorId, errorIdOf } from './errorIds';
 
 /** One compiler diagnostic from a failed reload: `path:line:col: message` (col may be missing). */
 export interface CompileDiagnostic {
@@ -42,10 +43,13 @@ export function errorText(e: unknown): string {
     return String(e);
 }
 
-/** Shows a failed reload: a notification with the diagnostics, and the same in the Problems panel. */
+/**
+ * Shows a failed reload: a notification, and when the edit does not compile (the error id says so,
+ * whatever the text) its diagnostics, in the notification and in the Problems panel.
+ */
 export function reportFailure(what: string, e: unknown, ui: FeedbackUi, base?: string): CompileDiagnostic[] {
     const text = errorText(e);
-    const diagnostics = parseDiagnostics(text, base);
+    const diagnostics = errorIdOf(e) === ErrorId.COMPILE_ERROR ? parseDiagnostics(text, base) : [];
     ui.setProblems(diagnostics);
     if (diagnostics.length === 0) {
         ui.showError(`hotrestart: ${what} failed: ${text}`, false);

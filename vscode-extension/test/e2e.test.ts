@@ -14,6 +14,7 @@ import { CommandDeps, HotSession, reloadOnSave, restartFrameWithReload } from '.
 import { ConfigDeps, DebugConfig, resolveClassPath, resolveConfiguration, runProcess } from '../src/config';
 import { CompileDiagnostic } from '../src/feedback';
 import { FoundJava, realJavaEnvironment } from '../src/java';
+import { AdapterRequests } from '../src/requests';
 import { extensionDir, repoRoot } from './support/repo';
 
 const version = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8')).version;
@@ -72,6 +73,25 @@ async function startClient(): Promise<{ dc: DebugClient; output: () => string }>
     return { dc, output: () => out };
 }
 
+/**
+ * A session whose requests go as the extension's do: through AdapterRequests, its tracker shown
+ * each message from the adapter before DebugClient handles it, as VS Code shows a tracker.
+ */
+function hotSession(dc: DebugClient, id: string, more: Partial<HotSession> = {}): HotSession {
+    const requests = new AdapterRequests();
+    const tracker = requests.tracker(id);
+    const client = dc as unknown as { dispatch(body: string): void };
+    const dispatch = client.dispatch.bind(dc);
+    client.dispatch = body => {
+        tracker.onDidSendMessage(JSON.parse(body));
+        dispatch(body);
+    };
+    return {
+        id, type: 'hotrestart', configuration: { cwd: work }, ...more,
+        customRequest: (command, args) => requests.send(id, command, args, async (c, a) => (await dc.customRequest(c, a)).body),
+    };
+}
+
 /** The launch configuration as the extension's configuration provider resolves it. */
 async function resolvedLaunch(): Promise<DebugConfig> {
     const deps: ConfigDeps = {
@@ -104,6 +124,7 @@ async function launchToEscape(dc: DebugClient): Promise<DebugProtocol.StoppedEve
 }
 
 const VERSIONS = () => path.join(work, 'src', 'main', 'java', 'shop', 'Versions.java');
+const UNLOADED = () => path.join(work, 'src', 'main', 'java', 'shop', 'NotLoadedYet.java');
 
 function edit(from: string, to: string): void {
     const text = fs.readFileSync(VERSIONS(), 'utf8');
@@ -140,10 +161,7 @@ test('the extension\'s Restart Frame with Reload, from the call stack menu: a co
         const index = frames.findIndex(f => f.name.startsWith('⟳'));
         assert.ok(index >= 0, `a restart target among ${frames.map(f => f.name).join(', ')}`);
 
-        const session: HotSession = {
-            id: 'e2e-session', type: 'hotrestart', configuration: { cwd: work },
-            customRequest: async (command, args) => (await dc.customRequest(command, args)).body,
-        };
+        const session = hotSession(dc, 'e2e-session');
         const shown = { errors: [] as string[], status: [] as string[], problems: [] as CompileDiagnostic[][] };
         const deps: CommandDeps = {
             // the focus is on main (which cannot be restarted); the menu is opened on the ⟳ frame
@@ -189,10 +207,7 @@ test('reload on save hot-swaps the saved file into the running session', { timeo
     const { dc, output } = await startClient();
     try {
         const stopped = await launchToEscape(dc);
-        const session: HotSession = {
-            id: 'e2e-save', type: 'hotrestart', configuration: { cwd: work }, workspaceFolder: work,
-            customRequest: async (command, args) => (await dc.customRequest(command, args)).body,
-        };
+        const session = hotSession(dc, 'e2e-save', { workspaceFolder: work });
         const shown = { errors: [] as string[], status: [] as string[] };
         const deps: CommandDeps = {
             activeStackItem: () => undefined,
@@ -204,6 +219,11 @@ test('reload on save hot-swaps the saved file into the running session', { timeo
         };
         // a file of another folder is not this session's: nothing is sent
         await reloadOnSave(path.join(os.tmpdir(), 'Elsewhere.java'), 'java', true, deps);
+        // a new file of the session's, none of whose classes is loaded: the adapter says so (NOTHING_TO_RELOAD), quietly
+        fs.writeFileSync(UNLOADED(), 'package shop;\n\nclass NotLoadedYet {\n}\n');
+        await reloadOnSave(UNLOADED(), 'java', true, deps);
+        assert.deepEqual(shown.errors, []);
+        assert.deepEqual(shown.status, []);
         edit('return "v1";', 'return "v2";');
         await reloadOnSave(VERSIONS(), 'java', true, deps);
         assert.deepEqual(shown.errors, []);
@@ -216,5 +236,6 @@ test('reload on save hot-swaps the saved file into the running session', { timeo
     } finally {
         await dc.stop();
         fs.writeFileSync(VERSIONS(), original);
+        fs.rmSync(UNLOADED(), { force: true });
     }
 });

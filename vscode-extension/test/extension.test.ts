@@ -98,3 +98,38 @@ test('the call stack command reaches the session of vscode.debug.activeStackItem
     assert.deepEqual(sent, [{ command: 'restartFrameWithReload', args: { frameId: 41, threadId: 3, resume: true } }]);
     assert.match(stub.registered.status.at(-1)!, /reloaded a\.B\.c\(\)/);
 });
+
+test('an error id the tracker saw reaches the commands: a save of a file not loaded yet stays quiet, a compile error lands in Problems', async () => {
+    const file = '/ws/src/main/java/shop/Versions.java';
+    let answer = { id: 1401, message: `No loaded class comes from ${file}: there is nothing to reload yet.` };
+    const session = {
+        id: 'tracked', type: 'hotrestart', configuration: { cwd: '/ws' }, workspaceFolder: { uri: { fsPath: '/ws' } },
+        // as VS Code relays a failed response: the tracker sees all of it, then customRequest rejects with the message alone
+        customRequest: async (command: string) => {
+            tracker.onDidSendMessage!({ type: 'response', request_seq: 9, command, success: false, message: answer.message,
+                body: { error: { id: answer.id, format: answer.message, showUser: false } } });
+            throw new Error(answer.message);
+        },
+    };
+    const tracker = stub.registered.trackerFactories.get('hotrestart')!.createDebugAdapterTracker(session);
+    for (const start of stub.registered.sessionListeners.start) start(session);
+    stub.settings.reloadOnSave = true;
+    const errors = stub.registered.errors.length;
+    const save = async () => {
+        for (const listener of stub.registered.saveListeners) listener({ uri: { scheme: 'file', fsPath: file }, languageId: 'java' });
+        for (let i = 0; i < 5; i++) await new Promise(r => setImmediate(r));
+    };
+    try {
+        await save();
+        assert.deepEqual(stub.registered.errors.slice(errors), []);
+
+        answer = { id: 1400, message: `The edit does not compile; nothing was changed:\n${file}:14:29: ';' expected` };
+        await save();
+        assert.equal(stub.registered.errors.length, errors + 1);
+        assert.match(stub.registered.errors.at(-1)!, /Versions\.java:14:29: ';' expected/);
+        assert.deepEqual((stub.registered.diagnostics.get(file) as { message: string }[]).map(d => d.message), ["';' expected"]);
+    } finally {
+        delete stub.settings.reloadOnSave;
+        for (const end of stub.registered.sessionListeners.terminate) end(session);
+    }
+});

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CommandDeps, HotSession, isFileOfSession, reloadClass, reloadOnSave } from '../src/commands';
-import { CompileDiagnostic, parseDiagnostics } from '../src/feedback';
+import { AdapterError, ErrorId } from '../src/errorIds';
+import { CompileDiagnostic, parseDiagnostics, reportFailure } from '../src/feedback';
 
 test('compile errors are read from the lines after the first, with or without a column', () => {
     const message = 'The edit does not compile; nothing was changed:\n'
@@ -16,13 +17,14 @@ test('compile errors are read from the lines after the first, with or without a 
     assert.deepEqual(parseDiagnostics('Cannot hot-swap this edit: a field \'more\' was added to shop.Versions. A restart does.'), []);
 });
 
-function session(id: string, configuration: { [k: string]: unknown }, fail?: string) {
+/** A session whose requests succeed, or fail as the adapter's error responses do (message and id). */
+function session(id: string, configuration: { [k: string]: unknown }, fail?: { message: string; id?: number }) {
     const sent: any[] = [];
     const s: HotSession & { sent: any[] } = {
         id, type: 'hotrestart', configuration, workspaceFolder: '/ws', sent,
         async customRequest(command: string, args?: any) {
             sent.push({ command, args });
-            if (fail) throw new Error(fail);
+            if (fail) throw new AdapterError(fail.message, fail.id);
             return { reloaded: ['shop.Versions.label()'] };
         },
     };
@@ -74,16 +76,40 @@ test('reload on save sends reloadClass for the saved file to its session, and th
     assert.deepEqual(shown.problems, [[]]);
 });
 
-test('saving a file whose classes are not loaded yet is not an error worth a notification', async () => {
-    const s = session('a', { cwd: '/ws' }, `No loaded class comes from ${FILE}: there is nothing to reload yet.`);
+test('saving a file whose classes are not loaded yet, or that is not under sourcePaths, is not worth a notification', async () => {
+    for (const fail of [
+        { message: `No loaded class comes from ${FILE}: there is nothing to reload yet.`, id: ErrorId.NOTHING_TO_RELOAD },
+        { message: 'The source of shop.Versions (shop/Versions.java) is not under \'sourcePaths\' [/ws/src].', id: ErrorId.SOURCE_NOT_FOUND },
+        // the id decides, not the words
+        { message: 'Reworded: not loaded.', id: ErrorId.NOTHING_TO_RELOAD },
+    ]) {
+        const s = session('a', { cwd: '/ws' }, fail);
+        const { d, shown } = deps([s]);
+        await reloadOnSave(FILE, 'java', true, d);
+        assert.equal(s.sent.length, 1);
+        assert.deepEqual(shown.errors, [], fail.message);
+        assert.deepEqual(shown.problems, [], 'the Problems panel is left as it was');
+    }
+});
+
+test('on save, other failures are shown, whatever their words; Reload Class shows every failure', async () => {
+    for (const fail of [
+        { message: 'Cannot hot-swap this edit: there is nothing to reload yet, says the message.', id: ErrorId.SWAP_REFUSED },
+        { message: 'No loaded class comes from it: there is nothing to reload yet.', id: undefined },
+    ]) {
+        const s = session('a', { cwd: '/ws' }, fail);
+        const { d, shown } = deps([s]);
+        await reloadOnSave(FILE, 'java', true, d);
+        assert.deepEqual(shown.errors, [`hotrestart: Reloading Versions.java failed: ${fail.message}`]);
+    }
+    const s = session('a', { cwd: '/ws' }, { message: `No loaded class comes from ${FILE}: there is nothing to reload yet.`, id: ErrorId.NOTHING_TO_RELOAD });
     const { d, shown } = deps([s]);
-    await reloadOnSave(FILE, 'java', true, d);
-    assert.equal(s.sent.length, 1);
-    assert.deepEqual(shown.errors, []);
+    await reloadClass([FILE], d);
+    assert.match(shown.errors[0], /Reloading Versions\.java failed: No loaded class comes from/);
 });
 
 test('a save that does not compile lands in the Problems panel at the right line', async () => {
-    const s = session('a', { cwd: '/ws' }, `The edit does not compile; nothing was changed:\n${FILE}:14:29: ';' expected`);
+    const s = session('a', { cwd: '/ws' }, { message: `The edit does not compile; nothing was changed:\n${FILE}:14:29: ';' expected`, id: ErrorId.COMPILE_ERROR });
     const { d, shown } = deps([s]);
     await reloadOnSave(FILE, 'java', true, d);
     assert.deepEqual(shown.problems.at(-1), [{ file: FILE, line: 14, column: 29, message: "';' expected" }]);
@@ -99,4 +125,18 @@ test('Reload Class takes the file from the editor title menu, else the active ed
     const none = deps([s]);
     await reloadClass([], none.d);
     assert.match(none.shown.errors[0], /open the Java file to reload/);
+});
+
+test('only a compile error\'s message is read for diagnostics; other failures clear the Problems panel', () => {
+    const shown = { errors: [] as string[], problems: [] as CompileDiagnostic[][] };
+    const ui = { setProblems: (p: CompileDiagnostic[]) => void shown.problems.push(p), showError: (m: string) => void shown.errors.push(m), flashStatus: () => { } };
+    const lines = `\n${FILE}:14:29: ';' expected`;
+    assert.equal(reportFailure('Reloading Versions.java', new AdapterError(`The edit does not compile; nothing was changed:${lines}`, ErrorId.COMPILE_ERROR), ui, '/ws').length, 1);
+    assert.equal(shown.problems.at(-1)!.length, 1);
+    // a message with lines that look like diagnostics, under another id (or none): shown whole, no Problems
+    for (const e of [new AdapterError(`The JVM refused the swap:${lines}`, ErrorId.SWAP_REFUSED), new Error(`Something else:${lines}`)]) {
+        assert.deepEqual(reportFailure('Reloading Versions.java', e, ui, '/ws'), []);
+        assert.deepEqual(shown.problems.at(-1), []);
+        assert.equal(shown.errors.at(-1), `hotrestart: Reloading Versions.java failed: ${e.message}`);
+    }
 });

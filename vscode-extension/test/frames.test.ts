@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CommandDeps, HotSession, propagateException, restartFrameWithReload } from '../src/commands';
+import { AdapterError, ErrorId } from '../src/errorIds';
 import { CompileDiagnostic } from '../src/feedback';
 import { callStackPosition, StackItemLike } from '../src/frames';
 
@@ -113,7 +114,7 @@ test('no hotrestart session: a message, no request', async () => {
 test('a refused restart shows the adapter\'s message and puts compile errors in the Problems panel', async () => {
     const s = fakeSession('s', { 7: STACK });
     s.customRequest = async () => {
-        throw new Error('The edit does not compile; nothing was changed:\n/ws/src/main/java/shop/Versions.java:26:21: illegal start of expression');
+        throw new AdapterError('The edit does not compile; nothing was changed:\n/ws/src/main/java/shop/Versions.java:26:21: illegal start of expression', ErrorId.COMPILE_ERROR);
     };
     const { d, shown } = deps(s, { session: s, threadId: 7, frameId: 1003 });
     await restartFrameWithReload([], d);
@@ -128,6 +129,16 @@ test('Propagate Exception goes to the thread of the menu or the focus', async ()
     await propagateException([], d);
     assert.deepEqual(s.sent.map(x => x.args), [{ threadId: 9 }, { threadId: 7 }]);
     assert.match(shown.status[0], /now stops in Versions\.main\(String\[\]\)/);
+});
+
+test('a refused propagation shows the adapter\'s message', async () => {
+    const s = fakeSession('s', { 7: STACK });
+    s.customRequest = async () => {
+        throw new AdapterError('Thread 7 is not stopped on an escaped exception.', ErrorId.NOT_STOPPED_THERE);
+    };
+    const { d, shown } = deps(s, { session: s, threadId: 7, frameId: 1001 });
+    await propagateException([], d);
+    assert.deepEqual(shown.errors, ['hotrestart: Propagate Exception failed: Thread 7 is not stopped on an escaped exception.']);
 });
 
 test('VS Code\'s call stack ids are read back to session, thread and index', () => {

@@ -4,6 +4,8 @@
 export const registered = {
     commands: new Map<string, (...args: unknown[]) => unknown>(),
     descriptorFactories: new Map<string, { createDebugAdapterDescriptor(session: unknown): unknown }>(),
+    trackerFactories: new Map<string, { createDebugAdapterTracker(session: unknown): { onDidSendMessage?(message: unknown): void } }>(),
+    sessionListeners: { start: [] as ((session: unknown) => void)[], terminate: [] as ((session: unknown) => void)[] },
     configurationProviders: new Map<string, {
         resolveDebugConfiguration?(folder: unknown, config: unknown): unknown;
         resolveDebugConfigurationWithSubstitutedVariables?(folder: unknown, config: unknown): unknown;
@@ -49,15 +51,18 @@ export const debug = {
     activeDebugSession: undefined as unknown,
     registerDebugAdapterDescriptorFactory: (type: string, f: never) => (registered.descriptorFactories.set(type, f), disposable),
     registerDebugConfigurationProvider: (type: string, p: never) => (registered.configurationProviders.set(type, p), disposable),
-    onDidStartDebugSession: event(),
-    onDidTerminateDebugSession: event(),
+    registerDebugAdapterTrackerFactory: (type: string, f: never) => (registered.trackerFactories.set(type, f), disposable),
+    onDidStartDebugSession: event<(s: unknown) => void>(f => registered.sessionListeners.start.push(f)),
+    onDidTerminateDebugSession: event<(s: unknown) => void>(f => registered.sessionListeners.terminate.push(f)),
 };
 export const commands = {
     registerCommand: (id: string, f: (...args: unknown[]) => unknown) => (registered.commands.set(id, f), disposable),
     executeCommand: async () => undefined,
 };
+/** The hotrestart.* settings, by their name under hotrestart; unset ones read as their default. */
+export const settings: { [key: string]: unknown } = {};
 export const workspace = {
-    getConfiguration: () => ({ get: <T>(_key: string, fallback?: T) => fallback }),
+    getConfiguration: () => ({ get: <T>(key: string, fallback?: T) => (key in settings ? settings[key] as T : fallback) }),
     onDidSaveTextDocument: event<(doc: unknown) => void>(f => registered.saveListeners.push(f)),
     findFiles: async () => [],
 };
