@@ -54,7 +54,15 @@ class BadInputTest {
 
     /** A mistake: an error response whose message contains every piece, then the adapter still answers. */
     static String refused(Session s, String command, Object args, String... pieces) throws IOException {
-        String msg = s.dap.error(command, args);
+        return refused(s, command, args, -1, pieces);
+    }
+
+    /** The same, with the error id the response must carry ({@code id} -1: any). */
+    static String refused(Session s, String command, Object args, int id, String... pieces) throws IOException {
+        JsonObject r = s.dap.request(command, args);
+        assertFalse(r.get("success").getAsBoolean(), "'" + command + "' should have failed: " + r);
+        if (id != -1) assertEquals(id, DapClient.errorId(r), "error id of " + r);
+        String msg = r.has("message") && !r.get("message").isJsonNull() ? r.get("message").getAsString() : "";
         for (String p : pieces) assertTrue(msg.contains(p), "'" + p + "' missing from: " + msg);
         assertTrue(s.dap.ok("threads", null).has("threads"), "the adapter still answers after: " + msg);
         return msg;
@@ -63,13 +71,13 @@ class BadInputTest {
     @Test
     void launchConfigurationMistakes() throws Exception {
         try (Session s = Session.start(BASIC, "demo.Basic")) {
-            refused(s, "launch", goodLaunchWith("mainClass", null), "'mainClass' is required", "com.acme.App");
+            refused(s, "launch", goodLaunchWith("mainClass", null), 1100, "'mainClass' is required", "com.acme.App");
 
             String missing = BASIC.root.resolve("no-such-folder").toString();
             refused(s, "launch", goodLaunchWith("classPaths", List.of(BASIC.classes.toString(), missing)),
                     missing, "does not exist", "classPaths");
 
-            refused(s, "launch", goodLaunchWith("mainClass", "demo.Nope"), "demo.Nope", BASIC.classes.toString(), "mainClass");
+            refused(s, "launch", goodLaunchWith("mainClass", "demo.Nope"), 1100, "demo.Nope", BASIC.classes.toString(), "mainClass");
 
             Map<String, Object> wrongTypes = goodLaunchWith("args", 5);
             wrongTypes.put("stopOnEntry", "yes");
@@ -92,7 +100,7 @@ class BadInputTest {
         try (ServerSocket mute = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Session s = Session.start(BASIC, "demo.Basic")) {
             refused(s, "attach", Map.of("hostName", "127.0.0.1"), "'port' is required");
-            refused(s, "attach", Map.of("hostName", "127.0.0.1", "port", free, "timeout", 300),
+            refused(s, "attach", Map.of("hostName", "127.0.0.1", "port", free, "timeout", 300), 1102,
                     "Cannot attach to 127.0.0.1:" + free, "hostName", "port");
             refused(s, "attach", Map.of("hostName", "127.0.0.1", "port", mute.getLocalPort(), "timeout", 500),
                     "Cannot attach to 127.0.0.1:" + mute.getLocalPort(), "no JDWP answer", "timeout");
@@ -114,8 +122,8 @@ class BadInputTest {
             assertTrue(msg.contains("'threads'") && msg.contains("not valid JSON"), msg);
 
             refused(s, "frobnicate", Map.of("x", 1), "frobnicate");
-            refused(s, "stackTrace", Map.of("threadId", 4711), "4711", "threads");
-            refused(s, "setBreakpoints", Map.of("source", 5), "'setBreakpoints'", "'source' has the wrong type");
+            refused(s, "stackTrace", Map.of("threadId", 4711), 1201, "4711", "threads");
+            refused(s, "setBreakpoints", Map.of("source", 5), 1001, "'setBreakpoints'", "'source' has the wrong type");
 
             // a wrong argument type while a thread is stopped: it stays stopped and inspectable
             s.launchArgs.clear();
@@ -123,8 +131,8 @@ class BadInputTest {
             s.launchArgs.put("sourcePaths", List.of(BASIC.src.toString()));
             s.launch(Map.of("demo/Basic.java", new int[]{BASIC.line("demo/Basic.java", "BP_ADD")}));
             int tid = s.threadOf(s.stopped("breakpoint"));
-            refused(s, "stackTrace", Map.of("threadId", "abc"), "'stackTrace'", "'threadId' must be a whole number", "abc");
-            refused(s, "variables", Map.of("variablesReference", 123456), "123456", "no longer valid");
+            refused(s, "stackTrace", Map.of("threadId", "abc"), 1001, "'stackTrace'", "'threadId' must be a whole number", "abc");
+            refused(s, "variables", Map.of("variablesReference", 123456), 1201, "123456", "no longer valid");
             int frameId = s.topFrame(tid).get("id").getAsInt();
             // an error the client shows in place (a hover, a watch) asks for no notification of its
             // own; one for a request the user made deliberately does

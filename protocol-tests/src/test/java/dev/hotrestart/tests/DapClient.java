@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -225,6 +226,21 @@ public final class DapClient implements Closeable {
     }
 
     /** Sends a request that must fail; returns its message. */
+    /** The error id (body.error.id) of a failed response, or -1. */
+    public static int errorId(JsonObject response) {
+        JsonObject body = response.has("body") && response.get("body").isJsonObject() ? response.getAsJsonObject("body") : null;
+        JsonObject error = body != null && body.has("error") ? body.getAsJsonObject("error") : null;
+        return error != null && error.has("id") ? error.get("id").getAsInt() : -1;
+    }
+
+    /** A request that must fail with this error id; returns its message. */
+    public String error(String command, Object args, int id) throws IOException {
+        JsonObject r = request(command, args);
+        assertTrue(!r.get("success").getAsBoolean(), "'" + command + "' should have failed: " + r);
+        assertEquals(id, errorId(r), "error id of " + r);
+        return r.get("message").getAsString();
+    }
+
     public String error(String command, Object args) throws IOException {
         JsonObject r = request(command, args);
         assertTrue(!r.get("success").getAsBoolean(), "'" + command + "' should have failed: " + r);

@@ -122,9 +122,10 @@ class ReloadTest {
                     "the VS Code extension shows the diagnostics itself: no second notification");
             String msg = failed.get("message").getAsString();
             assertTrue(msg.contains("does not compile") && msg.contains(f.file(V) + ":" + badLine + ":"), msg);
+            assertEquals(1400, DapClient.errorId(failed), "a compile error carries its id (COMPILE_ERROR): " + failed);
             f.edit(V, "int y = x + ;", "    \n        int y = x + \"one\";");
             badLine = f.line(V, "int y = x + \"one\";");
-            msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid));
+            msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid), 1400);
             assertTrue(msg.contains(f.file(V) + ":" + badLine + ":") && msg.contains("incompatible types"), msg);
             f.edit(V, "    \n        int y = x + \"one\";", "int y = x + ;");
             assertTrue(s.dap.sawEvent("output", b -> b.get("category").getAsString().equals("stderr")

@@ -12,6 +12,7 @@ import com.sun.jdi.request.EventRequestManager;
 import dev.hotrestart.base.ClassIndex;
 import dev.hotrestart.base.SourceLocator;
 import dev.hotrestart.eval.BreakpointRule;
+import dev.hotrestart.jvm.Requests;
 import org.eclipse.lsp4j.debug.Breakpoint;
 import org.eclipse.lsp4j.debug.Source;
 
@@ -156,8 +157,7 @@ public final class Breakpoints {
             top = top.substring(0, top.length() - ".java".length());
             f.prepare = erm.createClassPrepareRequest();
             f.prepare.addClassFilter(top + "*");
-            f.prepare.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-            f.prepare.enable();
+            Requests.suspendingThread(f.prepare, null);
         }
     }
 

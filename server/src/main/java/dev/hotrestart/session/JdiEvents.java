@@ -21,7 +21,6 @@ import com.sun.jdi.event.StepEvent;
 import com.sun.jdi.event.ThreadDeathEvent;
 import com.sun.jdi.event.ThreadStartEvent;
 import com.sun.jdi.event.VMStartEvent;
-import com.sun.jdi.request.BreakpointRequest;
 import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.StepRequest;
@@ -32,6 +31,7 @@ import dev.hotrestart.eval.BreakpointRule;
 import dev.hotrestart.eval.Debuggee;
 import dev.hotrestart.eval.Evaluator;
 import dev.hotrestart.jvm.EventLoop;
+import dev.hotrestart.jvm.Requests;
 import dev.hotrestart.reload.Rehearsal;
 import dev.hotrestart.reload.ReplacedFrames;
 import dev.hotrestart.reload.SourceSnapshots;
@@ -96,9 +96,7 @@ public final class JdiEvents implements EventLoop.Handler {
         if (handlerMode) {
             ClassPrepareRequest hook = vm.eventRequestManager().createClassPrepareRequest();
             hook.addClassFilter(HOOK_CLASS);
-            hook.putProperty(HOOK, Boolean.TRUE);
-            hook.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD); // the hook's breakpoint must be set before its first call
-            hook.enable();
+            Requests.suspendingThread(hook, HOOK); // the hook's breakpoint must be set before its first call
             for (ReferenceType t : vm.classesByName(HOOK_CLASS)) hookBreakpoint(t);
         }
     }
@@ -107,9 +105,7 @@ public final class JdiEvents implements EventLoop.Handler {
     void stopOnEntry(String mainClass) {
         ClassPrepareRequest r = vm.eventRequestManager().createClassPrepareRequest();
         r.addClassFilter(mainClass);
-        r.putProperty(ENTRY, Boolean.TRUE);
-        r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-        r.enable();
+        Requests.suspendingThread(r, ENTRY);
     }
 
     @Override
@@ -165,19 +161,13 @@ public final class JdiEvents implements EventLoop.Handler {
         for (Method m : type.methodsByName("main")) {
             Location loc = m.location();
             if (loc == null) continue;
-            BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(loc);
-            r.putProperty(ENTRY, Boolean.TRUE);
-            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-            r.enable();
+            Requests.suspendingThread(vm.eventRequestManager().createBreakpointRequest(loc), ENTRY);
         }
     }
 
     private void hookBreakpoint(ReferenceType hook) {
         for (Method m : hook.methodsByName("escaped")) {
-            BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(m.location());
-            r.putProperty(HOOK, Boolean.TRUE);
-            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-            r.enable();
+            Requests.suspendingThread(vm.eventRequestManager().createBreakpointRequest(m.location()), HOOK);
         }
     }
 

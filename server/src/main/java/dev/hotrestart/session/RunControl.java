@@ -9,13 +9,13 @@ import com.sun.jdi.VMDisconnectedException;
 import com.sun.jdi.Value;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.event.MethodExitEvent;
-import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.EventRequestManager;
 import com.sun.jdi.request.MethodExitRequest;
 import com.sun.jdi.request.StepRequest;
 import dev.hotrestart.base.AfterResponse;
 import dev.hotrestart.eval.Returned;
 import dev.hotrestart.jvm.DebuggeeProcess;
+import dev.hotrestart.jvm.Requests;
 import dev.hotrestart.reload.Rehearsal;
 import org.eclipse.lsp4j.debug.ContinueArguments;
 import org.eclipse.lsp4j.debug.ContinueResponse;
@@ -170,8 +170,7 @@ public final class RunControl {
         StepRequest r = erm.createStepRequest(t, size, depth);
         for (String ex : STEP_EXCLUDES) r.addClassExclusionFilter(ex);
         r.addCountFilter(1);
-        r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-        r.enable();
+        Requests.suspendingThread(r, null);
     }
 
     public void pause(Integer threadId) {
@@ -199,8 +198,7 @@ public final class RunControl {
             r.addThreadFilter(t);
             r.addClassFilter(m.declaringType());
             r.putProperty(RETURN, new ReturnWatch(m, t.frameCount()));
-            r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-            r.enable();
+            Requests.suspendingThread(r, null);
             stops.watchingReturn(t, r);
         } catch (IncompatibleThreadStateException | RuntimeException e) {
             LOG.log(Level.FINE, "cannot watch for the return value", e);

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -182,11 +184,7 @@ public final class ThreadStops {
     }
 
     public Integer takeStepAfterHook(ThreadReference t) {
-        PerThread p = threads.get(t);
-        if (p == null) return null;
-        Integer d = p.stepAfterHook;
-        p.stepAfterHook = null;
-        return d;
+        return take(t, p -> p.stepAfterHook, p -> p.stepAfterHook = null);
     }
 
     public void watchingReturn(ThreadReference t, MethodExitRequest r) {
@@ -194,11 +192,7 @@ public final class ThreadStops {
     }
 
     public MethodExitRequest takeReturnWatch(ThreadReference t) {
-        PerThread p = threads.get(t);
-        if (p == null) return null;
-        MethodExitRequest r = p.returnWatch;
-        p.returnWatch = null;
-        return r;
+        return take(t, p -> p.returnWatch, p -> p.returnWatch = null);
     }
 
     public void returned(ThreadReference t, Returned value) {
@@ -206,11 +200,16 @@ public final class ThreadStops {
     }
 
     public Returned takeReturned(ThreadReference t) {
+        return take(t, p -> p.returned, p -> p.returned = null);
+    }
+
+    /** Reads one of the thread's pending facts and clears it. */
+    private <V> V take(ThreadReference t, Function<PerThread, V> read, Consumer<PerThread> clear) {
         PerThread p = threads.get(t);
         if (p == null) return null;
-        Returned r = p.returned;
-        p.returned = null;
-        return r;
+        V v = read.apply(p);
+        clear.accept(p);
+        return v;
     }
 
     // ---------------------------------------------------------------- exceptions let go on
