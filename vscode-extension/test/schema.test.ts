@@ -40,7 +40,12 @@ test('DESIGN.md\'s list of launch and attach attributes matches the server', { s
     const listed = (part: string) => [...part.replace(/\([^()]*\)/g, '').matchAll(/`(\w+)`/g)].map(m => m[1]);
     const launchPart = /launch:([\s\S]*?)\nattach:/.exec(section!)?.[1] ?? '';
     const attachPart = /\nattach:([\s\S]*?)(?:\nMissing|\n\n|$)/.exec(section!)?.[1] ?? '';
-    assert.deepEqual([...new Set(listed(launchPart))].sort(), names('launch'));
+    // what the contract names and the server does not take yet: this list only shrinks, and a
+    // new attribute on either side alone fails
+    const notYet = ['stepFilters', 'suspendAll', 'tests'];
+    const designed = [...new Set(listed(launchPart))].sort();
+    assert.deepEqual(designed.filter(a => !notYet.includes(a)), names('launch'));
+    for (const a of notYet) assert.ok(designed.includes(a) && !names('launch').includes(a), `'${a}' is implemented or gone from DESIGN.md: take it off notYet`);
     const attachListed = listed(attachPart);
     assert.ok(attachListed.length > 0);
     for (const a of attachListed) assert.ok(names('attach').includes(a), `DESIGN.md names attach attribute ${a}, which the server does not accept`);

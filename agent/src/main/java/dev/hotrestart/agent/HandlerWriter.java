@@ -10,6 +10,7 @@ import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
@@ -23,8 +24,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The ASM side of {@link WrapTransformer}: adds {@code catch (Throwable t) { Hook.escaped(t);
- * throw t; }} around the body of each wrapped method of a class, and reads package marks.
+ * The ASM side of {@link WrapTransformer}: adds {@code catch (Throwable t) { if (Hook.escaped(t))
+ * return thisMethod(originalArguments); throw t; }} around the body of each wrapped method of a
+ * class, with the parameters kept as they were called (see {@link ParameterCopies}), and reads
+ * package marks.
  */
 final class HandlerWriter {
     private static final String HOOK = "dev/hotrestart/agent/Hook";
@@ -74,27 +77,34 @@ final class HandlerWriter {
     }
 
     private static void addHandler(ClassNode cls, MethodNode m) {
+        InsnList nulls = nullReferenceLocals(m); // before the body moves to the copies: not for them
+        ParameterCopies copies = ParameterCopies.make(cls, m);
         LabelNode start = new LabelNode();
         LabelNode end = new LabelNode();
         LabelNode handler = new LabelNode();
+        LabelNode rethrow = new LabelNode();
         LabelNode after = new LabelNode();
         // locals in scope until the end of the code stay in scope in the handler, where the
         // debugger shows them at the stop
         LabelNode codeEnd = m.instructions.getLast() instanceof LabelNode ? (LabelNode) m.instructions.getLast() : null;
         m.instructions.insert(start);
-        m.instructions.insert(nullReferenceLocals(m));
+        m.instructions.insert(nulls);
+        m.instructions.insert(copies.copyIn());
+        boolean frames = (cls.version & 0xFFFF) >= Opcodes.V1_6;
         InsnList tail = new InsnList();
         tail.add(end);
         tail.add(handler);
-        if ((cls.version & 0xFFFF) >= Opcodes.V1_6) {
-            tail.add(new FrameNode(Opcodes.F_NEW, 0, null, 0, null));
-            FrameNode f = (FrameNode) tail.getLast();
-            f.local = initialLocals(cls, m);
-            f.stack = new ArrayList<Object>();
-            f.stack.add("java/lang/Throwable");
-        }
+        if (frames) tail.add(entryFrame(cls, m));
+        // the hook returns true when the debugger asks for the method to run again from its
+        // start, with the arguments it was called with: a call of its newest version from here,
+        // for a frame that cannot be popped (a thread's bottom frame, main)
         tail.add(new InsnNode(Opcodes.DUP));
-        tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, HOOK, "escaped", "(Ljava/lang/Throwable;)V", false));
+        tail.add(new MethodInsnNode(Opcodes.INVOKESTATIC, HOOK, "escaped", "(Ljava/lang/Throwable;)Z", false));
+        tail.add(new JumpInsnNode(Opcodes.IFEQ, rethrow));
+        tail.add(new InsnNode(Opcodes.POP));
+        tail.add(copies.callAgain());
+        tail.add(rethrow);
+        if (frames) tail.add(entryFrame(cls, m));
         tail.add(new InsnNode(Opcodes.ATHROW));
         tail.add(after);
         m.instructions.add(tail);
@@ -103,6 +113,14 @@ final class HandlerWriter {
         }
         // last in the table: the method's own handlers are searched first
         m.tryCatchBlocks.add(new TryCatchBlockNode(start, end, handler, "java/lang/Throwable"));
+    }
+
+    /** The frame at the handler: the locals at method entry, the Throwable on the stack. */
+    private static FrameNode entryFrame(ClassNode cls, MethodNode m) {
+        List<Object> stack = new ArrayList<Object>();
+        stack.add("java/lang/Throwable");
+        Object[] locals = initialLocals(cls, m).toArray();
+        return new FrameNode(Opcodes.F_NEW, locals.length, locals, 1, stack.toArray());
     }
 
     /**
@@ -127,7 +145,7 @@ final class HandlerWriter {
     }
 
     /** The locals at method entry (this and the parameters), in stack map form. */
-    private static List<Object> initialLocals(ClassNode cls, MethodNode m) {
+    static List<Object> initialLocals(ClassNode cls, MethodNode m) {
         List<Object> locals = new ArrayList<Object>();
         if ((m.access & Opcodes.ACC_STATIC) == 0) locals.add(cls.name);
         for (Type t : Type.getArgumentTypes(m.desc)) {

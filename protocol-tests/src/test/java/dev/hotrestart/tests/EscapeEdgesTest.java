@@ -34,14 +34,52 @@ class EscapeEdgesTest {
     }
 
     /**
-     * main has no caller to return to: continue is refused with the reason, also on stderr, and
-     * the thread stays stopped where it was; propagateException then lets the exception go on.
+     * A wrapped main escaped: it has no caller to pop to, so the agent's handler calls it again,
+     * the newest version, with the program's arguments. It stops at main's first line; the
+     * program then finishes with the fix.
      */
-    @ParameterizedTest
-    @CsvSource({"handler", "throw"})
-    void continueOnAnEscapeFromMainIsRefusedAndPropagateLetsItGo(String stopAt) throws Exception {
+    @Test
+    void aWrappedMainRestartsWithItsArguments() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.MainFails").with("args", List.of("once"))) {
+            int tid = s.launchUntilEscape();
+            f.edit("shop/MainFails.java", "throw new IllegalStateException(\"main failed\");",
+                    "System.out.println(\"fixed, args=\" + String.join(\",\", args));");
+            JsonObject body = s.dap.ok("restartFrameWithReload", Map.of("threadId", tid));
+            assertEquals("MainFails.main(String[])", body.get("restarted").getAsString());
+            s.stopped("restart");
+            JsonObject top = s.topFrame(tid);
+            assertEquals("MainFails.main(String[])", top.get("name").getAsString());
+            assertEquals(f.line("shop/MainFails.java", "System.out.println(\"started\");"), top.get("line").getAsInt());
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertEquals(2, s.dap.stdout().split("started", -1).length - 1, s.dap.stdout());
+            assertTrue(s.dap.stdout().contains("fixed, args=once"), s.dap.stdout());
+        }
+    }
+
+    /** continue on an escape from a wrapped main re-runs it too, with the edits. */
+    @Test
+    void continueOnAnEscapeFromAWrappedMainReRunsIt() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.MainFails")) {
+            int tid = s.launchUntilEscape();
+            f.edit("shop/MainFails.java", "throw new IllegalStateException(\"main failed\");", "System.out.println(\"fixed\");");
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("fixed"), s.dap.stdout());
+        }
+    }
+
+    /**
+     * Without the agent, main has no caller to return to: continue is refused with the reason,
+     * also on stderr, and the thread stays stopped where it was; propagateException then lets the
+     * exception go on.
+     */
+    @Test
+    void continueOnAnEscapeFromMainIsRefusedWithoutTheAgentAndPropagateLetsItGo() throws Exception {
         Fixture f = Fixture.shared("hot");
-        try (Session s = Session.start(f, "shop.MainFails").with("stopAt", stopAt)) {
+        try (Session s = Session.start(f, "shop.MainFails").with("stopAt", "throw")) {
             int tid = s.launchUntilEscape();
             String msg = s.dap.error("continue", Map.of("threadId", tid));
             assertTrue(msg.contains("bottom frame") && msg.contains("propagateException"), msg);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -40,10 +41,34 @@ class RestartEdgesTest {
         }
     }
 
+    /**
+     * A restart calls the wrapped method again with the arguments it was first called with, as
+     * hot_restart does, however the method changed its parameters before it failed (an int
+     * counted down, an object parameter set to null, a double zeroed).
+     */
     @Test
-    void reassigningAParameterWarns() throws Exception {
+    void aRestartReCallsWithTheOriginalArguments() throws Exception {
         Fixture f = Fixture.of("hot");
-        try (Session s = Session.start(f, "shop.Versions")) {
+        try (Session s = Session.start(f, "shop.Countdown")) {
+            int tid = s.launchUntilEscape();
+            // the Variables view shows the parameters as the method left them
+            Map<String, String> locals = s.locals(EscapeTest.findTarget(s, tid).get("id").getAsInt());
+            assertEquals("0", locals.get("n"), locals.toString());
+            assertEquals("null", locals.get("log"), locals.toString());
+            assertEquals("0.0", locals.get("scale"), locals.toString());
+            f.edit("shop/Countdown.java", "if (steps < 100) {", "if (steps < 0) {");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("steps=3 log:3x2.53x2.5"), s.dap.stdout());
+            assertFalse(s.dap.allEvents().toString().contains("assigns to its parameter"), "no warning: the arguments are the originals");
+        }
+    }
+
+    /** Without the agent a restart pops the frame, and the JVM keeps reassigned parameters: the user is warned. */
+    @Test
+    void reassigningAParameterWarnsWhereTheFrameIsPopped() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = Session.start(f, "shop.Versions").with("stopAt", "throw")) {
             int tid = s.launchUntilEscape();
             f.edit(V, "int y = x + 1;", "x = x * 2;\n        int y = x + 1;");
             f.edit(V, "if (y > 0) {", "if (y < 0) {");

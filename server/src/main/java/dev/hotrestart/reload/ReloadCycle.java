@@ -24,16 +24,17 @@ public record ReloadCycle(ReloadPlanner planner, ClassSwapper swapper, Restarter
 
     /**
      * {@code afterSwap} is told the classes each swap redefined (their breakpoints are set again);
-     * {@code javaHome}: the JDK whose javac compiles for the debuggee.
+     * {@code javaHome}: the JDK whose javac compiles for the debuggee; {@code agentWraps}: the
+     * agent wraps the methods the rules name (a restart of one re-calls it with its original arguments).
      */
     public static ReloadCycle of(VirtualMachine vm, SourceLocator sources, SourceSnapshots snapshots, ClassFiles classFiles,
                                  List<Path> classPath, Path javaHome, ClassIndex index, WrapRules wrapRules,
-                                 Consumer<Set<ReferenceType>> afterSwap) {
+                                 Consumer<Set<ReferenceType>> afterSwap, boolean agentWraps) {
         Versions versions = new Versions(classFiles);
         Compilers compilers = new Compilers(classPath, javaHome);
         Rehearsal[] rehearsal = new Rehearsal[1]; // the planner pauses practice, which plans with the planner
         ReloadPlanner planner = new ReloadPlanner(vm, sources, snapshots, classFiles, index, versions, compilers,
-                () -> rehearsal[0].threadResumed());
+                () -> rehearsal[0].threadResumed(), m -> agentWraps && wrapRules.isWrapped(m));
         rehearsal[0] = new Rehearsal(planner, compilers, versions, snapshots);
         ReplacedFrames frames = new ReplacedFrames(vm, versions, snapshots);
         ClassSwapper swapper = new ClassSwapper(vm, frames, afterSwap);

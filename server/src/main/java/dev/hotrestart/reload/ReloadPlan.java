@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * A reload, compiled and checked, not yet applied: the classes to redefine with their new bytes,
  * the qualified names of what changes, warnings for the user, and what becomes current once the
- * JVM took it. {@code only}: the one method a method-scope reload replaces, else null.
+ * JVM took it. {@code only}: the one method a method-scope reload replaces, else null;
+ * {@code edited}: the method as the edited file declares it, where it can be named.
  */
 public record ReloadPlan(Map<ReferenceType, byte[]> classes, List<String> reloaded, List<String> warnings,
-                         Runnable commit, MethodId only) {}
+                         Runnable commit, MethodId only, MethodSplicer.Found edited) {}

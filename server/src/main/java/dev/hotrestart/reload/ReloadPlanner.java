@@ -29,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
 
 /**
  * Plans a reload, changing nothing: read the edit, splice it (method scope), compile, check the
@@ -45,9 +46,11 @@ public final class ReloadPlanner {
     private final Compilers compilers;
     /** A reload is coming: practice stops after the compile under way (see {@link Rehearsal}). */
     private final Runnable reloadStarts;
+    /** Whether a restart of the method re-calls it with its original arguments (the agent wraps it). */
+    private final Predicate<Method> keepsArguments;
 
     ReloadPlanner(VirtualMachine vm, SourceLocator sources, SourceSnapshots snapshots, ClassFiles classFiles, ClassIndex index,
-                  Versions versions, Compilers compilers, Runnable reloadStarts) {
+                  Versions versions, Compilers compilers, Runnable reloadStarts, Predicate<Method> keepsArguments) {
         this.vm = vm;
         this.sources = sources;
         this.snapshots = snapshots;
@@ -56,6 +59,7 @@ public final class ReloadPlanner {
         this.versions = versions;
         this.compilers = compilers;
         this.reloadStarts = reloadStarts;
+        this.keepsArguments = keepsArguments;
     }
 
     Versions versions() {
@@ -74,7 +78,9 @@ public final class ReloadPlanner {
             warnings.add("A constructor or initializer is reloaded with its whole file.");
             scope = "class";
         }
-        return plan(type, id, scope, warnings, compilers.forReloads(), false);
+        ReloadPlan plan = plan(type, id, scope, warnings, compilers.forReloads(), false);
+        if (!keepsArguments.test(m)) warnReassigned(plan, id);
+        return plan;
     }
 
     /** Plans applying every method-body change in a file (hot code replace, nothing popped). */
@@ -114,14 +120,21 @@ public final class ReloadPlanner {
                 edit.path().toString());
         awaitQuietly(shapeAsked); // done long since; waited for so no answer lands after the redefinition
         Map<ReferenceType, byte[]> classes = checkStructure(anchor, compiled, splice.shifts(), practice);
-        if (splice.found() != null) {
-            for (String p : MethodSplicer.reassignedParameters(splice.found().decl())) {
-                warnings.add(id.label() + " assigns to its parameter '" + p + "': the re-run starts with the value '" + p
-                        + "' has now, not the one it was called with (the JVM keeps reassigned arguments when it pops a frame).");
-            }
-        }
         return new ReloadPlan(classes, splice.reloaded(), warnings, commit(anchor, id, edit, splice, classes),
-                edit.methodScope() ? id : null);
+                edit.methodScope() ? id : null, splice.found());
+    }
+
+    /**
+     * A method the agent does not wrap is restarted by popping its frame, and the JVM keeps what
+     * the method assigned to its parameters: the user is told which ones.
+     */
+    private static void warnReassigned(ReloadPlan plan, MethodId id) {
+        if (plan.edited() == null) return;
+        for (String p : MethodSplicer.reassignedParameters(plan.edited().decl())) {
+            plan.warnings().add(id.label() + " assigns to its parameter '" + p + "': the re-run starts with the value '" + p
+                    + "' has now, not the one it was called with (the JVM keeps reassigned arguments when it pops a frame "
+                    + "of a method the agent does not wrap).");
+        }
     }
 
     // ---------------------------------------------------------------- 1. read the edit

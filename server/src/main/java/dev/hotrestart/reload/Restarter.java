@@ -1,6 +1,8 @@
 package dev.hotrestart.reload;
 
+import com.sun.jdi.ClassNotLoadedException;
 import com.sun.jdi.IncompatibleThreadStateException;
+import com.sun.jdi.InvalidTypeException;
 import com.sun.jdi.InvalidStackFrameException;
 import com.sun.jdi.Method;
 import com.sun.jdi.NativeMethodException;
@@ -32,19 +34,28 @@ public final class Restarter {
         this.wrapRules = wrapRules;
     }
 
-    /** What a restart did: the qualified names reloaded (empty without a reload) and the method popped. */
-    public record Restarted(List<String> reloaded, Method method) {}
+    /**
+     * What a restart did: the qualified names reloaded (empty without a reload), the method that
+     * runs again, and whether its frame was popped (else the agent's handler calls it again).
+     */
+    public record Restarted(List<String> reloaded, Method method, boolean popped) {}
 
     /**
-     * Pops the frame at {@code depth}, which runs {@code method}, after reloading its edits when
-     * {@code scope} is given ("method" or "class"; null: no reload). {@code stopped}: each stopped
-     * thread's shallowest frame that stays (see {@link ClassSwapper#apply}); {@code warn} gets the
-     * plan's warnings before anything changes.
+     * Runs the frame at {@code depth}, which runs {@code method}, again, after reloading its edits
+     * when {@code scope} is given ("method" or "class"; null: no reload). The frame is popped when
+     * it can be; a wrapped frame that cannot (a thread's bottom frame, main), stopped in the
+     * agent's hook ({@code hookOnTop}), is called again by the agent's handler instead.
+     * {@code stopped}: each stopped thread's shallowest frame that stays (see
+     * {@link ClassSwapper#apply}); {@code warn} gets the plan's warnings before anything changes.
      */
     public Restarted restart(ThreadReference t, int depth, Method method, String scope, Map<ThreadReference, Integer> stopped,
-                             Consumer<String> warn) {
+                             Consumer<String> warn, boolean hookOnTop) {
+        boolean callAgain;
         try {
-            checkPoppable(t, depth, method);
+            List<StackFrame> frames = t.frames();
+            String unpoppable = unpoppable(frames, depth, method);
+            callAgain = unpoppable != null && hookOnTop && depth == 1 && handlerCallsAgain(frames.get(0).location().method());
+            if (unpoppable != null && !callAgain) throw new UserError(ErrorId.CANNOT_RESTART, unpoppable);
         } catch (IncompatibleThreadStateException e) {
             throw new UserError(ErrorId.THREAD_RUNNING, "Thread \"" + t.name() + "\" is running; pause it first.");
         }
@@ -55,26 +66,36 @@ public final class Restarter {
             reloaded = swapper.apply(plan, stopped); // refused: nothing changed, the thread stays stopped
         }
         try {
-            t.popFrames(t.frame(depth));
-        } catch (IncompatibleThreadStateException | NativeMethodException | InvalidStackFrameException e) {
-            throw new UserError(ErrorId.CANNOT_RESTART, (scope == null ? "" : "The new code is in, but ") + "cannot pop "
-                    + MethodLabel.of(method) + ": " + e.getMessage());
+            if (callAgain) {
+                t.forceEarlyReturn(t.virtualMachine().mirrorOf(true)); // the hook answers: call the method again
+            } else {
+                t.popFrames(t.frame(depth));
+            }
+        } catch (IncompatibleThreadStateException | NativeMethodException | InvalidStackFrameException | InvalidTypeException
+                 | ClassNotLoadedException e) {
+            throw new UserError(ErrorId.CANNOT_RESTART, (scope == null ? "" : "The new code is in, but ") + "cannot "
+                    + (callAgain ? "call " : "pop ") + MethodLabel.of(method) + " again: " + e.getMessage());
         }
-        return new Restarted(reloaded, method);
+        return new Restarted(reloaded, method, !callAgain);
     }
 
-    private void checkPoppable(ThreadReference t, int depth, Method m) throws IncompatibleThreadStateException {
-        List<StackFrame> frames = t.frames();
+    /** Whether the agent's hook can say "call the method again" (agents before it returned nothing). */
+    private static boolean handlerCallsAgain(Method hook) {
+        return hook.returnTypeName().equals("boolean");
+    }
+
+    /** Why the frame cannot be popped, or null when it can. */
+    private String unpoppable(List<StackFrame> frames, int depth, Method m) {
         if (depth + 1 >= frames.size()) {
-            throw new UserError(ErrorId.CANNOT_RESTART, "Cannot restart " + MethodLabel.of(m) + ": it is the thread's bottom frame, "
-                    + "which has no caller to return to. " + nearestPoppableWrapped(frames));
+            return "Cannot restart " + MethodLabel.of(m) + ": it is the thread's bottom frame, which has no caller to return to. "
+                    + nearestPoppableWrapped(frames);
         }
         int firstNative = NativeFrames.first(frames);
         if (firstNative <= depth + 1) {
-            throw new UserError(ErrorId.CANNOT_RESTART, "Cannot restart " + MethodLabel.of(m) + ": the native frame "
-                    + MethodLabel.of(frames.get(firstNative).location().method()) + " lies between it and the top of the stack, "
-                    + "and the JVM cannot pop native frames. " + nearestPoppableWrapped(frames));
+            return "Cannot restart " + MethodLabel.of(m) + ": the native frame " + MethodLabel.of(frames.get(firstNative).location().method())
+                    + " lies between it and the top of the stack, and the JVM cannot pop native frames. " + nearestPoppableWrapped(frames);
         }
+        return null;
     }
 
     /** The shallowest wrapped frame that can be popped: neither it nor its caller is native. */

@@ -142,7 +142,7 @@ public final class DebugSession {
             WrapRules wrapRules = new WrapRules(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP), classFiles);
             SourceSnapshots snapshots = new SourceSnapshots(sources);
             reloads = ReloadCycle.of(vm, sources, snapshots, classFiles, classPath, Paths.get(cfg.javaHome()), index, wrapRules,
-                    breakpoints::redefined);
+                    breakpoints::redefined, handlerMode);
             EscapeDetector escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS),
                     reloads.frames()::currentVersion, reloads::bytesOf);
             Debuggee debuggee = new Debuggee(vm, cfg.integer(Attribute.EVALUATE_TIMEOUT), t -> sources.find(SourceLocator.keyOf(t)));

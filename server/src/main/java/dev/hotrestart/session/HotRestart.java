@@ -88,16 +88,21 @@ public final class HotRestart {
             } catch (IncompatibleThreadStateException e) {
                 throw ThreadStops.running(t);
             }
+            Stop stop = stops.stop(t);
+            boolean hookOnTop = stop != null && stop.hidden() > 0 && stop.isEscape() && depth == stop.targetDepth();
             return reloads.restarter().restart(t, depth, method, scope, stoppedThreads(t, depth + 1),
-                    w -> events.output("console", "hotrestart: " + w + "\n"));
+                    w -> events.output("console", "hotrestart: " + w + "\n"), hookOnTop);
         });
         Stop stop = stops.stop(t);
         if (stop != null && stop.exception() != null) stops.stopPropagating(stop.exception());
         if (resume) {
             run.resumeAndTell(t);
-        } else {
+        } else if (done.popped()) {
             run.forget(t);
             run.enterAgain(t);
+        } else {
+            run.forget(t);
+            run.enterAgainAt(t, done.method());
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("reloaded", done.reloaded());

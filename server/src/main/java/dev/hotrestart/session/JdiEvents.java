@@ -206,6 +206,12 @@ public final class JdiEvents implements EventLoop.Handler {
 
     private boolean breakpointHit(BreakpointEvent e) {
         if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) return hookHit(e);
+        if (Boolean.TRUE.equals(e.request().getProperty(RunControl.RESTART))) {
+            vm.eventRequestManager().deleteEventRequest(e.request());
+            run.stopped(e.thread(), Stop.plain("restart"), null, null, null);
+            if (rehearsal != null) rehearsal.editExpected(e.location().method());
+            return true;
+        }
         if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) {
             run.stopped(e.thread(), Stop.plain("entry"), null, null, null);
             vm.eventRequestManager().deleteEventRequest(e.request()); // after the event: a round trip fewer before it

@@ -1,6 +1,8 @@
 package dev.hotrestart.session;
 
+import com.sun.jdi.AbsentInformationException;
 import com.sun.jdi.IncompatibleThreadStateException;
+import com.sun.jdi.Location;
 import com.sun.jdi.Method;
 import com.sun.jdi.ObjectCollectedException;
 import com.sun.jdi.ObjectReference;
@@ -10,6 +12,7 @@ import com.sun.jdi.Value;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.event.MethodExitEvent;
 import com.sun.jdi.request.EventRequestManager;
+import com.sun.jdi.request.BreakpointRequest;
 import com.sun.jdi.request.MethodExitRequest;
 import com.sun.jdi.request.StepRequest;
 import dev.hotrestart.base.AfterResponse;
@@ -120,6 +123,34 @@ public final class RunControl {
         AfterResponse.run(() -> {
             synchronized (stops) {
                 step(t, StepRequest.STEP_INTO, StepRequest.STEP_LINE);
+                resumeFully(t);
+            }
+        });
+    }
+
+    /** Tags the one-shot breakpoint where a method the agent's handler calls again stops ({@link #enterAgainAt}). */
+    static final String RESTART = "hotrestart.restart";
+
+    /**
+     * The agent's handler calls {@code method} again (its frame could not be popped): the thread
+     * stops at the first line of the method's newest version, reason "restart".
+     */
+    void enterAgainAt(ThreadReference t, Method method) {
+        Location first = null;
+        for (Method m : method.declaringType().methodsByName(method.name(), method.signature())) {
+            try {
+                for (Location l : m.allLineLocations()) if (first == null || l.codeIndex() < first.codeIndex()) first = l;
+            } catch (AbsentInformationException e) {
+                first = m.location();
+            }
+        }
+        if (first != null) {
+            BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(first);
+            r.addThreadFilter(t);
+            Requests.suspendingThread(r, RESTART);
+        }
+        AfterResponse.run(() -> {
+            synchronized (stops) {
                 resumeFully(t);
             }
         });
