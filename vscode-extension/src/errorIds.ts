@@ -32,6 +32,7 @@ export const ErrorId = {
     SWAP_REFUSED: 1404,
     CANNOT_RESTART: 1405,
     COMPILER_UNAVAILABLE: 1406,
+    EDIT_NEEDS_MORE: 1407,
 } as const;
 
 /** The error id of a DAP message: a failed response's `body.error.id`; undefined for anything else. */

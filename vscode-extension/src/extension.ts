@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { descriptorFactory } from './adapter';
 import { CommandDeps, HotSession, propagateException, reloadClass, reloadOnSave, restartFrameWithReload } from './commands';
 import { ConfigDeps, DebugConfig, initialConfigurations, MainClass, resolveClassPath, resolveConfiguration, runProcess } from './config';
-import { CompileDiagnostic, FeedbackUi } from './feedback';
+import { CompileDiagnostic, diagnosticsOfEvent, FeedbackUi } from './feedback';
 import { realJavaEnvironment } from './java';
 import { AdapterRequests } from './requests';
 
@@ -156,6 +156,12 @@ export function activate(context: vscode.ExtensionContext): void {
         }),
         vscode.debug.onDidStartDebugSession(s => {
             if (s.type === TYPE) running.set(s.id, s);
+        }),
+        // after every reload, whatever started it (Continue, a command, a save): its compile errors, or none
+        vscode.debug.onDidReceiveDebugSessionCustomEvent(e => {
+            if (e.session.type !== TYPE || e.event !== 'reloadDiagnostics') return;
+            const list = diagnosticsOfEvent(e.body);
+            if (list) ui.setProblems(list);
         }),
         vscode.debug.onDidTerminateDebugSession(s => {
             requests.forget(s.id);

@@ -15,11 +15,16 @@ const DIAGNOSTIC = /^(.+?):(\d+):(?:(\d+):)?\s(.+)$/;
 
 /**
  * The diagnostics in a reload error message: its first line says what happened, each later line
- * of the form `path:line:col: message` is one compiler error. Relative paths resolve against `base`.
+ * of the form `path:line:col: message` is one compiler error, and indented lines after one
+ * (javac's `symbol:`, `location:`) belong to it. Relative paths resolve against `base`.
  */
 export function parseDiagnostics(message: string, base?: string): CompileDiagnostic[] {
     const out: CompileDiagnostic[] = [];
     for (const line of message.split(/\r?\n/).slice(1)) {
+        if (/^\s/.test(line) && out.length > 0 && line.trim()) {
+            out[out.length - 1].message += '\n' + line.trim();
+            continue;
+        }
         const m = DIAGNOSTIC.exec(line.trim());
         if (!m || !/\.java$/i.test(m[1])) continue;
         const file = path.isAbsolute(m[1]) || !base ? m[1] : path.resolve(base, m[1]);
@@ -60,6 +65,24 @@ export function reportFailure(what: string, e: unknown, ui: FeedbackUi, base?: s
         ui.showError(`hotrestart: ${what} failed. ${first}: ${shown.join(' · ')}${more}`, true);
     }
     return diagnostics;
+}
+
+/**
+ * The diagnostics of the adapter's `reloadDiagnostics` event, sent after every reload whatever
+ * started it (Continue included): the compile errors of a failed one, none after a good one.
+ * Undefined for a body that is not such an event's.
+ */
+export function diagnosticsOfEvent(body: unknown): CompileDiagnostic[] | undefined {
+    const list = (body as { diagnostics?: unknown } | undefined)?.diagnostics;
+    if (!Array.isArray(list)) return undefined;
+    const out: CompileDiagnostic[] = [];
+    for (const d of list as { path?: unknown; line?: unknown; column?: unknown; message?: unknown }[]) {
+        if (typeof d?.path !== 'string' || typeof d.message !== 'string') continue;
+        const line = typeof d.line === 'number' && d.line > 0 ? d.line : 1;
+        const column = typeof d.column === 'number' && d.column > 0 ? d.column : undefined;
+        out.push({ file: d.path, line, column, message: d.message });
+    }
+    return out;
 }
 
 export function reportSuccess(text: string, ui: FeedbackUi): void {

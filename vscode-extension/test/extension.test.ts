@@ -133,3 +133,17 @@ test('an error id the tracker saw reaches the commands: a save of a file not loa
         for (const end of stub.registered.sessionListeners.terminate) end(session);
     }
 });
+
+test('the adapter\'s reloadDiagnostics event fills the Problems panel whatever started the reload, and an empty one clears it', () => {
+    const file = '/ws/src/main/java/shop/Versions.java';
+    const send = (body: unknown, type = 'hotrestart') => {
+        for (const l of stub.registered.customEventListeners) l({ session: { type }, event: 'reloadDiagnostics', body });
+    };
+    send({ diagnostics: [{ path: file, line: 14, column: 29, message: 'cannot find symbol\n  symbol:   variable totl' }], errorId: 1400 });
+    const shown = stub.registered.diagnostics.get(file) as { message: string; range: { startLine: number } }[];
+    assert.deepEqual(shown.map(d => [d.range.startLine, d.message]), [[13, 'cannot find symbol\n  symbol:   variable totl']]);
+    send({ diagnostics: [{ path: '/elsewhere/X.java', line: 1, column: 1, message: 'x' }] }, 'java');
+    assert.ok(stub.registered.diagnostics.has(file), 'another debugger\'s events are not ours');
+    send({ diagnostics: [] });
+    assert.equal(stub.registered.diagnostics.size, 0);
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CommandDeps, HotSession, isFileOfSession, reloadClass, reloadOnSave } from '../src/commands';
 import { AdapterError, ErrorId } from '../src/errorIds';
-import { CompileDiagnostic, parseDiagnostics, reportFailure } from '../src/feedback';
+import { CompileDiagnostic, diagnosticsOfEvent, parseDiagnostics, reportFailure } from '../src/feedback';
 
 test('compile errors are read from the lines after the first, with or without a column', () => {
     const message = 'The edit does not compile; nothing was changed:\n'
@@ -139,4 +139,17 @@ test('only a compile error\'s message is read for diagnostics; other failures cl
         assert.deepEqual(shown.problems.at(-1), []);
         assert.equal(shown.errors.at(-1), `hotrestart: Reloading Versions.java failed: ${e.message}`);
     }
+});
+
+test('javac\'s symbol: and location: lines stay with their diagnostic', () => {
+    const message = 'The edit does not compile; nothing was changed:\n/ws/A.java:3:9: cannot find symbol\n    symbol:   method nosuch(int)\n    location: class A\n/ws/A.java:5:1: \';\' expected';
+    assert.deepEqual(parseDiagnostics(message).map(d => d.message), ['cannot find symbol\nsymbol:   method nosuch(int)\nlocation: class A', "';' expected"]);
+});
+
+test('a reloadDiagnostics event\'s body becomes diagnostics; a line of 0 is the first line; anything else is no such event', () => {
+    assert.deepEqual(diagnosticsOfEvent({ diagnostics: [{ path: '/ws/A.java', line: 0, column: 0, message: 'm' }] }),
+        [{ file: '/ws/A.java', line: 1, column: undefined, message: 'm' }]);
+    assert.deepEqual(diagnosticsOfEvent({ diagnostics: [] }), []);
+    assert.equal(diagnosticsOfEvent({ other: 1 }), undefined);
+    assert.equal(diagnosticsOfEvent(undefined), undefined);
 });

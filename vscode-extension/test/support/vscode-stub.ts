@@ -6,6 +6,7 @@ export const registered = {
     descriptorFactories: new Map<string, { createDebugAdapterDescriptor(session: unknown): unknown }>(),
     trackerFactories: new Map<string, { createDebugAdapterTracker(session: unknown): { onDidSendMessage?(message: unknown): void } }>(),
     sessionListeners: { start: [] as ((session: unknown) => void)[], terminate: [] as ((session: unknown) => void)[] },
+    customEventListeners: [] as ((e: { session: { type: string }; event: string; body?: unknown }) => void)[],
     configurationProviders: new Map<string, {
         resolveDebugConfiguration?(folder: unknown, config: unknown): unknown;
         resolveDebugConfigurationWithSubstitutedVariables?(folder: unknown, config: unknown): unknown;
@@ -54,6 +55,8 @@ export const debug = {
     registerDebugAdapterTrackerFactory: (type: string, f: never) => (registered.trackerFactories.set(type, f), disposable),
     onDidStartDebugSession: event<(s: unknown) => void>(f => registered.sessionListeners.start.push(f)),
     onDidTerminateDebugSession: event<(s: unknown) => void>(f => registered.sessionListeners.terminate.push(f)),
+    onDidReceiveDebugSessionCustomEvent: event<(e: { session: { type: string }; event: string; body?: unknown }) => void>(
+        f => registered.customEventListeners.push(f)),
 };
 export const commands = {
     registerCommand: (id: string, f: (...args: unknown[]) => unknown) => (registered.commands.set(id, f), disposable),

@@ -77,6 +77,7 @@ final class HandlerWriter {
     }
 
     private static void addHandler(ClassNode cls, MethodNode m) {
+        LabelNode bodyStart = firstLabel(m);
         InsnList nulls = nullReferenceLocals(m); // before the body moves to the copies: not for them
         ParameterCopies copies = ParameterCopies.make(cls, m);
         LabelNode start = new LabelNode();
@@ -90,6 +91,9 @@ final class HandlerWriter {
         m.instructions.insert(start);
         m.instructions.insert(nulls);
         m.instructions.insert(copies.copyIn());
+        LabelNode entry = new LabelNode();
+        m.instructions.insert(entry);
+        copies.coverPrologue(entry, bodyStart);
         boolean frames = (cls.version & 0xFFFF) >= Opcodes.V1_6;
         InsnList tail = new InsnList();
         tail.add(end);
@@ -113,6 +117,14 @@ final class HandlerWriter {
         }
         // last in the table: the method's own handlers are searched first
         m.tryCatchBlocks.add(new TryCatchBlockNode(start, end, handler, "java/lang/Throwable"));
+    }
+
+    /** The label the body starts at (one is put there when the code starts with an instruction). */
+    private static LabelNode firstLabel(MethodNode m) {
+        if (m.instructions.getFirst() instanceof LabelNode) return (LabelNode) m.instructions.getFirst();
+        LabelNode l = new LabelNode();
+        m.instructions.insert(l);
+        return l;
     }
 
     /** The frame at the handler: the locals at method entry, the Throwable on the stack. */

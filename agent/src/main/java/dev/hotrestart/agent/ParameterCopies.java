@@ -8,6 +8,7 @@ import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.IincInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -107,6 +108,27 @@ final class ParameterCopies {
         List<Object> local = new ArrayList<Object>();
         for (Object o : bySlot) if (o != SECOND_HALF) local.add(o);
         f.local = local;
+    }
+
+    /**
+     * The code the agent puts before the body ({@code entry} to {@code bodyStart}) runs when a
+     * debugger stops at the method's first line (a restart steps in there): {@code this} and the
+     * parameters are visible in it too, the parameters in their own slots until the copies are made.
+     */
+    void coverPrologue(LabelNode entry, LabelNode bodyStart) {
+        if (m.localVariables == null) return;
+        List<LocalVariableNode> added = new ArrayList<LocalVariableNode>();
+        for (LocalVariableNode v : m.localVariables) {
+            if (v.start != bodyStart) continue;
+            int original = -1;
+            for (int i = 0; i < copies.length; i++) if (copies[i] == v.index) original = slots[i];
+            if (original < 0) {
+                v.start = entry; // this, visible from the first instruction
+            } else {
+                added.add(new LocalVariableNode(v.name, v.desc, v.signature, entry, bodyStart, original));
+            }
+        }
+        m.localVariables.addAll(added);
     }
 
     /** At entry: each parameter into its copy. */

@@ -140,6 +140,92 @@ class ReloadTest {
         }
     }
 
+    /** The body of the newest reloadDiagnostics event, once one has come that matches. */
+    static JsonObject reloadDiagnostics(Session s, java.util.function.Predicate<JsonObject> which) {
+        assertTrue(s.dap.sawEvent("reloadDiagnostics", which, 5000), "no matching reloadDiagnostics event: " + s.dap.allEvents());
+        JsonObject last = null;
+        for (JsonObject e : s.dap.allEvents()) {
+            if (e.get("event").getAsString().equals("reloadDiagnostics") && which.test(e.getAsJsonObject("body"))) last = e.getAsJsonObject("body");
+        }
+        return last;
+    }
+
+    /**
+     * A syntax error reads as javac says it (not as the parser found it), at the saved file's line;
+     * editors also get it as a diagnostic, which the next good reload clears.
+     */
+    @Test
+    void aSyntaxErrorReadsInJavacsWordsAndReachesEditorsAsADiagnostic() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            int tid = s.launchUntilEscape();
+            f.edit(V, "return \"v1\";", "return \"v1\" +;");
+            int bad = f.line(V, "return \"v1\" +;");
+            JsonObject failed = s.dap.request("reloadClass", Map.of("source", Map.of("path", f.file(V).toString())));
+            assertEquals(1400, DapClient.errorId(failed), failed.toString());
+            String msg = failed.get("message").getAsString();
+            assertTrue(msg.contains(f.file(V) + ":" + bad + ":") && msg.contains("illegal start of expression"), msg);
+            assertFalse(msg.contains("Parse error") || msg.contains("expected one of"), msg);
+            JsonObject d = reloadDiagnostics(s, b -> b.getAsJsonArray("diagnostics").size() > 0).getAsJsonArray("diagnostics")
+                    .get(0).getAsJsonObject();
+            assertEquals(f.file(V).toString(), d.get("path").getAsString());
+            assertEquals(bad, d.get("line").getAsInt());
+            assertTrue(d.get("message").getAsString().contains("illegal start of expression"), d.toString());
+            f.edit(V, "return \"v1\" +;", "return \"v1\";");
+            f.edit(V, FIX_FROM, FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            reloadDiagnostics(s, b -> b.getAsJsonArray("diagnostics").size() == 0 && !b.has("errorId"));
+            s.assertExit(0);
+        }
+    }
+
+    /**
+     * A method-scope reload of a method that uses what another edit of the file adds: the user
+     * never reads that a file which compiles does not compile. A new helper method is named as the
+     * change the JVM cannot swap; an edit the JVM can take (a method no longer declaring an
+     * exception) is a matter of scope; javac's whole diagnostic (symbol:, location:) is kept where
+     * the file as saved does not compile.
+     */
+    @Test
+    void aMethodNeedingOtherEditsIsToldTruthfully() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            int tid = s.launchUntilEscape();
+            f.edit(V, "    static int unused() {", "    static int helper(int v) {\n        return v;\n    }\n\n    static int unused() {");
+            f.edit(V, "int y = x + 1;", "int y = helper(x) + 1;");
+            JsonObject r = s.dap.request("restartFrameWithReload", Map.of("threadId", tid));
+            assertTrue(r.has("message"), r.toString());
+            String msg = r.get("message").getAsString();
+            assertEquals(1404, DapClient.errorId(r), msg);
+            assertFalse(msg.contains("does not compile"), msg);
+            assertTrue(msg.contains("helper") && msg.contains("a method was added"), msg);
+
+            f.edit(V, "int y = helper(x) + 1;", "int y = nosuch(x) + 1;");
+            r = s.dap.request("restartFrameWithReload", Map.of("threadId", tid));
+            msg = r.get("message").getAsString();
+            assertEquals(1400, DapClient.errorId(r), msg);
+            assertTrue(msg.contains("cannot find symbol") && msg.contains("symbol:") && msg.contains("nosuch(int)")
+                    && msg.contains("location:"), msg);
+
+            // the JVM runs an unused() that throws IOException; the edit takes that away and calls it unguarded
+            f.edit(V, "    static int helper(int v) {\n        return v;\n    }\n\n", "");
+            f.edit(V, "int y = nosuch(x) + 1;", "int y = x + 1;");
+            f.edit(V, "static int unused() {", "static int unused() throws java.io.IOException {");
+            s.dap.ok("reloadClass", Map.of("source", Map.of("path", f.file(V).toString())));
+            f.edit(V, "static int unused() throws java.io.IOException {", "static int unused() {");
+            f.edit(V, "int y = x + 1;", "int y = unused() * 0 + x + 1;");
+            r = s.dap.request("restartFrameWithReload", Map.of("threadId", tid));
+            assertTrue(r.has("message"), r.toString());
+            msg = r.get("message").getAsString();
+            assertEquals(1407, DapClient.errorId(r), msg);
+            assertTrue(msg.contains("scope \"class\"") && msg.contains("IOException") && !msg.contains("does not compile"), msg);
+            f.edit(V, FIX_FROM, FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "scope", "class", "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
     /** Changes the JVM cannot swap are named before anything changes; the old code keeps running. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {

@@ -56,7 +56,9 @@ public enum ErrorId {
     /** The frame cannot be restarted: a bottom frame, a native frame above it, or the pop failed. */
     CANNOT_RESTART(1405),
     /** The compiler could not run (no compiler in the runtime, a debuggee newer than any javac at hand). */
-    COMPILER_UNAVAILABLE(1406);
+    COMPILER_UNAVAILABLE(1406),
+    /** The edited method needs other edits of its file (an import, a new member), which a method-scope reload leaves out. */
+    EDIT_NEEDS_MORE(1407);
 
     public final int id;
 

@@ -10,7 +10,7 @@ import com.google.gson.TypeAdapterFactory;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
-import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
+import dev.hotrestart.session.HotRestartClient;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
 import org.eclipse.lsp4j.jsonrpc.debug.DebugLauncher;
@@ -41,9 +41,9 @@ public final class DapConnection {
             t.setDaemon(true);
             return t;
         });
-        Launcher<IDebugProtocolClient> launcher = new DebugLauncher.Builder<IDebugProtocolClient>()
+        Launcher<HotRestartClient> launcher = new DebugLauncher.Builder<HotRestartClient>()
                 .setLocalService(server)
-                .setRemoteInterface(IDebugProtocolClient.class)
+                .setRemoteInterface(HotRestartClient.class)
                 .setInput(in)
                 .setOutput(out)
                 .setExecutorService(executor)

@@ -6,8 +6,8 @@ import dev.hotrestart.base.UserError;
 import dev.hotrestart.jvm.AgentJar;
 import dev.hotrestart.jvm.JvmConnector;
 import dev.hotrestart.session.DebugSession;
+import dev.hotrestart.session.HotRestartClient;
 import org.eclipse.lsp4j.debug.*;
-import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
 import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
@@ -27,14 +27,14 @@ public final class DapServer implements HotRestartProtocol {
     private static final Logger LOG = Logger.getLogger(DapServer.class.getName());
 
     private final ServerOptions options;
-    private IDebugProtocolClient client;
+    private HotRestartClient client;
     private DebugSession session;
 
     DapServer(ServerOptions options) {
         this.options = options;
     }
 
-    void connect(IDebugProtocolClient client) {
+    void connect(HotRestartClient client) {
         this.client = client;
     }
 

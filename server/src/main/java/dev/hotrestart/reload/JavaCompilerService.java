@@ -161,13 +161,12 @@ public final class JavaCompilerService {
         Outcome o = inProcess(release) ? compileHere(fileName, source, release) : compileInDebuggeeJdk(fileName, source, release);
         if (o == null) return compileExternally(fileName, source, release, lineMap, displayPath);
         if (o.classes() != null) return o.classes();
-        StringBuilder b = new StringBuilder("The edit does not compile; nothing was changed:");
+        List<CompileFailure.Diagnostic> found = new ArrayList<>();
         for (Error e : o.errors()) {
-            b.append('\n').append(displayPath);
-            if (e.line() > 0) b.append(':').append(lineMap.applyAsInt((int) e.line())).append(':').append(e.column());
-            b.append(": ").append(e.message());
+            int line = e.line() > 0 ? lineMap.applyAsInt((int) e.line()) : 0;
+            found.add(new CompileFailure.Diagnostic(displayPath, line, e.line() > 0 ? (int) e.column() : 0, e.message()));
         }
-        throw new UserError(ErrorId.COMPILE_ERROR, b.toString());
+        throw new CompileFailure(found);
     }
 
     /** Compiles in this JVM; {@code release} is at most this JDK's. */
@@ -196,7 +195,7 @@ public final class JavaCompilerService {
             List<Error> errors = new ArrayList<>();
             for (Diagnostic<? extends JavaFileObject> d : diags.getDiagnostics()) {
                 if (d.getKind() != Diagnostic.Kind.ERROR) continue;
-                errors.add(new Error(d.getLineNumber(), d.getColumnNumber(), d.getMessage(Locale.ROOT).split("\n")[0]));
+                errors.add(new Error(d.getLineNumber(), d.getColumnNumber(), d.getMessage(Locale.ROOT))); // whole: symbol:, location:
             }
             return new Outcome(null, errors);
         }
@@ -248,16 +247,7 @@ public final class JavaCompilerService {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
-            if (p.exitValue() != 0) {
-                StringBuilder b = new StringBuilder("The edit does not compile; nothing was changed:");
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^.*?" + java.util.regex.Pattern.quote(fileName)
-                        + ":(\\d+): error: (.*)$").matcher(text);
-                while (m.find()) {
-                    b.append('\n').append(displayPath).append(':').append(lineMap.applyAsInt(Integer.parseInt(m.group(1))))
-                            .append(": ").append(m.group(2));
-                }
-                throw new UserError(ErrorId.COMPILE_ERROR, b.toString());
-            }
+            if (p.exitValue() != 0) throw new CompileFailure(printedErrors(text, fileName, lineMap, displayPath));
             Map<String, byte[]> classes = new LinkedHashMap<>();
             try (Stream<Path> files = Files.walk(outDir)) {
                 for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
@@ -271,6 +261,30 @@ public final class JavaCompilerService {
         } finally {
             if (dir != null) deleteTree(dir);
         }
+    }
+
+    /**
+     * The errors javac printed: each {@code File.java:N: error: text} line, with the {@code symbol:},
+     * {@code location:} (and like) lines after it; the source line and caret it quotes are left out.
+     */
+    static List<CompileFailure.Diagnostic> printedErrors(String text, String fileName, IntUnaryOperator lineMap, String displayPath) {
+        List<CompileFailure.Diagnostic> out = new ArrayList<>();
+        java.util.regex.Pattern error = java.util.regex.Pattern.compile("^.*?" + java.util.regex.Pattern.quote(fileName) + ":(\\d+): error: (.*)$");
+        java.util.regex.Pattern detail = java.util.regex.Pattern.compile("^\\s+\\w[\\w ]*:\\s.*$");
+        int line = 0;
+        StringBuilder message = null;
+        for (String l : text.split("\\R")) {
+            java.util.regex.Matcher m = error.matcher(l);
+            if (m.matches()) {
+                if (message != null) out.add(new CompileFailure.Diagnostic(displayPath, line, 0, message.toString()));
+                line = lineMap.applyAsInt(Integer.parseInt(m.group(1)));
+                message = new StringBuilder(m.group(2));
+            } else if (message != null && detail.matcher(l).matches()) {
+                message.append('\n').append(l.strip());
+            }
+        }
+        if (message != null) out.add(new CompileFailure.Diagnostic(displayPath, line, 0, message.toString()));
+        return out;
     }
 
     private String joinPath() {

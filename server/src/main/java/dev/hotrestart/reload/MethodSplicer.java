@@ -94,7 +94,7 @@ public final class MethodSplicer {
         return cu;
     }
 
-    /** Parses without the cache, for practice only (see Reloader#practise); the result is not kept. */
+    /** Parses without the cache, for practice only (see {@link Rehearsal#editExpected}); the result is not kept. */
     static void parseForPractice(String text) {
         PARSER.get().parse(text);
     }
@@ -102,13 +102,14 @@ public final class MethodSplicer {
     private static CompilationUnit parseNew(String text, String fileName) {
         ParseResult<CompilationUnit> r = PARSER.get().parse(text);
         if (!r.isSuccessful() || r.getResult().isEmpty()) {
-            StringBuilder b = new StringBuilder();
+            List<CompileFailure.Diagnostic> found = new ArrayList<>();
             for (Problem p : r.getProblems()) {
-                String where = p.getLocation().flatMap(l -> l.getBegin().getRange()).map(rg -> rg.begin.line + ":" + rg.begin.column).orElse("?");
-                b.append("\n").append(fileName).append(":").append(where).append(": ").append(firstLine(p.getMessage()));
-                if (b.length() > 2000) break;
+                var at = p.getLocation().flatMap(l -> l.getBegin().getRange()).map(rg -> rg.begin);
+                found.add(new CompileFailure.Diagnostic(fileName, at.map(b -> b.line).orElse(0), at.map(b -> b.column).orElse(0),
+                        firstLine(p.getMessage())));
+                if (found.size() >= 10) break;
             }
-            throw new UserError(ErrorId.COMPILE_ERROR, "The edit does not compile; nothing was changed:" + b);
+            throw new CompileFailure(found);
         }
         return r.getResult().get();
     }

@@ -115,9 +115,15 @@ public final class ReloadPlanner {
         if (!practice) reloadStarts.run();
         Future<?> shapeAsked = askAhead(anchor);
         Edit edit = readEdit(anchor, id, scope, warnings);
-        Splice splice = edit.methodScope() ? spliceMethod(edit, id) : wholeFile(edit, id);
-        Map<String, byte[]> compiled = javac.compile(edit.fileName(), splice.text(), edit.origin().release(), splice.lineMap(),
-                edit.path().toString());
+        Splice splice = edit.methodScope() ? spliceMethod(edit, id, javac) : wholeFile(edit, id, javac);
+        Map<String, byte[]> compiled;
+        try {
+            compiled = javac.compile(edit.fileName(), splice.text(), edit.origin().release(), splice.lineMap(), edit.path().toString());
+        } catch (CompileFailure failed) {
+            // the text compiled was the file as saved: the failure is true of it as it is
+            if (splice.text() == edit.text() || practice) throw failed;
+            throw spliceFailed(anchor, id, edit, javac, failed);
+        }
         awaitQuietly(shapeAsked); // done long since; waited for so no answer lands after the redefinition
         Map<ReferenceType, byte[]> classes = checkStructure(anchor, compiled, splice.shifts(), practice);
         return new ReloadPlan(classes, splice.reloaded(), warnings, commit(anchor, id, edit, splice, classes),
@@ -172,6 +178,29 @@ public final class ReloadPlanner {
         return new Edit(path, fileName, key, origin, text, snap, methodScope);
     }
 
+    /**
+     * The edited file parsed. Where the parser cannot read it, javac says what is wrong, in its
+     * words and with the file's lines; the parser's complaint stands only when javac compiles it.
+     */
+    private static CompilationUnit parseEdited(Edit edit, JavaCompilerService javac) {
+        try {
+            return MethodSplicer.parse(edit.text(), edit.path().toString());
+        } catch (CompileFailure parser) {
+            CompileFailure javacSays = compileAsSaved(edit, javac);
+            throw javacSays != null ? javacSays : parser;
+        }
+    }
+
+    /** javac's failure on the file as saved, or null when it compiles. */
+    private static CompileFailure compileAsSaved(Edit edit, JavaCompilerService javac) {
+        try {
+            javac.compile(edit.fileName(), edit.text(), edit.origin().release(), l -> l, edit.path().toString());
+            return null;
+        } catch (CompileFailure failed) {
+            return failed;
+        }
+    }
+
     private static String read(Path p) {
         try {
             return Files.readString(p, StandardCharsets.UTF_8);
@@ -191,7 +220,7 @@ public final class ReloadPlanner {
                           List<String> reloaded, Found found, Found inPlace) {}
 
     /** Method scope: the edited method's text goes into the text the JVM runs; other edits wait. */
-    private Splice spliceMethod(Edit edit, MethodId id) {
+    private Splice spliceMethod(Edit edit, MethodId id, JavaCompilerService javac) {
         SourceSnapshots.Snapshot snap = edit.snap();
         Found old = oldMethod(snap, id, edit.path());
         Found neu = MethodSplicer.editedInPlace(snap.text, old, edit.text(), id);
@@ -200,7 +229,7 @@ public final class ReloadPlanner {
         if (neu != null) {
             text = edit.text(); // only the method changed: the edited text is the splice
         } else {
-            CompilationUnit editedCu = MethodSplicer.parse(edit.text(), edit.path().toString());
+            CompilationUnit editedCu = parseEdited(edit, javac);
             neu = MethodSplicer.findOne(editedCu, edit.text(), id, edit.path().toString());
             CompilationUnit baseCu = MethodSplicer.parse(snap.text, edit.path() + " (as loaded)");
             text = MethodSplicer.splice(snap.text, old, edit.text(), neu, baseCu, editedCu);
@@ -216,8 +245,8 @@ public final class ReloadPlanner {
     }
 
     /** Class scope: the whole edited file goes in; the method is looked at only for its parameters (if it can be named). */
-    private Splice wholeFile(Edit edit, MethodId id) {
-        CompilationUnit editedCu = MethodSplicer.parse(edit.text(), edit.path().toString()); // a syntax error is told here, in the parser's words
+    private Splice wholeFile(Edit edit, MethodId id, JavaCompilerService javac) {
+        CompilationUnit editedCu = parseEdited(edit, javac);
         Found neu = null;
         if (id != null) {
             List<Found> found = MethodSplicer.find(editedCu, edit.text(), id);
@@ -243,6 +272,31 @@ public final class ReloadPlanner {
 
     // ---------------------------------------------------------------- 3. compile: JavaCompilerService
 
+    /**
+     * The method spliced into the text the JVM runs does not compile. What the user reads must be
+     * true of the file as saved: its own errors when it does not compile either; else the method
+     * needs what other edits of the file add (new members, an import), which method scope leaves out.
+     */
+    private UserError spliceFailed(ReferenceType anchor, MethodId id, Edit edit, JavaCompilerService javac, CompileFailure spliced) {
+        Map<String, byte[]> whole;
+        try {
+            whole = javac.compile(edit.fileName(), edit.text(), edit.origin().release(), l -> l, edit.path().toString());
+        } catch (CompileFailure asSaved) {
+            return asSaved;
+        }
+        List<String> problems = new ArrayList<>();
+        structureProblems(anchor, whole, List.of(), false, new LinkedHashMap<>(), problems);
+        String needs = spliced.diagnostics().isEmpty() ? "" : " (in the file as the JVM runs it: "
+                + spliced.diagnostics().get(0).message().replace("\n", ", ").replaceAll("\\s+", " ").strip() + ")";
+        if (!problems.isEmpty()) {
+            return new UserError(ErrorId.SWAP_REFUSED, "Cannot hot-swap this edit: " + id.label() + " uses what other edits of "
+                    + edit.fileName() + " add, and the JVM can only replace method bodies: " + String.join("; ", problems) + needs
+                    + ". Undo the structural part of those edits to reload the method, or restart the program to run them.");
+        }
+        return new UserError(ErrorId.EDIT_NEEDS_MORE, id.label() + " needs other edits of " + edit.fileName()
+                + ", which a method-scope reload leaves out" + needs + ". Reload with scope \"class\" to apply every change in the file.");
+    }
+
     // ---------------------------------------------------------------- 4. check the structure
 
     /**
@@ -253,6 +307,19 @@ public final class ReloadPlanner {
                                                       List<LineShifter.Shift> shifts, boolean practice) {
         Map<ReferenceType, byte[]> classes = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        structureProblems(anchor, compiled, shifts, practice, classes, problems);
+        if (!problems.isEmpty()) {
+            throw new UserError(ErrorId.SWAP_REFUSED, "Cannot hot-swap this edit: " + String.join("; ", problems)
+                    + ". The JVM can only replace method bodies. Undo that change to reload the rest, or restart the program to run it; "
+                    + "scope \"class\" does not help here, a JVM with enhanced class redefinition does (JetBrains Runtime with "
+                    + "-XX:+AllowEnhancedClassRedefinition).");
+        }
+        return classes;
+    }
+
+    /** Fills {@code classes} with the loaded classes to redefine and {@code problems} with what the JVM cannot redefine. */
+    private void structureProblems(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice,
+                                   Map<ReferenceType, byte[]> classes, List<String> problems) {
         for (Map.Entry<String, byte[]> e : compiled.entrySet()) {
             byte[] bytes = LineShifter.shift(e.getValue(), shifts);
             for (ReferenceType t : vm.classesByName(e.getKey())) {
@@ -263,13 +330,6 @@ public final class ReloadPlanner {
                 classes.put(t, bytes);
             }
         }
-        if (!problems.isEmpty()) {
-            throw new UserError(ErrorId.SWAP_REFUSED, "Cannot hot-swap this edit: " + String.join("; ", problems)
-                    + ". The JVM can only replace method bodies. Undo that change to reload the rest, or restart the program to run it; "
-                    + "scope \"class\" does not help here, a JVM with enhanced class redefinition does (JetBrains Runtime with "
-                    + "-XX:+AllowEnhancedClassRedefinition).");
-        }
-        return classes;
     }
 
     // ---------------------------------------------------------------- what becomes current once applied

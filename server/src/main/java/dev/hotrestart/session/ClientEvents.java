@@ -12,15 +12,21 @@ import org.eclipse.lsp4j.debug.Source;
 import org.eclipse.lsp4j.debug.StoppedEventArguments;
 import org.eclipse.lsp4j.debug.TerminatedEventArguments;
 import org.eclipse.lsp4j.debug.ThreadEventArguments;
-import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
+import dev.hotrestart.base.UserError;
+import dev.hotrestart.reload.CompileFailure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** The events the adapter sends the client, each built in one place. */
 public final class ClientEvents {
-    private final IDebugProtocolClient client;
+    private final HotRestartClient client;
     private final ThreadStops stops;
     private final boolean invalidatedSupported;
 
-    ClientEvents(IDebugProtocolClient client, ThreadStops stops, boolean invalidatedSupported) {
+    ClientEvents(HotRestartClient client, ThreadStops stops, boolean invalidatedSupported) {
         this.client = client;
         this.stops = stops;
         this.invalidatedSupported = invalidatedSupported;
@@ -89,6 +95,26 @@ public final class ClientEvents {
         InvalidatedEventArguments inv = new InvalidatedEventArguments();
         inv.setAreas(new String[]{InvalidatedAreas.STACKS});
         client.invalidated(inv);
+    }
+
+    /** How the last reload went, for editors that show compile errors (see {@link HotRestartClient#reloadDiagnostics}). */
+    public void reloadDiagnostics(List<CompileFailure.Diagnostic> diagnostics, UserError failure) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (CompileFailure.Diagnostic d : diagnostics) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", d.path());
+            m.put("line", d.line());
+            m.put("column", d.column());
+            m.put("message", d.message());
+            list.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("diagnostics", list);
+        if (failure != null) {
+            body.put("errorId", failure.id().id);
+            body.put("message", failure.getMessage());
+        }
+        client.reloadDiagnostics(body);
     }
 
     public void exited(int code) {

@@ -16,7 +16,6 @@ import dev.hotrestart.wrap.WrapRules;
 import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.ExceptionBreakpointsFilter;
 import org.eclipse.lsp4j.debug.InitializeRequestArguments;
-import org.eclipse.lsp4j.debug.services.IDebugProtocolClient;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -48,7 +47,7 @@ public final class DebugSession {
     private ReloadCycle reloads;
 
     /** {@code hoverCalls}: hover evaluations may call methods (the adapter's --hover-calls). */
-    public DebugSession(IDebugProtocolClient client, InitializeRequestArguments clientInfo, boolean hoverCalls) {
+    public DebugSession(HotRestartClient client, InitializeRequestArguments clientInfo, boolean hoverCalls) {
         stops = new ThreadStops(variables);
         events = new ClientEvents(client, stops, Boolean.TRUE.equals(clientInfo.getSupportsInvalidatedEvent()));
         breakpoints = new Breakpoints(index, sources, events::breakpointChanged);

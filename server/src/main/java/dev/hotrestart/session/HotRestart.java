@@ -8,6 +8,7 @@ import dev.hotrestart.base.AfterResponse;
 import dev.hotrestart.base.ErrorId;
 import dev.hotrestart.base.MethodLabel;
 import dev.hotrestart.base.UserError;
+import dev.hotrestart.reload.CompileFailure;
 import dev.hotrestart.reload.ReloadCycle;
 import dev.hotrestart.reload.ReloadPlan;
 import dev.hotrestart.reload.Restarter;
@@ -81,7 +82,7 @@ public final class HotRestart {
      * debug console, and leaves the thread stopped where it was.
      */
     private Map<String, Object> restart(ThreadReference t, int depth, String scope, boolean resume) {
-        Restarter.Restarted done = toConsole(() -> {
+        Restarter.Restarted done = toConsole(scope != null, () -> {
             Method method;
             try {
                 method = stacks.methodAt(t, depth, t.frame(depth).location());
@@ -132,7 +133,7 @@ public final class HotRestart {
 
     /** Applies every change of a file's (or a class's) loaded classes; nothing is popped. */
     public Map<String, Object> reloadClass(String sourcePath, String className) {
-        List<String> reloaded = toConsole(() -> {
+        List<String> reloaded = toConsole(true, () -> {
             ReloadPlan plan;
             if (sourcePath != null) plan = reloads.planner().planFile(Paths.get(sourcePath).toAbsolutePath().normalize());
             else if (className != null) plan = reloads.planner().planClass(className);
@@ -146,14 +147,22 @@ public final class HotRestart {
         return body;
     }
 
-    /** Every failure of a reload or restart also goes to the debug console, where the user looks for it. */
-    private <T> T toConsole(Supplier<T> work) {
+    /**
+     * Every failure of a reload or restart also goes to the debug console, where the user looks
+     * for it, and as structured diagnostics to editors that show compile errors; a reload that
+     * succeeds clears them. {@code reload}: the work reloads (a restart without one says nothing).
+     */
+    private <T> T toConsole(boolean reload, Supplier<T> work) {
+        T done;
         try {
-            return work.get();
+            done = work.get();
         } catch (UserError e) {
             events.failure(e.getMessage());
+            if (reload) events.reloadDiagnostics(e instanceof CompileFailure c ? c.diagnostics() : List.of(), e);
             throw e;
         }
+        if (reload) events.reloadDiagnostics(List.of(), null);
+        return done;
     }
 
     /**
