@@ -151,6 +151,30 @@ class ReloadTest {
     }
 
     /**
+     * continue on an escape whose reload fails: the error says why, and the thread, still stopped
+     * where it was, is announced stopped again (clients mark a thread running when they send
+     * continue); a continue after the fix re-runs the method.
+     */
+    @Test
+    void aContinueWhoseReloadFailsLeavesTheThreadStoppedAndSaysSo() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = versions(f)) {
+            int tid = s.launchUntilEscape();
+            f.edit(V, "int y = x + 1;", "int y = x + ;");
+            String msg = s.dap.error("continue", Map.of("threadId", tid), 1400);
+            assertTrue(msg.contains("does not compile"), msg);
+            JsonObject again = s.stopped("exception");
+            assertEquals(tid, s.threadOf(again));
+            assertEquals("⟳ Versions.answer(int)", EscapeTest.findTarget(s, tid).get("name").getAsString());
+            f.edit(V, "int y = x + ;", "int y = x + 1;");
+            f.edit(V, FIX_FROM, FIX_TO);
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
+    /**
      * A syntax error reads as javac says it (not as the parser found it), at the saved file's line;
      * editors also get it as a diagnostic, which the next good reload clears.
      */

@@ -16,6 +16,8 @@ import com.sun.jdi.request.BreakpointRequest;
 import com.sun.jdi.request.MethodExitRequest;
 import com.sun.jdi.request.StepRequest;
 import dev.hotrestart.base.AfterResponse;
+import dev.hotrestart.base.MethodLabel;
+import dev.hotrestart.base.UserError;
 import dev.hotrestart.eval.Returned;
 import dev.hotrestart.jvm.DebuggeeProcess;
 import dev.hotrestart.jvm.Requests;
@@ -93,7 +95,19 @@ public final class RunControl {
         ContinueResponse r = new ContinueResponse();
         r.setAllThreadsContinued(false);
         if (stop != null && stop.isEscape() && !continuePropagates) {
-            atEscape.rerun(t, stop);
+            try {
+                atEscape.rerun(t, stop);
+            } catch (UserError e) {
+                // the thread stays stopped where it was; clients that took it for running on
+                // 'continue' (nvim-dap, VS Code) learn so from the stop told again after the error
+                AfterResponse.run(() -> {
+                    synchronized (stops) {
+                        if (stops.stop(t) == stop) events.stopped(t, stop.reason(), null,
+                                MethodLabel.simple(stop.exception().referenceType().name()), JdiEvents.escapeDescription(stop));
+                    }
+                });
+                throw e;
+            }
             return r;
         }
         if (stop != null && stop.isEscape()) stops.propagate(stop.exception());
