@@ -35,6 +35,7 @@ class ServerTest {
             List<String> filters = new ArrayList<>();
             caps.getAsJsonArray("exceptionBreakpointFilters").forEach(f -> filters.add(f.getAsJsonObject().get("filter").getAsString()));
             assertEquals(List.of("caught", "uncaught"), filters);
+            assertTrue(caps.get("supportsValueFormattingOptions").getAsBoolean(), "format.hex");
             // not implemented, so not claimed
             for (String no : List.of("supportsStepBack", "supportsDataBreakpoints", "supportsFunctionBreakpoints", "supportsGotoTargetsRequest",
                     "supportsReadMemoryRequest", "supportsDisassembleRequest", "supportsStepInTargetsRequest")) {

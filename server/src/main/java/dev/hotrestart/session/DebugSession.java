@@ -111,6 +111,7 @@ public final class DebugSession {
         c.setSupportsHitConditionalBreakpoints(true);
         c.setSupportsLogPoints(true);
         c.setSupportsSetExpression(true);
+        c.setSupportsValueFormattingOptions(true);
         c.setSupportsCompletionsRequest(true);
         c.setCompletionTriggerCharacters(new String[]{"."});
         c.setExceptionBreakpointFilters(new ExceptionBreakpointsFilter[]{filter("caught", "Caught Exceptions"),
