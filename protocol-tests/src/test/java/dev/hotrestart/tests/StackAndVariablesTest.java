@@ -154,6 +154,38 @@ class StackAndVariablesTest {
     }
 
     /**
+     * threads lists the program's threads; the JVM's own (by their thread group) are left out, but
+     * never a thread stopped for the user, even one in the JVM's group.
+     */
+    @Test
+    void threadsListsTheProgramsThreadsAndNeverHidesAStoppedOne() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Threads")) {
+            s.launch(Map.of("demo/Threads.java", new int[]{BASIC.line("demo/Threads.java", "BP_THREADS_ODD"),
+                    BASIC.line("demo/Threads.java", "BP_THREADS_MAIN")}));
+            JsonObject odd = s.stopped("breakpoint");
+            List<String> whileOddStopped = threadNames(s);
+            assertTrue(whileOddStopped.contains("odd-one"), "stopped at a breakpoint, so listed: " + whileOddStopped);
+            s.continueThread(s.threadOf(odd));
+            JsonObject inMain = s.stopped("breakpoint");
+            List<String> names = threadNames(s);
+            assertTrue(names.containsAll(List.of("main", "worker")), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("ForkJoinPool.commonPool-worker")), "the program's tasks run there: " + names);
+            for (String jvms : List.of("Reference Handler", "Finalizer", "Signal Dispatcher", "Common-Cleaner", "Notification Thread",
+                    "odd-one")) {
+                assertFalse(names.contains(jvms), jvms + " is listed: " + names);
+            }
+            s.continueThread(s.threadOf(inMain));
+            s.assertExit(0);
+        }
+    }
+
+    static List<String> threadNames(Session s) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (var t : s.dap.ok("threads", null).getAsJsonArray("threads")) out.add(t.getAsJsonObject().get("name").getAsString());
+        return out;
+    }
+
+    /**
      * format.hex (a client's "show as hex") shows integral values as a Java developer writes them:
      * a negative one as the bits of its type's width, a char by its code, a box like its value, in
      * locals, in a page the agent describes, in a map's keys and values, and in evaluate; the rest
