@@ -185,6 +185,8 @@ class BreakpointTest {
             int tid = s.threadOf(stop);
             JsonObject top = s.topFrame(tid);
             assertEquals("Throws.check(int)", top.get("name").getAsString(), "the first stop is our own caught throw, not JDK noise");
+            assertEquals("Caught IllegalArgumentException", stop.get("description").getAsString(), "which filter, on what: short");
+            assertEquals("IllegalArgumentException", stop.get("text").getAsString());
             assertEquals(caughtLine, top.get("line").getAsInt());
             JsonObject info = s.dap.ok("exceptionInfo", Map.of("threadId", tid));
             assertEquals("java.lang.IllegalArgumentException", info.get("exceptionId").getAsString());
@@ -215,6 +217,7 @@ class BreakpointTest {
             assertTrue(s.dap.stdout().contains("caught negative: -1"), "the caught exception ran its handler without stopping");
             JsonObject top = s.topFrame(tid);
             assertEquals("Throws.fail()", top.get("name").getAsString());
+            assertEquals("Uncaught IllegalStateException", stop.get("description").getAsString());
             assertEquals(uncaughtLine, top.get("line").getAsInt());
             JsonObject info = s.dap.ok("exceptionInfo", Map.of("threadId", tid));
             assertEquals("java.lang.IllegalStateException", info.get("exceptionId").getAsString());

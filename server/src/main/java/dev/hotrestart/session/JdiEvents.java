@@ -191,12 +191,12 @@ public final class JdiEvents implements EventLoop.Handler {
     }
 
     private void escaped(ThreadReference t, Stop stop) {
-        run.stopped(t, stop, null, MethodLabel.simple(stop.exception().referenceType().name()), escapeDescription(stop));
+        run.stopped(t, stop, null, MethodLabel.simple(stop.exception().referenceType().name()),
+                StopDescription.escape(stop.targetMethod()));
         if (hintShown) return;
         hintShown = true;
-        events.output("console", "hotrestart: an exception escaped " + MethodLabel.of(stop.targetMethod())
-                + ". Fix the method and continue to run it again with your edits "
-                + "(or use restartFrameWithReload; propagateException lets it go on).\n");
+        events.output("console", "hotrestart: " + escapeDescription(stop) + ". Fix the method and continue to run it again "
+                + "with your edits (or use restartFrameWithReload; propagateException lets it go on).\n");
     }
 
     /** The stop's sentence: {@code <Class>: <message> escaped <Type.method(params)>}. */
@@ -223,7 +223,10 @@ public final class JdiEvents implements EventLoop.Handler {
             if (d.log() != null) events.output(d.log() + "\n", frameSources.of(e.location()), e.location().lineNumber());
             if (d.conditionError() != null) breakpoints.unverify(b, d.conditionError());
             if (!d.stop()) return false;
-            description = d.description();
+            if (d.problem() != null) {
+                events.failure(d.problem()); // the whole sentence; the stop's description has room for a few words
+                description = d.conditionError() != null ? StopDescription.CONDITION_FAILED : StopDescription.conditionThrew(d.thrown());
+            }
         }
         run.stopped(e.thread(), Stop.plain("breakpoint"), new Integer[]{Breakpoints.idOf(b)}, null, description);
         return true;
@@ -267,7 +270,7 @@ public final class JdiEvents implements EventLoop.Handler {
         boolean uncaught = e.catchLocation() == null;
         if (exceptionFilters.stopsAt(uncaught)) {
             run.stopped(e.thread(), Stop.exceptionBreakpoint(ex, uncaught), null,
-                    MethodLabel.simple(ex.referenceType().name()), ExceptionInfo.message(ex, e.thread()));
+                    MethodLabel.simple(ex.referenceType().name()), StopDescription.exceptionBreakpoint(ex.referenceType().name(), uncaught));
             return true;
         }
         return false;
