@@ -138,7 +138,10 @@ test('launch, stop on the escaped exception, fix, restartFrameWithReload: the pr
     try {
         const stopped = await launchToEscape(dc);
         assert.equal(stopped.body.reason, 'exception');
-        assert.match(stopped.body.description ?? '', /IllegalStateException: not yet: 21 escaped Versions\.answer\(int\)/);
+        // the description is the thread's badge in the Call Stack view: short; exceptionInfo has the sentence
+        assert.equal(stopped.body.description, 'Escaped Versions.answer');
+        const info = await dc.customRequest('exceptionInfo', { threadId: stopped.body.threadId });
+        assert.match(info.body.description ?? '', /IllegalStateException: not yet: 21 escaped Versions\.answer\(int\)/);
         edit('if (y > 0) {', 'if (y < 0) {');
         const terminated = dc.waitForEvent('terminated');
         const r = await dc.customRequest('restartFrameWithReload', { threadId: stopped.body.threadId, resume: true });

@@ -3,7 +3,10 @@ package dev.hotrestart.tests;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -185,6 +188,8 @@ class BreakpointTest {
             int tid = s.threadOf(stop);
             JsonObject top = s.topFrame(tid);
             assertEquals("Throws.check(int)", top.get("name").getAsString(), "the first stop is our own caught throw, not JDK noise");
+            assertEquals("Caught IllegalArgumentException", stop.get("description").getAsString(), "which filter, on what: short");
+            assertEquals("IllegalArgumentException", stop.get("text").getAsString());
             assertEquals(caughtLine, top.get("line").getAsInt());
             JsonObject info = s.dap.ok("exceptionInfo", Map.of("threadId", tid));
             assertEquals("java.lang.IllegalArgumentException", info.get("exceptionId").getAsString());
@@ -215,6 +220,7 @@ class BreakpointTest {
             assertTrue(s.dap.stdout().contains("caught negative: -1"), "the caught exception ran its handler without stopping");
             JsonObject top = s.topFrame(tid);
             assertEquals("Throws.fail()", top.get("name").getAsString());
+            assertEquals("Uncaught IllegalStateException", stop.get("description").getAsString());
             assertEquals(uncaughtLine, top.get("line").getAsInt());
             JsonObject info = s.dap.ok("exceptionInfo", Map.of("threadId", tid));
             assertEquals("java.lang.IllegalStateException", info.get("exceptionId").getAsString());
@@ -237,6 +243,106 @@ class BreakpointTest {
             assertEquals(1, s.exitCode());
             assertEquals(0, count(s, "stopped"));
         }
+    }
+
+    static final String FILTERS = "demo/Filters.java";
+
+    /**
+     * Caught Exceptions stops where our code throws or catches, in the order thrown; never on an
+     * exception the JDK throws and catches itself (Scanner's NumberFormatException), and not on
+     * the uncaught one at the end.
+     */
+    @Test
+    void caughtStopsWhereOurCodeTakesPartNeverInsideTheJdk() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Filters")) {
+            launchWithFilters(s, "caught");
+            JsonObject parse = s.stopped("exception");
+            assertTrue(s.dap.stdout().contains("fits an int: false"), "Scanner's own exception did not stop: " + s.dap.stdout());
+            assertEquals("Caught NumberFormatException", parse.get("description").getAsString());
+            int tid = s.threadOf(parse);
+            JsonArray frames = s.frames(tid);
+            assertTrue(frames.get(0).getAsJsonObject().get("name").getAsString().startsWith("Integer.parseInt"), frames.toString());
+            assertEquals(BASIC.line(FILTERS, "EX_PARSE"), frameOf(frames, "Filters.main(String[])").get("line").getAsInt(),
+                    "thrown in the JDK, caught by us: it stops");
+            List<String> next = new ArrayList<>();
+            for (String marker : List.of("EX_OVERDRAFT", "EX_LEDGER", "EX_STATE")) {
+                s.continueThread(tid);
+                JsonObject stop = s.stopped("exception");
+                assertEquals(BASIC.line(FILTERS, marker), s.topFrame(s.threadOf(stop)).get("line").getAsInt(), marker);
+                next.add(stop.get("description").getAsString());
+            }
+            assertEquals(List.of("Caught Filters.OverdraftException", "Caught Filters.LedgerException", "Caught IllegalStateException"), next);
+            s.continueThread(tid);
+            assertEquals(1, s.exitCode());
+            assertEquals(4, count(s, "stopped"), "the uncaught one did not stop 'caught'");
+        }
+    }
+
+    /**
+     * A filter's condition names types, simple or qualified (nested types too), with their
+     * subclasses; !Type leaves one out, and the nearest named type decides. Our types load only
+     * when thrown, after the filter is set. The same with the agent (the JVM reports the named
+     * types only) and without it (every exception is reported and the adapter decides).
+     */
+    @ParameterizedTest
+    @CsvSource({"handler", "throw"})
+    void conditionsPickTheExceptionTypesThatStop(String stopAt) throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Filters").with("stopAt", stopAt)) {
+            // a type and its subclass both named: the JVM reports the throw to both requests, it stops once
+            JsonArray set = launchWithFilterOptions(s, Map.of("filterId", "caught", "condition", "LedgerException, Filters.OverdraftException"));
+            assertTrue(set.get(0).getAsJsonObject().get("verified").getAsBoolean(), set.toString());
+            JsonObject overdraft = s.stopped("exception");
+            int tid = s.threadOf(overdraft);
+            assertEquals(BASIC.line(FILTERS, "EX_OVERDRAFT"), s.topFrame(tid).get("line").getAsInt(), "a subclass stops; the JDK's types did not");
+            assertEquals("Caught Filters.OverdraftException", overdraft.get("description").getAsString());
+
+            s.dap.ok("setExceptionBreakpoints", Map.of("filters", List.of(), "filterOptions", List.of(
+                    Map.of("filterId", "caught", "condition", "demo.Filters.LedgerException, !OverdraftException, IllegalStateException"),
+                    Map.of("filterId", "uncaught", "condition", "RuntimeException, !UnsupportedOperationException"))));
+            s.continueThread(tid);
+            s.stopped("exception");
+            assertEquals(BASIC.line(FILTERS, "EX_LEDGER"), s.topFrame(tid).get("line").getAsInt());
+            s.continueThread(tid);
+            s.stopped("exception");
+            assertEquals(BASIC.line(FILTERS, "EX_STATE"), s.topFrame(tid).get("line").getAsInt());
+            s.continueThread(tid);
+            assertEquals(1, s.exitCode());
+            assertEquals(3, count(s, "stopped"), "the uncaught UnsupportedOperationException is left out");
+            assertTrue(s.dap.stdout().contains("caught state"), s.dap.stdout());
+        }
+    }
+
+    /** A condition that is no list of types is reported on its filter, which stays off; a type that does not exist is no error. */
+    @Test
+    void aMalformedConditionIsReportedOnItsFilter() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Filters")) {
+            JsonArray set = launchWithFilterOptions(s, Map.of("filterId", "caught", "condition", "Ledger Exception"),
+                    Map.of("filterId", "uncaught", "condition", "NoSuchTypeAnywhere"), Map.of("filterId", "thrown"));
+            JsonObject malformed = set.get(0).getAsJsonObject();
+            assertFalse(malformed.get("verified").getAsBoolean(), set.toString());
+            assertTrue(malformed.get("message").getAsString().contains("'Ledger Exception' is not an exception type"), malformed.toString());
+            assertTrue(set.get(1).getAsJsonObject().get("verified").getAsBoolean(), "the class may load later: " + set);
+            assertFalse(set.get(2).getAsJsonObject().get("verified").getAsBoolean(), set.toString());
+            assertTrue(set.get(2).getAsJsonObject().get("message").getAsString().contains("'caught' and 'uncaught'"), set.toString());
+            assertEquals(1, s.exitCode());
+            assertEquals(0, count(s, "stopped"));
+        }
+    }
+
+    /** launch, the exception filters with conditions, configurationDone; returns the filters' Breakpoints. */
+    @SafeVarargs
+    static JsonArray launchWithFilterOptions(Session s, Map<String, Object>... options) throws Exception {
+        s.dap.ok("launch", s.launchArgs);
+        s.dap.event("initialized");
+        JsonArray set = s.dap.ok("setExceptionBreakpoints", Map.of("filters", List.of(), "filterOptions", List.of(options)))
+                .getAsJsonArray("breakpoints");
+        s.dap.ok("configurationDone", null);
+        return set;
+    }
+
+    static JsonObject frameOf(JsonArray frames, String name) {
+        for (var f : frames) if (f.getAsJsonObject().get("name").getAsString().equals(name)) return f.getAsJsonObject();
+        throw new AssertionError("no frame " + name + " in " + frames);
     }
 
     static void launchWithFilters(Session s, String... filters) throws Exception {

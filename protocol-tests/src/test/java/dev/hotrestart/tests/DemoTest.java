@@ -36,8 +36,9 @@ class DemoTest {
         assertEquals(0, p.exitValue(), "exit code; the demo printed:\n" + out);
         for (String expected : List.of(
                 "→ launch {mainClass: shop.Checkout",
-                "← stopped: exception — java.lang.ArrayIndexOutOfBoundsException: Index 4 out of bounds for length 4"
-                        + " escaped Checkout.total(int[])",
+                "← stopped: exception — Escaped Checkout.total",
+                "← output: hotrestart: java.lang.ArrayIndexOutOfBoundsException: Index 4 out of bounds for length 4"
+                        + " escaped Checkout.total(int[]). Fix the method",
                 "⟳ Checkout.total(int[])",
                 "processed = 3",
                 "+ for (int i = 1; i < prices.length; i++) {",

@@ -130,8 +130,8 @@ class EscapeEdgesTest {
             f.edit("shop/Depth.java", "int version = 0;", "int version = 1;");
             s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
             JsonObject again = s.stopped("exception");
-            assertTrue(again.get("description").getAsString().contains("outer v0 at 2")
-                    && again.get("description").getAsString().contains("escaped Depth.down(int)"), again.toString());
+            assertTrue(s.exceptionSentence(again).contains("outer v0 at 2")
+                    && s.exceptionSentence(again).contains("escaped Depth.down(int)"), again.toString());
             assertEquals("⟳ Depth.down(int)", EscapeTest.findTarget(s, s.threadOf(again)).get("name").getAsString());
             s.continueThread(s.threadOf(again));
             s.assertExit(0);
@@ -188,7 +188,7 @@ class EscapeEdgesTest {
             s.continueThread(tid); // reload the first copy and run it again
             s.dap.awaitStdout("twin first v1");
             JsonObject second = s.stopped("exception"); // the second loader read the old class file
-            assertTrue(second.get("description").getAsString().contains("second v0"), second.toString());
+            assertTrue(s.exceptionSentence(second).contains("second v0"), second.toString());
             s.continueThread(s.threadOf(second));
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("twin second v1"), s.dap.stdout());

@@ -61,8 +61,10 @@ class EscapeTest {
         try (Session s = hot("layouts.Layouts", scenario).with("continueAction", "propagate").with("stopAt", stopAt)) {
             s.launch();
             JsonObject stop = s.stopped("exception");
+            // the stop's description is the thread's badge in VS Code: short; exceptionInfo has the sentence
+            assertEquals("Escaped Layouts." + method.substring(0, method.indexOf('(')), stop.get("description").getAsString());
             assertEquals("java.lang.IllegalStateException: " + message + " escaped Layouts." + method,
-                    stop.get("description").getAsString());
+                    s.exceptionSentence(stop));
             assertEquals("IllegalStateException", stop.get("text").getAsString());
             int tid = s.threadOf(stop);
             // the restart target is marked and restartable
@@ -129,7 +131,59 @@ class EscapeTest {
             String trace = details.get("stackTrace").getAsString();
             assertTrue(trace.startsWith("java.lang.IllegalStateException: plain\n\tat layouts.Layouts.fail(Layouts.java:"), trace);
             assertTrue(trace.contains("\tat layouts.Layouts.plainThrow(Layouts.java:"), trace);
-            assertTrue(s.dap.sawEvent("output", b -> b.get("output").getAsString().contains("continue to run it again"), 5000));
+            assertTrue(s.dap.sawEvent("output", b -> b.get("output").getAsString().contains(
+                    "java.lang.IllegalStateException: plain escaped Layouts.plainThrow(). Fix the method and continue to run it again"), 5000),
+                    "the hint has the whole sentence: " + s.dap.allEvents());
+        }
+    }
+
+    /** A long name still makes a description of at most 40 characters: the type goes first, then the name is cut. */
+    @Test
+    void aLongNameMakesAShortDescription() throws Exception {
+        Fixture f = Fixture.generated("longnames", Map.of("longnames/InventoryReconciliationService.java", """
+                package longnames;
+
+                import dev.hotrestart.HotRestart;
+
+                public class InventoryReconciliationService {
+                    @HotRestart
+                    static int reconcile(int n) {
+                        throw new IllegalStateException("short " + n);
+                    }
+
+                    @HotRestart
+                    static int reconcileEveryWarehouseAgainstTheLedgerTwice(int n) {
+                        throw new IllegalStateException("long " + n);
+                    }
+
+                    public static void main(String[] args) {
+                        try {
+                            reconcile(1);
+                        } catch (IllegalStateException e) {
+                            System.out.println("caught " + e.getMessage());
+                        }
+                        try {
+                            reconcileEveryWarehouseAgainstTheLedgerTwice(2);
+                        } catch (IllegalStateException e) {
+                            System.out.println("caught " + e.getMessage());
+                        }
+                    }
+                }
+                """));
+        try (Session s = Session.start(f, "longnames.InventoryReconciliationService").with("continueAction", "propagate")) {
+            s.launch();
+            JsonObject first = s.stopped("exception");
+            assertEquals("Escaped reconcile", first.get("description").getAsString());
+            assertEquals("java.lang.IllegalStateException: short 1 escaped InventoryReconciliationService.reconcile(int)",
+                    s.exceptionSentence(first));
+            s.continueThread(s.threadOf(first));
+            JsonObject second = s.stopped("exception");
+            assertEquals("Escaped reconcileEveryWarehouseAgainstT…", second.get("description").getAsString());
+            assertTrue(s.exceptionSentence(second).endsWith(" escaped InventoryReconciliationService.reconcileEveryWarehouseAgainstTheLedgerTwice(int)"),
+                    s.exceptionSentence(second));
+            s.continueThread(s.threadOf(second));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("caught long 2"), s.dap.stdout());
         }
     }
 
@@ -140,11 +194,12 @@ class EscapeTest {
             s.launch();
             JsonObject stop = s.stopped("exception");
             int tid = s.threadOf(stop);
-            assertTrue(stop.get("description").getAsString().endsWith("escaped Layouts.inner()"), stop.toString());
+            assertTrue(s.exceptionSentence(stop).endsWith("escaped Layouts.inner()"), stop.toString());
             JsonObject r = s.dap.ok("propagateException", Map.of("threadId", tid));
             assertEquals("Layouts.outer()", r.get("target").getAsString());
             JsonObject second = s.stopped("exception");
-            assertTrue(second.get("description").getAsString().endsWith("escaped Layouts.outer()"), second.toString());
+            assertTrue(s.exceptionSentence(second).endsWith("escaped Layouts.outer()"), second.toString());
+            assertEquals("Escaped Layouts.outer", second.get("description").getAsString());
             assertEquals("⟳ Layouts.outer()", findTarget(s, tid).get("name").getAsString());
             s.dap.ok("propagateException", Map.of("threadId", tid));
             s.assertExit(0);
@@ -178,7 +233,7 @@ class EscapeTest {
             }
             s.launch();
             JsonObject stop = s.stopped("exception");
-            assertTrue(stop.get("description").getAsString().endsWith("escaped ByPackage.wrapped()"), stop.toString());
+            assertTrue(s.exceptionSentence(stop).endsWith("escaped ByPackage.wrapped()"), stop.toString());
             // the @NoHotRestart method threw first without stopping
             assertTrue(s.dap.stdout().contains("excluded threw not wrapped"), s.dap.stdout());
             s.continueThread(s.threadOf(stop));
@@ -192,10 +247,10 @@ class EscapeTest {
         try (Session s = hot("plain.ByClass").with("wrap", List.of("plain.Plain#compute")).with("continueAction", "propagate")) {
             s.launch();
             JsonObject first = s.stopped("exception");
-            assertTrue(first.get("description").getAsString().endsWith("by class escaped ByClass.work(String)"), first.toString());
+            assertTrue(s.exceptionSentence(first).endsWith("by class escaped ByClass.work(String)"), first.toString());
             s.continueThread(s.threadOf(first));
             JsonObject second = s.stopped("exception");
-            assertEquals("java.lang.ArithmeticException: / by zero escaped Plain.compute(int)", second.get("description").getAsString());
+            assertEquals("java.lang.ArithmeticException: / by zero escaped Plain.compute(int)", s.exceptionSentence(second));
             s.continueThread(s.threadOf(second));
             s.assertExit(1);
         }

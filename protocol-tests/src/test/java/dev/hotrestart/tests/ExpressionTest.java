@@ -342,7 +342,10 @@ class ExpressionTest {
             setBreakpoints(s, f, bp(f, "BP_LOOP", "condition", "i > 5 && \"abc\".charAt(i) == 'x'"));
             s.continueThread(tid);
             stop = s.stopped("breakpoint");
-            assertTrue(stop.get("description").getAsString().contains("StringIndexOutOfBoundsException"), stop.toString());
+            // the description is a short badge (40 characters); the whole sentence goes to the debug console
+            assertEquals("Condition threw StringIndexOutOfBoundsE…", stop.get("description").getAsString());
+            assertTrue(saidInConsole(s, "Breakpoint condition 'i > 5 && \"abc\".charAt(i) == 'x'' threw: ")
+                    && saidInConsole(s, "java.lang.StringIndexOutOfBoundsException"), s.dap.allEvents().toString());
             assertEquals("6", value(s, s.topFrame(tid).get("id").getAsInt(), "i"));
             // plain n means >= n
             setBreakpoints(s, f, bp(f, "BP_LOG", "hitCondition", "99990"));
@@ -356,8 +359,16 @@ class ExpressionTest {
             JsonObject changed = s.dap.event("breakpoint", b -> !b.getAsJsonObject("breakpoint").get("verified").getAsBoolean());
             assertTrue(changed.getAsJsonObject("breakpoint").get("message").getAsString().contains("'e'"), changed.toString());
             stop = s.stopped("breakpoint");
-            assertTrue(stop.get("description").getAsString().contains("'e' is not a local variable"), stop.toString());
+            assertEquals("Condition cannot be evaluated", stop.get("description").getAsString());
+            assertTrue(saidInConsole(s, "Breakpoint condition 'e != null' cannot be evaluated: 'e' is not a local variable"),
+                    s.dap.allEvents().toString());
         }
+    }
+
+    /** Whether an output event so far (before the last stop too) said this. */
+    static boolean saidInConsole(Session s, String text) {
+        return s.dap.allEvents().stream().anyMatch(e -> e.get("event").getAsString().equals("output")
+                && e.getAsJsonObject("body").get("output").getAsString().contains(text));
     }
 
     @Test

@@ -18,7 +18,7 @@ class ModernJavaTest {
         try (Session s = Session.start(f, "modern.Shapes")) {
             s.launch();
             JsonObject stop = s.stopped("exception");
-            assertTrue(stop.get("description").getAsString().endsWith("circle 2 escaped Shapes.area(Shapes.Shape)"), stop.toString());
+            assertTrue(s.exceptionSentence(stop).endsWith("circle 2 escaped Shapes.area(Shapes.Shape)"), stop.toString());
             // the debuggee JDK's javac reports errors as this adapter's does: the edited file's line
             f.edit("modern/Shapes.java", "    @HotRestart\n    int area(", "    // moved down a line\n    @HotRestart\n    int area(");
             f.edit("modern/Shapes.java", "case Circle c -> throw new UnsupportedOperationException(\"circle \" + c.r());",

@@ -23,7 +23,7 @@ class ModulePathTest {
             s.with("modulePaths", List.of(f.classes.toString())).with("wrap", List.of("shop.Mod#risky")).with("stopAt", stopAt);
             s.launch();
             JsonObject stop = s.stopped("exception");
-            assertTrue(stop.get("description").getAsString().contains("too big: x=20"), stop.toString());
+            assertTrue(s.exceptionSentence(stop).contains("too big: x=20"), stop.toString());
             int tid = s.threadOf(stop);
             JsonObject target = EscapeTest.findTarget(s, tid);
             assertEquals("⟳ Mod.risky(int)", target.get("name").getAsString());

@@ -89,7 +89,7 @@ class ReloadTest {
             f.edit(V, FIX_FROM, FIX_TO);
             s.continueThread(tid);
             JsonObject again = s.stopped("exception");
-            assertTrue(again.get("description").getAsString().contains("not yet: 21"), again.toString());
+            assertTrue(s.exceptionSentence(again).contains("not yet: 21"), again.toString());
             s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(again), "resume", true));
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("answer=21 label=v1 attempts=3"), s.dap.stdout());
@@ -314,7 +314,7 @@ class ReloadTest {
         try (Session s = Session.start(f, "layouts.Layouts").with("args", List.of("lambda"))) {
             s.launch();
             JsonObject stop = s.stopped("exception");
-            assertTrue(stop.get("description").getAsString().endsWith("escaped Layouts.withLambda()"), stop.toString());
+            assertTrue(s.exceptionSentence(stop).endsWith("escaped Layouts.withLambda()"), stop.toString());
             f.edit("layouts/Layouts.java", "x -> x / 0", "x -> x / 2");
             s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
             s.assertExit(0);
@@ -365,7 +365,7 @@ class ReloadTest {
         f.edit("shop/Cycle.java", "\"" + from + "\";", "\"" + to + "\";");
         s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
         JsonObject next = s.stopped("exception");
-        assertTrue(next.get("description").getAsString().startsWith("java.lang.IllegalStateException: " + to + " escaped"),
+        assertTrue(s.exceptionSentence(next).startsWith("java.lang.IllegalStateException: " + to + " escaped"),
                 "after the reload of " + to + ": " + next);
         return next;
     }

@@ -28,9 +28,9 @@ class RestartEdgesTest {
             JsonObject second = s.stopped("exception");
             int a = s.threadOf(first), b = s.threadOf(second);
             assertTrue(a != b);
+            String doneFirst = s.exceptionSentence(first).contains("broken a") ? "done a" : "done b";
             f.edit("shop/Threads.java", "name.length() > 0", "name.length() < 0");
             s.dap.ok("restartFrameWithReload", Map.of("threadId", a, "resume", true));
-            String doneFirst = first.get("description").getAsString().contains("broken a") ? "done a" : "done b";
             s.dap.awaitStdout(doneFirst);
             // the other thread is still stopped on its exception, untouched
             assertEquals("⟳ Threads.work(String)", EscapeTest.findTarget(s, b).get("name").getAsString());
@@ -147,7 +147,7 @@ class RestartEdgesTest {
             s.setBreakpoints(V);
             s.continueThread(tid);
             JsonObject stop = s.stopped("exception");
-            assertTrue(stop.get("description").getAsString().endsWith("escaped Versions.answer(int)"), stop.toString());
+            assertTrue(s.exceptionSentence(stop).endsWith("escaped Versions.answer(int)"), stop.toString());
             assertTrue(s.topFrame(tid).get("name").getAsString().endsWith("Versions.answer(int)"), s.topFrame(tid).toString());
             f.edit(V, "if (y > 0) {", "if (y < 0) {");
             s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
@@ -197,7 +197,7 @@ class RestartEdgesTest {
         try (Session s = Session.start(f, "shop.Outer")) {
             s.launch();
             JsonObject stop = s.stopped("exception");
-            assertTrue(stop.get("description").getAsString().endsWith("escaped Outer.Inner.speak(String)"), stop.toString());
+            assertTrue(s.exceptionSentence(stop).endsWith("escaped Outer.Inner.speak(String)"), stop.toString());
             int tid = s.threadOf(stop);
             String fixed = f.read("shop/Outer.java").replace("word.length() > 0", "word.length() < 0");
             // a second speak(String) makes the edit ambiguous

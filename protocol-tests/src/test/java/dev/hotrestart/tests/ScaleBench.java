@@ -72,7 +72,8 @@ class ScaleBench {
                 f.edit(file, "\"v" + (k - 1) + "\";", "\"" + current + "\";");
                 JsonObject body = s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
                 assertTrue(body.toString().contains("Slow.report"), body.toString());
-                s.dap.event("stopped", b -> b.get("description") != null && b.get("description").getAsString().contains(current + " after"));
+                JsonObject again = s.stopped("exception");
+                assertTrue(s.exceptionSentence(again).contains(current + " after"), again.toString());
                 if (k == 10) after10 = ReloadBench.usedHeapKb(s.dap.process());
             }
             return new long[]{after10, ReloadBench.usedHeapKb(s.dap.process())};

@@ -35,6 +35,12 @@ class ServerTest {
             List<String> filters = new ArrayList<>();
             caps.getAsJsonArray("exceptionBreakpointFilters").forEach(f -> filters.add(f.getAsJsonObject().get("filter").getAsString()));
             assertEquals(List.of("caught", "uncaught"), filters);
+            for (var f : caps.getAsJsonArray("exceptionBreakpointFilters")) {
+                assertTrue(f.getAsJsonObject().get("supportsCondition").getAsBoolean(), f.toString());
+                assertTrue(f.getAsJsonObject().get("conditionDescription").getAsString().contains("!"), f.toString());
+            }
+            assertTrue(caps.get("supportsExceptionFilterOptions").getAsBoolean(), "conditions arrive in filterOptions");
+            assertTrue(caps.get("supportsValueFormattingOptions").getAsBoolean(), "format.hex");
             // not implemented, so not claimed
             for (String no : List.of("supportsStepBack", "supportsDataBreakpoints", "supportsFunctionBreakpoints", "supportsGotoTargetsRequest",
                     "supportsReadMemoryRequest", "supportsDisassembleRequest", "supportsStepInTargetsRequest")) {

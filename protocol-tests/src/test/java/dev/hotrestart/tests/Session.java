@@ -106,6 +106,14 @@ public final class Session implements AutoCloseable {
         return dap.stopped(reason);
     }
 
+    /**
+     * The whole sentence of an exception stop ({@code <Class>: <message> escaped <Type.method(params)>}
+     * for an escape), as exceptionInfo gives it: the stop's own description is a short badge.
+     */
+    public String exceptionSentence(JsonObject stopped) throws IOException {
+        return dap.ok("exceptionInfo", Map.of("threadId", threadOf(stopped))).get("description").getAsString();
+    }
+
     public int threadOf(JsonObject stopped) {
         return stopped.get("threadId").getAsInt();
     }

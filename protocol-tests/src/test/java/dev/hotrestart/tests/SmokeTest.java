@@ -29,7 +29,7 @@ class SmokeTest {
         try (Session s = Session.start(h, "shop.Checkout")) {
             s.launch();
             JsonObject stop = s.stopped("exception");
-            assertTrue(stop.get("description").getAsString().contains("escaped Checkout.total(int[])"), stop.toString());
+            assertTrue(s.exceptionSentence(stop).contains("escaped Checkout.total(int[])"), stop.toString());
             h.edit("shop/Checkout.java", "i <= prices.length", "i < prices.length");
             JsonObject body = s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "resume", true));
             assertEquals("Checkout.total(int[])", body.get("restarted").getAsString());

@@ -154,6 +154,94 @@ class StackAndVariablesTest {
     }
 
     /**
+     * threads lists the program's threads; the JVM's own (by their thread group) are left out, but
+     * never a thread stopped for the user, even one in the JVM's group.
+     */
+    @Test
+    void threadsListsTheProgramsThreadsAndNeverHidesAStoppedOne() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Threads")) {
+            s.launch(Map.of("demo/Threads.java", new int[]{BASIC.line("demo/Threads.java", "BP_THREADS_ODD"),
+                    BASIC.line("demo/Threads.java", "BP_THREADS_MAIN")}));
+            JsonObject odd = s.stopped("breakpoint");
+            List<String> whileOddStopped = threadNames(s);
+            assertTrue(whileOddStopped.contains("odd-one"), "stopped at a breakpoint, so listed: " + whileOddStopped);
+            s.continueThread(s.threadOf(odd));
+            JsonObject inMain = s.stopped("breakpoint");
+            List<String> names = threadNames(s);
+            assertTrue(names.containsAll(List.of("main", "worker")), names.toString());
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("ForkJoinPool.commonPool-worker")), "the program's tasks run there: " + names);
+            for (String jvms : List.of("Reference Handler", "Finalizer", "Signal Dispatcher", "Common-Cleaner", "Notification Thread",
+                    "odd-one")) {
+                assertFalse(names.contains(jvms), jvms + " is listed: " + names);
+            }
+            s.continueThread(s.threadOf(inMain));
+            s.assertExit(0);
+        }
+    }
+
+    static List<String> threadNames(Session s) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (var t : s.dap.ok("threads", null).getAsJsonArray("threads")) out.add(t.getAsJsonObject().get("name").getAsString());
+        return out;
+    }
+
+    /**
+     * format.hex (a client's "show as hex") shows integral values as a Java developer writes them:
+     * a negative one as the bits of its type's width, a char by its code, a box like its value, in
+     * locals, in a page the agent describes, in a map's keys and values, and in evaluate; the rest
+     * as always. Without the format nothing changes.
+     */
+    @Test
+    void formatHexShowsIntegralValuesInHex() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Hex")) {
+            s.launch(Map.of("demo/Hex.java", new int[]{BASIC.line("demo/Hex.java", "BP_HEX")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            int frame = s.topFrame(tid).get("id").getAsInt();
+            int locals = s.dap.ok("scopes", Map.of("frameId", frame)).getAsJsonArray("scopes")
+                    .get(0).getAsJsonObject().get("variablesReference").getAsInt();
+            Map<String, String> hex = hexValues(s, locals);
+            assertEquals("0xff", hex.get("b"), hex.toString());
+            assertEquals("0xfffe", hex.get("sh"));
+            assertEquals("0xcafe", hex.get("magic"));
+            assertEquals("0xffffffff", hex.get("minusOne"));
+            assertEquals("0xffffffffffffffff", hex.get("wide"));
+            assertEquals("0x41", hex.get("ch"));
+            assertEquals("2.5", hex.get("d"), "not integral: as always");
+            assertEquals("0xfffffff0", hex.get("boxed"));
+            assertEquals("String[0]", hex.get("args"), "a length is a count, not a value");
+
+            Map<String, String> plain = s.values(locals);
+            assertEquals("51966", plain.get("magic"), "without the format: decimal");
+            assertEquals("'A'", plain.get("ch"));
+
+            int boxes = s.variable(locals, "boxes").get("variablesReference").getAsInt();
+            assertEquals(List.of("0x7f", "0xffff", "0x7a", "0xff", "0x8000000000000000", "1.5", "\"ff\""),
+                    new ArrayList<>(hexValues(s, boxes).values()));
+            assertEquals(Map.of("0x10", "0x100"), hexValues(s, s.variable(locals, "byKey").get("variablesReference").getAsInt()));
+
+            assertEquals("0xcaff", evaluate(s, frame, "magic + 1", true));
+            assertEquals("0xff", evaluate(s, frame, "(byte) minusOne", true));
+            assertEquals("51967", evaluate(s, frame, "magic + 1", false));
+            s.continueThread(tid);
+            s.assertExit(0);
+        }
+    }
+
+    private static Map<String, String> hexValues(Session s, int ref) throws Exception {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var v : s.dap.ok("variables", Map.of("variablesReference", ref, "format", Map.of("hex", true))).getAsJsonArray("variables")) {
+            out.put(v.getAsJsonObject().get("name").getAsString(), v.getAsJsonObject().get("value").getAsString());
+        }
+        return out;
+    }
+
+    private static String evaluate(Session s, int frame, String expression, boolean hex) throws Exception {
+        Map<String, Object> args = new java.util.HashMap<>(Map.of("expression", expression, "frameId", frame, "context", "watch"));
+        if (hex) args.put("format", Map.of("hex", true));
+        return s.dap.ok("evaluate", args).get("result").getAsString();
+    }
+
+    /**
      * Strings and boxes in a page come from the agent in one call when it is loaded and the thread
      * stopped at an event; without the agent (stopAt: throw) and in a paused thread (no calls
      * possible) they are read one by one. The user sees the same either way.

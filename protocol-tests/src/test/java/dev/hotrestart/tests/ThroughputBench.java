@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What watching for escapes costs a program that throws and catches many exceptions under a
  * wrapped method: exceptions per second without a debugger (the baseline, same run), with the
- * agent's handler detector, and with the throw-site detector. Prints; does not judge.
+ * agent's handler detector, and with the throw-site detector; and with a Caught Exceptions filter
+ * whose condition leaves these exceptions out, asked of the JVM by type or decided in the adapter.
+ * Prints; does not judge.
  * Run: {@code mvn -pl protocol-tests test -Dtest=ThroughputBench -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class ThroughputBench {
@@ -35,6 +38,10 @@ class ThroughputBench {
         double unwatched = Bench.median(unwatchedRuns);
         double handler = Bench.median(handlerRuns);
         double thrown = median(() -> watchedRun(f, "throw", N_THROW, List.of()));
+        // a Caught Exceptions filter whose condition names another type: the JVM reports none of these
+        double byType = median(() -> watchedRun(f, "handler", N, List.of(), "IllegalStateException"));
+        // one that leaves only these out: every exception is reported, and the adapter decides
+        double decided = median(() -> watchedRun(f, "handler", N_THROW, List.of(), "!IllegalArgumentException"));
         Bench bench = new Bench("throughput");
         bench.figure("noDebuggerPerSecond", String.format("exceptions/s, %,d thrown and caught, no debugger", N), plain, "/s")
                 .target(null, null);
@@ -42,6 +49,10 @@ class ThroughputBench {
                 .baseline("debug session, nothing wrapped", unwatched).target("ratio ≥ 0.8", handler / unwatched >= 0.8);
         bench.figure("throwPerSecond", String.format("exceptions/s, stopAt throw (%,d thrown)", N_THROW), thrown, "/s")
                 .baseline("debug session, nothing wrapped", unwatched).target("for the record", null);
+        bench.figure("caughtFilterByTypePerSecond", "exceptions/s, caught filter for another type (requests by type)", byType, "/s")
+                .baseline("stopAt handler, no filter", handler).target("ratio ≥ 0.8", byType / handler >= 0.8);
+        bench.figure("caughtFilterDecidedPerSecond", String.format("exceptions/s, caught filter decided in the adapter (%,d thrown)", N_THROW),
+                decided, "/s").baseline("stopAt handler, no filter", handler).target("for the record", null);
         bench.write();
     }
 
@@ -65,9 +76,15 @@ class ThroughputBench {
     }
 
     static double watchedRun(Fixture f, String stopAt, int n, List<String> noWrap) throws Exception {
+        return watchedRun(f, stopAt, n, noWrap, null);
+    }
+
+    /** {@code caughtCondition}: the condition of a Caught Exceptions filter set before the program runs; null for none. */
+    static double watchedRun(Fixture f, String stopAt, int n, List<String> noWrap, String caughtCondition) throws Exception {
         try (Session s = Session.start(f, "shop.Throughput").with("args", List.of(Integer.toString(n))).with("stopAt", stopAt)
                 .with("noWrap", noWrap)) {
-            s.launch();
+            if (caughtCondition == null) s.launch();
+            else BreakpointTest.launchWithFilterOptions(s, Map.of("filterId", "caught", "condition", caughtCondition));
             s.assertExit(0);
             return rate(s.dap.stdout(), n);
         }

@@ -32,11 +32,14 @@ public final class BreakpointRule {
     /** The locals the condition and message name, read in one round trip per hit. */
     private final LocalsAhead locals;
 
-    /** What the hit comes to. */
-    public record Decision(boolean stop, String log, String description, String conditionError) {}
+    /**
+     * What the hit comes to. {@code problem}: why a condition stopped the thread, in a sentence;
+     * {@code thrown}: the class of the exception it threw, when the program made one.
+     */
+    public record Decision(boolean stop, String log, String problem, String thrown, String conditionError) {}
 
-    private static final Decision GO_ON = new Decision(false, null, null, null);
-    private static final Decision STOP = new Decision(true, null, null, null);
+    private static final Decision GO_ON = new Decision(false, null, null, null, null);
+    private static final Decision STOP = new Decision(true, null, null, null, null);
 
     private BreakpointRule(String conditionText, Expression condition, String hitOp, long hitN, List<Object> log) {
         this.conditionText = conditionText;
@@ -175,10 +178,11 @@ public final class BreakpointRule {
             try {
                 if (!ev.test(condition)) return GO_ON;
             } catch (ThrownByDebuggee e) {
-                return new Decision(true, null, "Breakpoint condition '" + conditionText + "' threw: " + e.getMessage(), null);
+                return new Decision(true, null, "Breakpoint condition '" + conditionText + "' threw: " + e.getMessage(),
+                        e.exception == null ? null : e.exception.referenceType().name(), null);
             } catch (EvalError e) {
                 return new Decision(true, null, "Breakpoint condition '" + conditionText + "' cannot be evaluated: " + e.getMessage(),
-                        "Condition '" + conditionText + "': " + e.getMessage());
+                        null, "Condition '" + conditionText + "': " + e.getMessage());
             }
         }
         hits++;
@@ -198,7 +202,7 @@ public final class BreakpointRule {
                 out.append("<").append(part).append(": ").append(e.getMessage()).append(">");
             }
         }
-        return new Decision(false, out.toString(), null, null);
+        return new Decision(false, out.toString(), null, null, null);
     }
 
     private boolean matches(long h) {

@@ -1,8 +1,5 @@
 package dev.hotrestart.session;
 
-import com.sun.jdi.VirtualMachine;
-import com.sun.jdi.request.EventRequest;
-import com.sun.jdi.request.ExceptionRequest;
 import dev.hotrestart.base.ErrorId;
 import dev.hotrestart.base.UserError;
 import dev.hotrestart.eval.BreakpointRule;
@@ -15,29 +12,19 @@ import org.eclipse.lsp4j.debug.Source;
 import org.eclipse.lsp4j.debug.SourceBreakpoint;
 
 import java.nio.file.Paths;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * setBreakpoints and setExceptionBreakpoints. Line breakpoints live in {@link Breakpoints}; the
- * exception filters decide which thrown exceptions stop, beside the escapes from wrapped methods.
+ * exception filters ({@link ExceptionFilters}) decide which thrown exceptions stop, beside the
+ * escapes from wrapped methods.
  */
 public final class BreakpointRequests {
     private final Breakpoints breakpoints;
-    private boolean catchCaught, catchUncaught;
-    private ExceptionRequest exceptionRequest;
-    private boolean handlerMode;
+    private final ExceptionFilters exceptionFilters;
 
-    BreakpointRequests(Breakpoints breakpoints) {
+    BreakpointRequests(Breakpoints breakpoints, ExceptionFilters exceptionFilters) {
         this.breakpoints = breakpoints;
-    }
-
-    /** The JVM is connected: one exception request serves the filters and, without the agent, the escape detector. */
-    void connected(VirtualMachine vm, boolean handlerMode) {
-        this.handlerMode = handlerMode;
-        exceptionRequest = vm.eventRequestManager().createExceptionRequest(null, true, true);
-        exceptionRequest.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-        updateExceptionRequest();
+        this.exceptionFilters = exceptionFilters;
     }
 
     public SetBreakpointsResponse setBreakpoints(SetBreakpointsArguments args) {
@@ -71,28 +58,8 @@ public final class BreakpointRequests {
     }
 
     public SetExceptionBreakpointsResponse setExceptionBreakpoints(SetExceptionBreakpointsArguments args) {
-        List<String> filters = args.getFilters() == null ? List.of() : Arrays.asList(args.getFilters());
-        catchCaught = filters.contains("caught");
-        catchUncaught = filters.contains("uncaught");
-        updateExceptionRequest();
         SetExceptionBreakpointsResponse r = new SetExceptionBreakpointsResponse();
-        Breakpoint[] bps = new Breakpoint[filters.size()];
-        for (int i = 0; i < bps.length; i++) {
-            bps[i] = new Breakpoint();
-            bps[i].setVerified(true);
-        }
-        r.setBreakpoints(bps);
+        r.setBreakpoints(exceptionFilters.set(args));
         return r;
-    }
-
-    /** Whether an exception that is caught (or not) stops, by the filters the client set. */
-    boolean stopsAt(boolean uncaught) {
-        return uncaught ? catchUncaught : catchCaught;
-    }
-
-    /** The throw-site detector runs only where needed: it makes every exception cost an event. */
-    private void updateExceptionRequest() {
-        if (exceptionRequest == null) return;
-        exceptionRequest.setEnabled(!handlerMode || catchCaught || catchUncaught);
     }
 }

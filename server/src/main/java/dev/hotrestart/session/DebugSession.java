@@ -35,6 +35,7 @@ public final class DebugSession {
     private final FrameSources frameSources;
     private final StartUp startUp;
     private final BreakpointRequests breakpointRequests;
+    private final ExceptionFilters exceptionFilters = new ExceptionFilters();
     private final RunControl run;
     private final JdiEvents jdiEvents;
     private final StackTraces stacks;
@@ -53,9 +54,9 @@ public final class DebugSession {
         breakpoints = new Breakpoints(index, sources, events::breakpointChanged);
         frameSources = new FrameSources(sources);
         startUp = new StartUp(stops, events, clientInfo, new Wiring());
-        breakpointRequests = new BreakpointRequests(breakpoints);
+        breakpointRequests = new BreakpointRequests(breakpoints, exceptionFilters);
         run = new RunControl(stops, events);
-        jdiEvents = new JdiEvents(stops, events, run, breakpoints, breakpointRequests, frameSources, index, startUp::disconnected);
+        jdiEvents = new JdiEvents(stops, events, run, breakpoints, exceptionFilters, frameSources, index, startUp::disconnected);
         stacks = new StackTraces(stops, frameSources);
         evaluation = new Evaluation(stops, variables, clientInfo, hoverCalls);
         variableRequests = new VariableRequests(stops, variables, evaluation);
@@ -110,18 +111,26 @@ public final class DebugSession {
         c.setSupportsHitConditionalBreakpoints(true);
         c.setSupportsLogPoints(true);
         c.setSupportsSetExpression(true);
+        c.setSupportsValueFormattingOptions(true);
         c.setSupportsCompletionsRequest(true);
         c.setCompletionTriggerCharacters(new String[]{"."});
-        c.setExceptionBreakpointFilters(new ExceptionBreakpointsFilter[]{filter("caught", "Caught Exceptions"),
-                filter("uncaught", "Uncaught Exceptions")});
+        c.setExceptionBreakpointFilters(new ExceptionBreakpointsFilter[]{
+                filter(ExceptionFilters.CAUGHT, "Caught Exceptions",
+                        "Stops where an exception is thrown that will be caught (not those the JDK throws and catches itself)."),
+                filter(ExceptionFilters.UNCAUGHT, "Uncaught Exceptions", "Stops where an exception is thrown that nothing catches.")});
+        c.setSupportsExceptionFilterOptions(true);
         return c;
     }
 
-    private static ExceptionBreakpointsFilter filter(String name, String label) {
+    private static ExceptionBreakpointsFilter filter(String name, String label, String description) {
         ExceptionBreakpointsFilter f = new ExceptionBreakpointsFilter();
         f.setFilter(name);
         f.setLabel(label);
+        f.setDescription(description);
         f.setDefault_(false);
+        f.setSupportsCondition(true);
+        f.setConditionDescription("Exception types, comma-separated, subclasses included; !Type leaves one out. "
+                + "E.g. IOException, !FileNotFoundException");
         return f;
     }
 
@@ -149,7 +158,7 @@ public final class DebugSession {
             frameSources.connected(sources, reloads.frames());
             run.connected(vm, process, reloads.rehearsal(), "propagate".equals(cfg.string(Attribute.CONTINUE_ACTION)),
                     hotRestart::continueAtEscape);
-            breakpointRequests.connected(vm, handlerMode);
+            exceptionFilters.connected(vm, handlerMode);
             jdiEvents.connected(vm, debuggee, snapshots, reloads.rehearsal(), reloads.frames(), escapes, handlerMode);
             stacks.connected(vm, reloads.frames(), debuggee);
             evaluation.connected(debuggee);

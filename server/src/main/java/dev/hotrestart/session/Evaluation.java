@@ -56,7 +56,7 @@ public final class Evaluation {
                 : context.equals("repl") ? Evaluator.Mode.ASSIGN : Evaluator.Mode.CALLS;
         Value v = evaluator(ref.thread(), ref.depth(), mode).evaluate(args.getExpression());
         EvaluateResponse r = new EvaluateResponse();
-        Shown.of(variables.variable(args.getExpression().trim(), v, ref.thread()))
+        Shown.of(variables.variable(args.getExpression().trim(), v, ref.thread(), Variables.hex(args.getFormat())))
                 .into(r::setResult, r::setType, r::setVariablesReference, r::setIndexedVariables);
         return r;
     }
@@ -66,7 +66,7 @@ public final class Evaluation {
         ThreadStops.FrameRef ref = stops.requiredFrame(args.getFrameId(), "setExpression needs");
         Value v = evaluator(ref.thread(), ref.depth(), Evaluator.Mode.CALLS).assign(args.getExpression(), args.getValue());
         SetExpressionResponse r = new SetExpressionResponse();
-        Shown.of(variables.variable(args.getExpression().trim(), v, ref.thread()))
+        Shown.of(variables.variable(args.getExpression().trim(), v, ref.thread(), Variables.hex(args.getFormat())))
                 .into(r::setValue, r::setType, r::setVariablesReference, r::setIndexedVariables);
         return r;
     }

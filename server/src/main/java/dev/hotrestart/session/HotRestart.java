@@ -201,7 +201,7 @@ public final class HotRestart {
             AfterResponse.run(() -> {
                 synchronized (stops) {
                     run.stopped(t, outer, null, MethodLabel.simple(outer.exception().referenceType().name()),
-                            JdiEvents.escapeDescription(outer));
+                            StopDescription.escape(outer.targetMethod()));
                 }
             });
         } else {

@@ -58,7 +58,7 @@ public final class JdiEvents implements EventLoop.Handler {
     private final ClientEvents events;
     private final RunControl run;
     private final Breakpoints breakpoints;
-    private final BreakpointRequests exceptionFilters;
+    private final ExceptionFilters exceptionFilters;
     private final FrameSources frameSources;
     private final ClassIndex index;
     private final Runnable onDisconnect;
@@ -72,7 +72,7 @@ public final class JdiEvents implements EventLoop.Handler {
     private boolean handlerMode;
     private boolean hintShown;
 
-    JdiEvents(ThreadStops stops, ClientEvents events, RunControl run, Breakpoints breakpoints, BreakpointRequests exceptionFilters,
+    JdiEvents(ThreadStops stops, ClientEvents events, RunControl run, Breakpoints breakpoints, ExceptionFilters exceptionFilters,
               FrameSources frameSources, ClassIndex index, Runnable onDisconnect) {
         this.stops = stops;
         this.events = events;
@@ -118,11 +118,14 @@ public final class JdiEvents implements EventLoop.Handler {
                     else if (e instanceof ClassPrepareEvent cp) debuggee.eventOn(cp.thread());
                 }
             }
+            ObjectReference decided = null;
             for (Event e : set) {
                 if (e instanceof VMStartEvent) {
                     // A launched VM waits (suspend=y) until configurationDone resumes it, so the
                     // client's breakpoints are in place before any of the program runs.
                     resume = false;
+                } else if (e instanceof ClassPrepareEvent cp && ExceptionFilters.watchesTypes(e.request())) {
+                    exceptionFilters.classPrepared(cp.referenceType());
                 } else if (e instanceof ClassPrepareEvent cp) {
                     classLoaded(cp.referenceType());
                     breakpoints.classPrepared(cp.referenceType());
@@ -135,6 +138,10 @@ public final class JdiEvents implements EventLoop.Handler {
                 } else if (e instanceof StepEvent st) {
                     resume &= !stepped(st);
                 } else if (e instanceof ExceptionEvent ex) {
+                    // requests for a type and its subclass, or for every exception beside them,
+                    // report one throw together: it is decided once
+                    if (ex.exception().equals(decided)) continue;
+                    decided = ex.exception();
                     resume &= !exceptionThrown(ex);
                 } else if (e instanceof ThreadStartEvent ts) {
                     events.thread(ts.thread(), "started");
@@ -191,12 +198,12 @@ public final class JdiEvents implements EventLoop.Handler {
     }
 
     private void escaped(ThreadReference t, Stop stop) {
-        run.stopped(t, stop, null, MethodLabel.simple(stop.exception().referenceType().name()), escapeDescription(stop));
+        run.stopped(t, stop, null, MethodLabel.simple(stop.exception().referenceType().name()),
+                StopDescription.escape(stop.targetMethod()));
         if (hintShown) return;
         hintShown = true;
-        events.output("console", "hotrestart: an exception escaped " + MethodLabel.of(stop.targetMethod())
-                + ". Fix the method and continue to run it again with your edits "
-                + "(or use restartFrameWithReload; propagateException lets it go on).\n");
+        events.output("console", "hotrestart: " + escapeDescription(stop) + ". Fix the method and continue to run it again "
+                + "with your edits (or use restartFrameWithReload; propagateException lets it go on).\n");
     }
 
     /** The stop's sentence: {@code <Class>: <message> escaped <Type.method(params)>}. */
@@ -229,7 +236,10 @@ public final class JdiEvents implements EventLoop.Handler {
             if (d.log() != null) events.output(d.log() + "\n", frameSources.of(e.location()), e.location().lineNumber());
             if (d.conditionError() != null) breakpoints.unverify(b, d.conditionError());
             if (!d.stop()) return false;
-            description = d.description();
+            if (d.problem() != null) {
+                events.failure(d.problem()); // the whole sentence; the stop's description has room for a few words
+                description = d.conditionError() != null ? StopDescription.CONDITION_FAILED : StopDescription.conditionThrew(d.thrown());
+            }
         }
         run.stopped(e.thread(), Stop.plain("breakpoint"), new Integer[]{Breakpoints.idOf(b)}, null, description);
         return true;
@@ -271,9 +281,9 @@ public final class JdiEvents implements EventLoop.Handler {
             return true;
         }
         boolean uncaught = e.catchLocation() == null;
-        if (exceptionFilters.stopsAt(uncaught)) {
+        if (exceptionFilters.stops(e)) {
             run.stopped(e.thread(), Stop.exceptionBreakpoint(ex, uncaught), null,
-                    MethodLabel.simple(ex.referenceType().name()), ExceptionInfo.message(ex, e.thread()));
+                    MethodLabel.simple(ex.referenceType().name()), StopDescription.exceptionBreakpoint(ex.referenceType().name(), uncaught));
             return true;
         }
         return false;

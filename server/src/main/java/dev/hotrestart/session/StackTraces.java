@@ -6,6 +6,7 @@ import com.sun.jdi.Method;
 import com.sun.jdi.ObjectCollectedException;
 import com.sun.jdi.ObjectReference;
 import com.sun.jdi.StackFrame;
+import com.sun.jdi.ThreadGroupReference;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VMDisconnectedException;
 import com.sun.jdi.VirtualMachine;
@@ -65,17 +66,44 @@ public final class StackTraces {
         }
         for (ThreadReference t : all) {
             Thread th = new Thread();
-            th.setId(stops.id(t));
             try {
+                // a thread stopped for the user is shown whoever it belongs to
+                if (stops.stop(t) == null && jvmOwned(t)) continue;
                 th.setName(t.name());
             } catch (ObjectCollectedException | VMDisconnectedException e) {
                 continue;
             }
+            th.setId(stops.id(t));
             out.add(th);
         }
         ThreadsResponse r = new ThreadsResponse();
         r.setThreads(out.toArray(new Thread[0]));
         return r;
+    }
+
+    /** Whether each thread group holds the JVM's own threads; a group never changes its parent or name. */
+    private final Map<ThreadGroupReference, Boolean> jvmGroups = new HashMap<>();
+
+    /**
+     * Whether a thread is the JVM's own, not the program's. Decided by its thread group, not its
+     * name (a program may name a thread anything): the JVM's service threads (Reference Handler,
+     * Finalizer, Signal Dispatcher, Notification Thread, Attach Listener) sit in the root group,
+     * {@code system}, itself; the program's threads in {@code main} or groups under it. Two groups
+     * under the root hold the JDK's helpers: {@code InnocuousThreadGroup} (Common-Cleaner, the
+     * virtual-thread unblocker and pollers) and {@code CarrierThreads} (the carriers of virtual
+     * threads, which show as the virtual thread they run). Those two are known by name; other
+     * groups under the root stay listed, since the program's tasks run there: on Java 25 the
+     * common pool's workers are in {@code InnocuousForkJoinWorkerThreadGroup}. The group, its
+     * parent and their names cost a round trip each the first time (JDI keeps them), once per group.
+     */
+    private boolean jvmOwned(ThreadReference t) {
+        ThreadGroupReference g = t.threadGroup();
+        if (g == null) return false; // ended: nothing to tell
+        return jvmGroups.computeIfAbsent(g, group -> {
+            ThreadGroupReference parent = group.parent();
+            if (parent == null) return true;
+            return parent.parent() == null && (group.name().equals("InnocuousThreadGroup") || group.name().equals("CarrierThreads"));
+        });
     }
 
     public StackTraceResponse stackTrace(StackTraceArguments args) {

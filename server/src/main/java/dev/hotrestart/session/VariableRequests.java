@@ -74,12 +74,12 @@ public final class VariableRequests {
     public VariablesResponse variables(VariablesArguments args) {
         Variables.Container c = container(args.getVariablesReference());
         try {
-            List<Variable> out = variables.children(c, args.getStart(), args.getCount());
+            List<Variable> out = variables.children(c, args.getStart(), args.getCount(), Variables.hex(args.getFormat()));
             Stop stop = c instanceof Variables.Locals l ? stops.stop(l.thread()) : null;
             if (stop != null && stop.returned() != null && ((Variables.Locals) c).depth() == stop.hidden()
                     && !(stop.returned().value() instanceof VoidValue)) {
                 // what the stepOut's method returned, as IntelliJ shows it; evaluate it as $return
-                Variable ret = variables.variable("$return", stop.returned().value(), c.thread());
+                Variable ret = variables.variable("$return", stop.returned().value(), c.thread(), Variables.hex(args.getFormat()));
                 ret.setEvaluateName("$return");
                 out.add(0, ret);
             }
@@ -135,7 +135,7 @@ public final class VariableRequests {
                 throw new UserError(ErrorId.VARIABLE, "'" + name + "' cannot be set here: only locals, fields and array elements can.");
             }
             SetVariableResponse r = new SetVariableResponse();
-            Shown.of(variables.variable(name, set, t)).into(r::setValue, r::setType, r::setVariablesReference, r::setIndexedVariables);
+            Shown.of(variables.variable(name, set, t, Variables.hex(args.getFormat()))).into(r::setValue, r::setType, r::setVariablesReference, r::setIndexedVariables);
             return r;
         } catch (IncompatibleThreadStateException e) {
             throw ThreadStops.running(t);

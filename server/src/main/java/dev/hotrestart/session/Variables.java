@@ -59,19 +59,25 @@ public final class Variables {
         });
     }
 
-    public List<Variable> children(Container c, Integer start, Integer count) throws Exception {
+    /** Whether a request's DAP ValueFormat asks for integers in hex. */
+    public static boolean hex(org.eclipse.lsp4j.debug.ValueFormat format) {
+        return format != null && Boolean.TRUE.equals(format.getHex());
+    }
+
+    /** {@code hex}: integral values in hex (DAP's format.hex), see {@link #hexOf}. */
+    public List<Variable> children(Container c, Integer start, Integer count, boolean hex) throws Exception {
         List<Variable> out = new ArrayList<>();
         if (c instanceof Locals l) {
             StackFrame frame = l.thread().frame(l.depth());
             ObjectReference self = frame.thisObject();
-            if (self != null) out.add(variable("this", self, l.thread()));
+            if (self != null) out.add(variable("this", self, l.thread(), hex));
             List<LocalVariable> locals;
             try {
                 locals = frame.visibleVariables();
             } catch (AbsentInformationException e) {
                 // no -g: show the arguments by position
                 int i = 0;
-                for (Value v : frame.getArgumentValues()) out.add(variable("arg" + i++, v, l.thread()));
+                for (Value v : frame.getArgumentValues()) out.add(variable("arg" + i++, v, l.thread(), hex));
                 return out;
             }
             Map<LocalVariable, Value> values;
@@ -91,7 +97,7 @@ public final class Variables {
             Map<ObjectReference, Value> boxes = ObjectFacts.read(new ArrayList<>(values.values()));
             for (LocalVariable lv : locals) {
                 if (values.containsKey(lv)) {
-                    out.add(variable(lv.name(), values.get(lv), l.thread(), boxes));
+                    out.add(variable(lv.name(), values.get(lv), l.thread(), boxes, hex));
                 } else {
                     Variable v = new Variable();
                     v.setName(lv.name());
@@ -105,24 +111,24 @@ public final class Variables {
             Map<Field, Value> values = s.type().getValues(statics);
             Map<ObjectReference, Value> boxes = ObjectFacts.read(new ArrayList<>(values.values()));
             Set<String> names = new HashSet<>();
-            for (Field f : statics) out.add(variable(fieldLabel(f, names), values.get(f), s.thread(), boxes));
+            for (Field f : statics) out.add(variable(fieldLabel(f, names), values.get(f), s.thread(), boxes, hex));
         } else if (c instanceof Fields f) {
             ReferenceType type = f.object().referenceType();
             List<Field> fields = fieldsOf(f);
             Map<Field, Value> values = f.object().getValues(fields);
             Map<ObjectReference, Value> boxes = ObjectFacts.read(new ArrayList<>(values.values()));
             Set<String> names = new HashSet<>();
-            for (Field fd : fields) out.add(variable(fieldLabel(fd, names), values.get(fd), f.thread(), boxes));
+            for (Field fd : fields) out.add(variable(fieldLabel(fd, names), values.get(fd), f.thread(), boxes, hex));
         } else if (c instanceof Elements e) {
-            page(e.array(), e.entries(), start, count, e.thread(), out);
+            page(e.array(), e.entries(), start, count, e.thread(), hex, out);
         } else if (c instanceof Contents k) {
             ArrayReference arr = contentsArray(k);
-            if (arr != null) page(arr, k.map(), start, count, k.thread(), out);
+            if (arr != null) page(arr, k.map(), start, count, k.thread(), hex, out);
         }
         return out;
     }
 
-    private void page(ArrayReference array, boolean entries, Integer start, Integer count, ThreadReference thread,
+    private void page(ArrayReference array, boolean entries, Integer start, Integer count, ThreadReference thread, boolean hex,
                       List<Variable> out) throws Exception {
         int len = array.length();
         int from = start == null ? 0 : Math.max(0, start);
@@ -145,17 +151,17 @@ public final class Variables {
         }
         for (int i = 0; i < n; i++) {
             if (described != null && described.get(i).described()) {
-                out.add(described("[" + (from + i) + "]", described.get(i)));
+                out.add(described("[" + (from + i) + "]", described.get(i), hex));
                 continue;
             }
             Value v = values.get(i);
             if (entries && v instanceof ObjectReference entry) {
                 Value key = invoke(entry, "getKey", thread);
                 Value val = invoke(entry, "getValue", thread);
-                Variable var = variable(render(key, thread), val, thread);
+                Variable var = variable(render(key, thread, Map.of(), hex), val, thread, hex);
                 out.add(var);
             } else {
-                out.add(variable("[" + (from + i) + "]", v, thread, boxes));
+                out.add(variable("[" + (from + i) + "]", v, thread, boxes, hex));
             }
         }
     }
@@ -199,13 +205,13 @@ public final class Variables {
         return null;
     }
 
-    public Variable variable(String name, Value value, ThreadReference thread) {
-        return variable(name, value, thread, Map.of());
+    public Variable variable(String name, Value value, ThreadReference thread, boolean hex) {
+        return variable(name, value, thread, Map.of(), hex);
     }
 
     /** {@code boxes}: the values of boxes already read (see {@link ObjectFacts}). */
-    private Variable variable(String name, Value value, ThreadReference thread, Map<ObjectReference, Value> boxes) {
-        Variable v = leaf(name, render(value, thread, boxes), value == null ? null : typeName(value.type()));
+    private Variable variable(String name, Value value, ThreadReference thread, Map<ObjectReference, Value> boxes, boolean hex) {
+        Variable v = leaf(name, render(value, thread, boxes, hex), value == null ? null : typeName(value.type()));
         if (value instanceof ArrayReference arr) {
             int len = arr.length();
             if (len > 0) {
@@ -227,7 +233,9 @@ public final class Variables {
     }
 
     /** An element the agent described: null, a string or a box, shown as {@link #render} shows them. */
-    private static Variable described(String name, AgentPages.Element e) {
+    private static Variable described(String name, AgentPages.Element e, boolean hex) {
+        String asHex = hex ? hexOf(e) : null;
+        if (asHex != null) return leaf(name, asHex, AgentPages.typeName(e));
         return switch (e.tag()) {
             case 'n' -> leaf(name, "null", null);
             case 's' -> leaf(name, quote(e.text()), AgentPages.typeName(e));
@@ -248,11 +256,12 @@ public final class Variables {
 
     /** One line for a value: quoted strings, plain primitives and boxes, sizes for containers. */
     public String render(Value value, ThreadReference thread) {
-        return render(value, thread, Map.of());
+        return render(value, thread, Map.of(), false);
     }
 
-    private String render(Value value, ThreadReference thread, Map<ObjectReference, Value> boxes) {
+    private String render(Value value, ThreadReference thread, Map<ObjectReference, Value> boxes, boolean hex) {
         if (value == null) return "null";
+        if (hex && value instanceof PrimitiveValue p && hexOf(p) != null) return hexOf(p);
         if (value instanceof StringReference s) return quote(s.value());
         if (value instanceof CharValue c) return "'" + escape(String.valueOf(c.value())) + "'";
         if (value instanceof PrimitiveValue) return value.toString();
@@ -265,7 +274,7 @@ public final class Variables {
         String type = simple(o.referenceType().name());
         if (isBox(o)) {
             Value inner = boxes.get(o);
-            return render(inner != null ? inner : o.getValue(o.referenceType().fieldByName("value")), thread);
+            return render(inner != null ? inner : o.getValue(o.referenceType().fieldByName("value")), thread, Map.of(), hex);
         }
         if (o.referenceType() instanceof ClassType ct && ct.isEnum()) {
             Field f = ct.fieldByName("name");
@@ -277,6 +286,33 @@ public final class Variables {
         if (o instanceof ThreadReference t) return "Thread \"" + t.name() + "\"";
         if (o instanceof ClassObjectReference c) return "class " + c.reflectedType().name();
         return type + "@" + Long.toHexString(o.uniqueID());
+    }
+
+    /**
+     * An integral value in hex as Java writes it: {@code 0xcafe}, lower case, no padding; a char
+     * by its code. A negative value is its two's complement in its type's width, as
+     * Integer.toHexString and Long.toHexString write it, so it reads as the bits in memory: a
+     * byte -1 is {@code 0xff}, an int -1 {@code 0xffffffff}. Null for other values.
+     */
+    static String hexOf(PrimitiveValue v) {
+        if (v instanceof ByteValue b) return "0x" + Integer.toHexString(b.value() & 0xff);
+        if (v instanceof ShortValue s) return "0x" + Integer.toHexString(s.value() & 0xffff);
+        if (v instanceof CharValue c) return "0x" + Integer.toHexString(c.value());
+        if (v instanceof IntegerValue i) return "0x" + Integer.toHexString(i.value());
+        if (v instanceof LongValue l) return "0x" + Long.toHexString(l.value());
+        return null;
+    }
+
+    /** A box the agent described, in hex as {@link #hexOf(PrimitiveValue)} writes its value; null for others. */
+    private static String hexOf(AgentPages.Element e) {
+        return switch (e.tag()) {
+            case 'B' -> "0x" + Integer.toHexString(Byte.parseByte(e.text()) & 0xff);
+            case 'S' -> "0x" + Integer.toHexString(Short.parseShort(e.text()) & 0xffff);
+            case 'C' -> "0x" + Integer.toHexString(e.text().charAt(0));
+            case 'I' -> "0x" + Integer.toHexString(Integer.parseInt(e.text()));
+            case 'J' -> "0x" + Long.toHexString(Long.parseLong(e.text()));
+            default -> null;
+        };
     }
 
     private int sizeOf(ObjectReference o, ThreadReference thread) {
