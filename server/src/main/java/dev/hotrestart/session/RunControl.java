@@ -103,7 +103,7 @@ public final class RunControl {
                 AfterResponse.run(() -> {
                     synchronized (stops) {
                         if (stops.stop(t) == stop) events.stopped(t, stop.reason(), null,
-                                MethodLabel.simple(stop.exception().referenceType().name()), JdiEvents.escapeDescription(stop));
+                                MethodLabel.simple(stop.exception().referenceType().name()), StopDescription.escape(stop.targetMethod()));
                     }
                 });
                 throw e;
