@@ -189,6 +189,11 @@ public final class DapServer implements HotRestartProtocol {
     }
 
     @Override
+    public CompletableFuture<SetFunctionBreakpointsResponse> setFunctionBreakpoints(SetFunctionBreakpointsArguments args) {
+        return call(() -> locked(() -> session().functionBreakpoints().setFunctionBreakpoints(args)));
+    }
+
+    @Override
     public CompletableFuture<ThreadsResponse> threads() {
         return call(() -> locked(() -> session().stacks().threads()));
     }

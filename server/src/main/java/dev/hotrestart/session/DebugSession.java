@@ -32,7 +32,9 @@ public final class DebugSession {
     private final ThreadStops stops;
     private final ClientEvents events;
     private final ClassIndex index = new ClassIndex();
+    private final BreakpointTable breakpointTable;
     private final Breakpoints breakpoints;
+    private final FunctionBreakpoints functionBreakpoints;
     private final FrameSources frameSources;
     private final StartUp startUp;
     private final BreakpointRequests breakpointRequests;
@@ -51,12 +53,16 @@ public final class DebugSession {
     public DebugSession(IDebugProtocolClient client, InitializeRequestArguments clientInfo, boolean hoverCalls) {
         stops = new ThreadStops(variables);
         events = new ClientEvents(client, stops, Boolean.TRUE.equals(clientInfo.getSupportsInvalidatedEvent()));
-        breakpoints = new Breakpoints(index, sources, events::breakpointChanged);
+        breakpointTable = new BreakpointTable(events::breakpointChanged);
+        breakpoints = new Breakpoints(index, sources, breakpointTable);
         frameSources = new FrameSources(sources);
+        functionBreakpoints = new FunctionBreakpoints(breakpointTable, frameSources::of);
+        breakpointTable.add(breakpoints);
+        breakpointTable.add(functionBreakpoints);
         startUp = new StartUp(stops, events, clientInfo, new Wiring());
         breakpointRequests = new BreakpointRequests(breakpoints);
         run = new RunControl(stops, events);
-        jdiEvents = new JdiEvents(stops, events, run, breakpoints, breakpointRequests, frameSources, index, startUp::disconnected);
+        jdiEvents = new JdiEvents(stops, events, run, breakpointTable, breakpointRequests, frameSources, index, startUp::disconnected);
         stacks = new StackTraces(stops, frameSources);
         evaluation = new Evaluation(stops, variables, clientInfo, hoverCalls);
         variableRequests = new VariableRequests(stops, variables, evaluation);
@@ -74,6 +80,10 @@ public final class DebugSession {
 
     public BreakpointRequests breakpoints() {
         return breakpointRequests;
+    }
+
+    public FunctionBreakpoints functionBreakpoints() {
+        return functionBreakpoints;
     }
 
     public RunControl run() {
@@ -110,6 +120,7 @@ public final class DebugSession {
         c.setSupportsConditionalBreakpoints(true);
         c.setSupportsHitConditionalBreakpoints(true);
         c.setSupportsLogPoints(true);
+        c.setSupportsFunctionBreakpoints(true);
         c.setSupportsSetExpression(true);
         c.setSupportsCompletionsRequest(true);
         c.setCompletionTriggerCharacters(new String[]{"."});
@@ -142,7 +153,7 @@ public final class DebugSession {
             WrapRules wrapRules = new WrapRules(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP), classFiles);
             SourceSnapshots snapshots = new SourceSnapshots(sources);
             reloads = ReloadCycle.of(vm, sources, snapshots, classFiles, classPath, Paths.get(cfg.javaHome()), index, wrapRules,
-                    breakpoints::redefined);
+                    breakpointTable::redefined);
             EscapeDetector escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS),
                     reloads.frames()::currentVersion, reloads::bytesOf);
             Debuggee debuggee = new Debuggee(vm, cfg.integer(Attribute.EVALUATE_TIMEOUT), t -> sources.find(SourceLocator.keyOf(t)));
@@ -159,7 +170,7 @@ public final class DebugSession {
                 // the platform's classes have no sources here; asking each its source name costs a round trip
                 if (t.isPrepared() && !WrapPolicy.neverWrapped(t.name())) jdiEvents.classLoaded(t);
             }
-            breakpoints.attach(vm, (rule, loc) -> rule.check(debuggee, loc));
+            breakpointTable.attach(vm, (rule, loc) -> rule.check(debuggee, loc));
             boolean waitsOnEntry = cfg.launch && cfg.bool(Attribute.STOP_ON_ENTRY);
             if (waitsOnEntry) jdiEvents.stopOnEntry(LaunchCommand.mainClassName(cfg.string(Attribute.MAIN_CLASS)));
             debuggee.waitForCallsWith(EventLoop.start(vm, jdiEvents)::await);
