@@ -33,11 +33,12 @@ class ServerTest {
             assertTrue(caps.get("supportsExceptionInfoRequest").getAsBoolean());
             assertTrue(caps.get("supportsDelayedStackTraceLoading").getAsBoolean(), "stackTrace pages");
             assertTrue(caps.get("supportsFunctionBreakpoints").getAsBoolean(), "FunctionBreakpointTest");
+            assertTrue(caps.get("supportsDataBreakpoints").getAsBoolean(), "DataBreakpointTest");
             List<String> filters = new ArrayList<>();
             caps.getAsJsonArray("exceptionBreakpointFilters").forEach(f -> filters.add(f.getAsJsonObject().get("filter").getAsString()));
             assertEquals(List.of("caught", "uncaught"), filters);
             // not implemented, so not claimed
-            for (String no : List.of("supportsStepBack", "supportsDataBreakpoints", "supportsGotoTargetsRequest",
+            for (String no : List.of("supportsStepBack", "supportsGotoTargetsRequest",
                     "supportsReadMemoryRequest", "supportsDisassembleRequest", "supportsStepInTargetsRequest")) {
                 assertFalse(caps.has(no) && caps.get(no).getAsBoolean(), no + " is advertised: " + caps);
             }

@@ -16,13 +16,13 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * Every breakpoint the client has set, of every kind, by id: one numbering for line and function
- * breakpoints (a stop's hitBreakpointIds and the breakpoint events name them all alike), the
+ * Every breakpoint the client has set, of every kind, by id: one numbering for line, function and
+ * data breakpoints (a stop's hitBreakpointIds and the breakpoint events name them all alike), the
  * way from a JVM request back to its breakpoint, the one place a change is told to the client, and
  * the one path by which each kind hears of the JVM, a class loading, and a reload.
  */
 final class BreakpointTable {
-    /** A kind of breakpoint (lines, functions): what it does when the JVM connects, a class loads, a reload redefines classes. */
+    /** A kind of breakpoint (lines, functions, fields): what it does when the JVM connects, a class loads, a reload redefines classes. */
     interface Kind {
         /** {@code conditionCheck}: why a rule cannot work at a location (it does not type-check there), or null. */
         void attach(VirtualMachine vm, BiFunction<BreakpointRule, Location, String> conditionCheck);

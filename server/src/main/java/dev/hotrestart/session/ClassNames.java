@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The classes a user names in a function breakpoint: fully qualified
+ * The classes a user names in a function or data breakpoint: fully qualified
  * ({@code com.acme.Cart}), simple ({@code Cart}) or partly qualified ({@code Cart.Line}), nested
  * classes with {@code .} or {@code $}. A name that is not the whole name of a loaded class must
  * fit exactly one loaded class by its end.

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A breakpoint as the client knows it (a line or a function) and the JVM requests that
+ * A breakpoint as the client knows it (a line, a function or a field) and the JVM requests that
  * stand for it. What the kinds share lives here: the id, the rule (condition, hit count, log
  * message), what the client was last told, and the hit counts the JVM counts itself.
  */
@@ -41,7 +41,7 @@ abstract class ClientBreakpoint {
         if (rule instanceof String why) this.refused = why;
     }
 
-    /** The stopped event's reason: "breakpoint", "function breakpoint". */
+    /** The stopped event's reason: "breakpoint", "function breakpoint", "data breakpoint". */
     abstract String reason();
 
     /** The breakpoint as the client sees it: id, verified, message, and where it is. */

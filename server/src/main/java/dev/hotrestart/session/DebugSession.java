@@ -35,6 +35,7 @@ public final class DebugSession {
     private final BreakpointTable breakpointTable;
     private final Breakpoints breakpoints;
     private final FunctionBreakpoints functionBreakpoints;
+    private final DataBreakpoints dataBreakpoints;
     private final FrameSources frameSources;
     private final StartUp startUp;
     private final BreakpointRequests breakpointRequests;
@@ -57,8 +58,10 @@ public final class DebugSession {
         breakpoints = new Breakpoints(index, sources, breakpointTable);
         frameSources = new FrameSources(sources);
         functionBreakpoints = new FunctionBreakpoints(breakpointTable, frameSources::of);
+        dataBreakpoints = new DataBreakpoints(breakpointTable, variables);
         breakpointTable.add(breakpoints);
         breakpointTable.add(functionBreakpoints);
+        breakpointTable.add(dataBreakpoints);
         startUp = new StartUp(stops, events, clientInfo, new Wiring());
         breakpointRequests = new BreakpointRequests(breakpoints);
         run = new RunControl(stops, events);
@@ -84,6 +87,10 @@ public final class DebugSession {
 
     public FunctionBreakpoints functionBreakpoints() {
         return functionBreakpoints;
+    }
+
+    public DataBreakpoints dataBreakpoints() {
+        return dataBreakpoints;
     }
 
     public RunControl run() {
@@ -121,6 +128,7 @@ public final class DebugSession {
         c.setSupportsHitConditionalBreakpoints(true);
         c.setSupportsLogPoints(true);
         c.setSupportsFunctionBreakpoints(true);
+        c.setSupportsDataBreakpoints(true);
         c.setSupportsSetExpression(true);
         c.setSupportsCompletionsRequest(true);
         c.setCompletionTriggerCharacters(new String[]{"."});

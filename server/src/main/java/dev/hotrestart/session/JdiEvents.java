@@ -20,6 +20,7 @@ import com.sun.jdi.event.MethodExitEvent;
 import com.sun.jdi.event.StepEvent;
 import com.sun.jdi.event.ThreadDeathEvent;
 import com.sun.jdi.event.ThreadStartEvent;
+import com.sun.jdi.event.WatchpointEvent;
 import com.sun.jdi.event.VMStartEvent;
 import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
@@ -132,6 +133,8 @@ public final class JdiEvents implements EventLoop.Handler {
                     if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) hookBreakpoint(cp.referenceType());
                 } else if (e instanceof BreakpointEvent bp) {
                     resume &= !breakpointHit(bp, hits);
+                } else if (e instanceof WatchpointEvent w) {
+                    clientHit(w, hits);
                 } else if (e instanceof MethodExitEvent mx) {
                     run.methodExited(mx);
                 } else if (e instanceof StepEvent st) {
@@ -225,7 +228,7 @@ public final class JdiEvents implements EventLoop.Handler {
     /** A hit of a client's breakpoint that stops the thread, with what the stop says. */
     private record Hit(ClientBreakpoint breakpoint, LocatableEvent event, ClientBreakpoint.Said said) {}
 
-    /** A line or function breakpoint was hit: its condition, hit count and log message decide whether it stops. */
+    /** A line, function or data breakpoint was hit: its condition, hit count and log message decide whether it stops. */
     private void clientHit(LocatableEvent e, List<Hit> hits) {
         ClientBreakpoint b = breakpoints.byRequest(e.request());
         if (b == null) return;
