@@ -150,6 +150,31 @@ class FunctionBreakpointTest {
         }
     }
 
+    /** Editors send breakpoints before they attach: the JVM's classes are loaded by then, and the client hears at once. */
+    @Test
+    void breakpointsSentBeforeAttachingAreToldWhenTheJvmConnects() throws Exception {
+        try (TcpAndAttachTest.Ticker ticker = TcpAndAttachTest.Ticker.start(); DapClient dap = DapClient.stdio()) {
+            Session s = Session.over(dap);
+            dap.event("initialized");
+            JsonArray set = setFunctionBreakpoints(s, "demo.Ticker#tick", "Ticker#nosuch");
+            for (var b : set) {
+                assertEquals("pending", b.getAsJsonObject().get("reason").getAsString(), b.toString());
+                assertEquals("It is set when the program starts.", b.getAsJsonObject().get("message").getAsString(), b.toString());
+            }
+            int[] ids = ids(set);
+            dap.ok("attach", TcpAndAttachTest.attachArgs(ticker.port));
+            JsonObject tick = dap.event("breakpoint", b -> id(b) == ids[0]).getAsJsonObject("breakpoint");
+            assertTrue(tick.get("verified").getAsBoolean(), tick.toString());
+            JsonObject none = dap.event("breakpoint", b -> id(b) == ids[1]).getAsJsonObject("breakpoint");
+            assertFalse(none.get("verified").getAsBoolean(), none.toString());
+            assertEquals("Ticker has no method nosuch.", none.get("message").getAsString());
+            dap.ok("configurationDone", null);
+            JsonObject stop = s.stopped("function breakpoint");
+            assertEquals("Ticker.tick(int)", s.topFrame(s.threadOf(stop)).get("name").getAsString());
+            dap.ok("disconnect", Map.of());
+        }
+    }
+
     /** Waits for a function breakpoint stop in this method at its first line, with these breakpoint ids. */
     static JsonObject expectStop(Session s, String method, String lineMarker, int... ids) throws Exception {
         JsonObject stop = s.stopped("function breakpoint");

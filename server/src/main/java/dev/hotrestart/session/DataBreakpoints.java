@@ -153,7 +153,11 @@ public final class DataBreakpoints implements BreakpointTable.Kind {
     public void attach(VirtualMachine vm, BiFunction<BreakpointRule, Location, String> conditionCheck) {
         // no condition check when set: the code that touches a field is anywhere; the first hit finds what does not work
         this.vm = vm;
-        for (FieldWatch b : list) if (b.refused == null) resolve(b);
+        for (FieldWatch b : list) {
+            if (b.refused != null) continue;
+            resolve(b);
+            table.changed(b); // an attached JVM has its classes loaded: the client learns now, not at a class load
+        }
     }
 
     public DataBreakpointInfoResponse dataBreakpointInfo(DataBreakpointInfoArguments args) {

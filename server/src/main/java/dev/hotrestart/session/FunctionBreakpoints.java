@@ -128,7 +128,11 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
     public void attach(VirtualMachine vm, BiFunction<BreakpointRule, Location, String> conditionCheck) {
         this.vm = vm;
         this.conditionCheck = conditionCheck;
-        for (EntryBreakpoint b : list) resolve(b);
+        for (EntryBreakpoint b : list) {
+            if (b.refused != null) continue;
+            resolve(b);
+            table.changed(b); // an attached JVM has its classes loaded: the client learns now, not at a class load
+        }
     }
 
     /** Sets the breakpoint in the loaded classes its name names, or waits for one to load. */

@@ -39,6 +39,7 @@ import dev.hotrestart.reload.SourceSnapshots;
 import dev.hotrestart.wrap.EscapeDetector;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -254,7 +255,7 @@ public final class JdiEvents implements EventLoop.Handler {
      * reports them in no set order), every one's id.
      */
     private void stopAt(List<Hit> hits) {
-        hits.sort(java.util.Comparator.comparingInt(h -> h.breakpoint().id));
+        hits.sort(Comparator.comparingInt(h -> h.breakpoint().id));
         Hit first = hits.get(0);
         Integer[] ids = new Integer[hits.size()];
         for (int i = 0; i < ids.length; i++) ids[i] = hits.get(i).breakpoint().id;
