@@ -32,6 +32,8 @@ class ServerTest {
             assertTrue(caps.get("supportTerminateDebuggee").getAsBoolean());
             assertTrue(caps.get("supportsExceptionInfoRequest").getAsBoolean());
             assertTrue(caps.get("supportsDelayedStackTraceLoading").getAsBoolean(), "stackTrace pages");
+            assertTrue(caps.get("supportsFunctionBreakpoints").getAsBoolean(), "FunctionBreakpointTest");
+            assertTrue(caps.get("supportsDataBreakpoints").getAsBoolean(), "DataBreakpointTest");
             List<String> filters = new ArrayList<>();
             caps.getAsJsonArray("exceptionBreakpointFilters").forEach(f -> filters.add(f.getAsJsonObject().get("filter").getAsString()));
             assertEquals(List.of("caught", "uncaught"), filters);
@@ -42,7 +44,7 @@ class ServerTest {
             assertTrue(caps.get("supportsExceptionFilterOptions").getAsBoolean(), "conditions arrive in filterOptions");
             assertTrue(caps.get("supportsValueFormattingOptions").getAsBoolean(), "format.hex");
             // not implemented, so not claimed
-            for (String no : List.of("supportsStepBack", "supportsDataBreakpoints", "supportsFunctionBreakpoints", "supportsGotoTargetsRequest",
+            for (String no : List.of("supportsStepBack", "supportsGotoTargetsRequest",
                     "supportsReadMemoryRequest", "supportsDisassembleRequest", "supportsStepInTargetsRequest")) {
                 assertFalse(caps.has(no) && caps.get(no).getAsBoolean(), no + " is advertised: " + caps);
             }

@@ -189,6 +189,21 @@ public final class DapServer implements HotRestartProtocol {
     }
 
     @Override
+    public CompletableFuture<SetFunctionBreakpointsResponse> setFunctionBreakpoints(SetFunctionBreakpointsArguments args) {
+        return call(() -> locked(() -> session().functionBreakpoints().setFunctionBreakpoints(args)));
+    }
+
+    @Override
+    public CompletableFuture<DataBreakpointInfoResponse> dataBreakpointInfo(DataBreakpointInfoArguments args) {
+        return quiet(() -> locked(() -> session().dataBreakpoints().dataBreakpointInfo(args)));
+    }
+
+    @Override
+    public CompletableFuture<SetDataBreakpointsResponse> setDataBreakpoints(SetDataBreakpointsArguments args) {
+        return call(() -> locked(() -> session().dataBreakpoints().setDataBreakpoints(args)));
+    }
+
+    @Override
     public CompletableFuture<ThreadsResponse> threads() {
         return call(() -> locked(() -> session().stacks().threads()));
     }

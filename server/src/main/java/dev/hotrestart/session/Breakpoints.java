@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -36,30 +35,42 @@ import java.util.regex.Pattern;
  * loaded class compiled from its file; one in a class not loaded yet waits for the class to
  * be prepared, and the client is told when it becomes verified.
  */
-public final class Breakpoints {
-    static final String BP_ID = "hotrestart.bp";
-    /** On a request with a count filter: how many hits the JVM passes over before it reports one. */
-    private static final String PASSED = "hotrestart.passed";
-
-    /** One breakpoint as the client knows it. */
-    public static final class LineBreakpoint {
-        final int id;
+public final class Breakpoints implements BreakpointTable.Kind {
+    /** One line breakpoint as the client knows it. */
+    static final class LineBreakpoint extends ClientBreakpoint {
+        final FileBreakpoints file;
         final int line;
         int actualLine;
-        boolean verified;
-        String message;
-        final List<BreakpointRequest> requests = new ArrayList<>();
-        /** Condition, hit count, log message; null for a plain breakpoint. */
-        BreakpointRule rule;
-        /** Why the rule was refused when set: such a breakpoint gets no requests. */
-        String refused;
-        /** Why the condition cannot work in a loaded class: no request there. */
-        String conditionProblem;
 
-        LineBreakpoint(int id, int line) {
-            this.id = id;
+        LineBreakpoint(int id, FileBreakpoints file, int line, Object rule) {
+            super(id, rule);
+            this.file = file;
             this.line = line;
             this.actualLine = line;
+        }
+
+        @Override
+        String reason() {
+            return "breakpoint";
+        }
+
+        @Override
+        Breakpoint toDap() {
+            Breakpoint bp = new Breakpoint();
+            bp.setId(id);
+            bp.setVerified(verified);
+            bp.setLine(actualLine);
+            bp.setMessage(message);
+            Source s = new Source();
+            s.setPath(file.path.toString());
+            s.setName(file.path.getFileName().toString());
+            bp.setSource(s);
+            return bp;
+        }
+
+        @Override
+        EventRequest renew(EventRequestManager erm, EventRequest spent) {
+            return tag(erm.createBreakpointRequest(((BreakpointRequest) spent).location()));
         }
     }
 
@@ -78,15 +89,14 @@ public final class Breakpoints {
     private final Map<String, FileBreakpoints> files = new LinkedHashMap<>();
     private final ClassIndex index;
     private SourceLocator sources;
-    private final Consumer<Breakpoint> changed;
+    private final BreakpointTable table;
     private VirtualMachine vm;
     private BiFunction<BreakpointRule, Location, String> conditionCheck = (r, l) -> null;
-    private int nextId = 1;
 
-    public Breakpoints(ClassIndex index, SourceLocator sources, Consumer<Breakpoint> changed) {
+    Breakpoints(ClassIndex index, SourceLocator sources, BreakpointTable table) {
         this.index = index;
         this.sources = sources;
-        this.changed = changed;
+        this.table = table;
     }
 
     public synchronized void useSources(SourceLocator sources) {
@@ -94,6 +104,7 @@ public final class Breakpoints {
     }
 
     /** The VM is connected: set every breakpoint the client sent before. */
+    @Override
     public synchronized void attach(VirtualMachine vm, BiFunction<BreakpointRule, Location, String> conditionCheck) {
         this.vm = vm;
         this.conditionCheck = conditionCheck;
@@ -110,23 +121,20 @@ public final class Breakpoints {
         if (old != null) clear(old);
         FileBreakpoints f = new FileBreakpoints(key, path);
         for (int i = 0; i < lines.length; i++) {
-            LineBreakpoint b = new LineBreakpoint(nextId++, lines[i]);
-            Object rule = rules == null ? null : rules[i];
-            if (rule instanceof BreakpointRule r) b.rule = r;
-            if (rule instanceof String why) b.refused = why;
-            f.list.add(b);
+            f.list.add(table.add(new LineBreakpoint(table.nextId(), f, lines[i], rules == null ? null : rules[i])));
         }
         if (!f.list.isEmpty()) files.put(key, f);
         if (vm != null) resolveAll(f);
         List<Breakpoint> out = new ArrayList<>();
-        for (LineBreakpoint b : f.list) out.add(toDap(f, b));
+        for (LineBreakpoint b : f.list) out.add(b.toDap());
         return out;
     }
 
     private void clear(FileBreakpoints f) {
+        for (LineBreakpoint b : f.list) table.remove(b);
         if (vm == null) return;
         EventRequestManager erm = vm.eventRequestManager();
-        for (LineBreakpoint b : f.list) erm.deleteEventRequests(b.requests);
+        for (LineBreakpoint b : f.list) b.clear(erm);
         if (f.prepare != null) erm.deleteEventRequest(f.prepare);
     }
 
@@ -145,7 +153,7 @@ public final class Breakpoints {
                 continue;
             }
             for (ReferenceType t : types) addRequests(b, t);
-            arm(b);
+            b.arm();
             b.verified = !b.requests.isEmpty();
             b.message = b.verified ? null : b.conditionProblem != null ? b.conditionProblem : types.isEmpty()
                     ? "Deferred: no class of this file is loaded yet; it is set when one loads."
@@ -162,6 +170,7 @@ public final class Breakpoints {
     }
 
     /** A class was prepared: set the breakpoints of its file in it; tell the client what changed. */
+    @Override
     public synchronized void classPrepared(ReferenceType type) {
         String key = SourceLocator.keyOf(type);
         FileBreakpoints f = key == null ? null : files.get(key);
@@ -172,19 +181,20 @@ public final class Breakpoints {
             boolean was = b.verified;
             if (!was) b.actualLine = chooseLine(List.of(type), b.line, text);
             addRequests(b, type);
-            arm(b);
+            b.arm();
             if (!b.requests.isEmpty() && !was) {
                 b.verified = true;
                 b.message = null;
-                changed.accept(toDap(f, b));
+                table.changed(b);
             } else if (!b.verified && b.conditionProblem != null && !b.conditionProblem.equals(b.message)) {
                 b.message = b.conditionProblem;
-                changed.accept(toDap(f, b));
+                table.changed(b);
             }
         }
     }
 
     /** After a redefinition the JVM dropped the requests in these classes: set them again. */
+    @Override
     public synchronized void redefined(Set<ReferenceType> types) {
         Set<String> keys = new HashSet<>();
         for (ReferenceType t : types) keys.add(SourceLocator.keyOf(t));
@@ -193,84 +203,12 @@ public final class Breakpoints {
             if (f == null) continue;
             for (LineBreakpoint b : f.list) {
                 if (b.refused != null) continue;
-                b.requests.removeIf(r -> types.contains(r.location().declaringType()) || !vm.eventRequestManager().breakpointRequests().contains(r));
+                b.requests.removeIf(r -> types.contains(((BreakpointRequest) r).location().declaringType())
+                        || !vm.eventRequestManager().breakpointRequests().contains(r));
                 for (ReferenceType t : types) addRequests(b, t);
-                arm(b);
+                b.arm();
             }
         }
-    }
-
-    /**
-     * Enables the breakpoint's new requests. A hit count with no condition, on a breakpoint
-     * with one location, is counted by the JVM: the request reports only the next hit that can
-     * match, and none when no later hit can.
-     */
-    private void arm(LineBreakpoint b) {
-        boolean counted = b.rule != null && b.rule.countedByJvm() && b.requests.size() == 1;
-        for (BreakpointRequest r : b.requests) {
-            if (r.isEnabled()) continue;
-            if (counted) {
-                long next = b.rule.nextMatch();
-                if (next == 0) continue; // stays set and verified, never reported again
-                if (next > 1) {
-                    int n = (int) Math.min(next, Integer.MAX_VALUE);
-                    r.addCountFilter(n);
-                    r.putProperty(PASSED, (long) n - 1);
-                }
-            }
-            r.enable();
-        }
-    }
-
-    /** The hits the JVM passed over before reporting this one. */
-    public static long passedOver(EventRequest r) {
-        return r.getProperty(PASSED) instanceof Long n ? n : 0;
-    }
-
-    /**
-     * After a hit of a breakpoint the JVM counts: a request with a count filter reports once
-     * and is spent, so it is replaced by one counting to the next hit that can match.
-     */
-    public synchronized void counted(LineBreakpoint b, EventRequest fired) {
-        if (vm == null || b.rule == null || !b.rule.countedByJvm() || b.requests.size() != 1 || b.requests.get(0) != fired) return;
-        if (fired.getProperty(PASSED) == null && b.rule.nextMatch() == 1) return; // every hit reports: keep it
-        BreakpointRequest old = b.requests.get(0);
-        b.requests.set(0, newRequest(b, old.location()));
-        vm.eventRequestManager().deleteEventRequest(old);
-        arm(b);
-    }
-
-    /** A request of this breakpoint at one location, not yet enabled. */
-    private BreakpointRequest newRequest(LineBreakpoint b, Location loc) {
-        BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(loc);
-        r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-        r.putProperty(BP_ID, b.id);
-        return r;
-    }
-
-    public synchronized LineBreakpoint byRequest(EventRequest r) {
-        Object id = r.getProperty(BP_ID);
-        if (!(id instanceof Integer)) return null;
-        for (FileBreakpoints f : files.values()) {
-            for (LineBreakpoint b : f.list) if (b.id == (Integer) id) return b;
-        }
-        return null;
-    }
-
-    public static int idOf(LineBreakpoint b) {
-        return b.id;
-    }
-
-    public static BreakpointRule ruleOf(LineBreakpoint b) {
-        return b.rule;
-    }
-
-    /** The breakpoint's condition does not type-check here: tell the client on the breakpoint. */
-    public synchronized void unverify(LineBreakpoint b, String message) {
-        if (!b.verified && message.equals(b.message)) return;
-        b.verified = false;
-        b.message = message;
-        for (FileBreakpoints f : files.values()) if (f.list.contains(b)) changed.accept(toDap(f, b));
     }
 
     private void addRequests(LineBreakpoint b, ReferenceType type) {
@@ -289,9 +227,9 @@ public final class Breakpoints {
                 continue;
             }
             boolean exists = false;
-            for (BreakpointRequest r : b.requests) exists |= r.location().equals(loc);
+            for (EventRequest r : b.requests) exists |= ((BreakpointRequest) r).location().equals(loc);
             if (exists) continue;
-            b.requests.add(newRequest(b, loc)); // enabled by arm()
+            b.requests.add(b.tag(vm.eventRequestManager().createBreakpointRequest(loc))); // enabled by arm()
         }
     }
 
@@ -333,18 +271,5 @@ public final class Breakpoints {
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
-    }
-
-    private Breakpoint toDap(FileBreakpoints f, LineBreakpoint b) {
-        Breakpoint bp = new Breakpoint();
-        bp.setId(b.id);
-        bp.setVerified(b.verified);
-        bp.setLine(b.actualLine);
-        bp.setMessage(b.message);
-        Source s = new Source();
-        s.setPath(f.path.toString());
-        s.setName(f.path.getFileName().toString());
-        bp.setSource(s);
-        return bp;
     }
 }

@@ -31,7 +31,10 @@ public final class DebugSession {
     private final ThreadStops stops;
     private final ClientEvents events;
     private final ClassIndex index = new ClassIndex();
+    private final BreakpointTable breakpointTable;
     private final Breakpoints breakpoints;
+    private final FunctionBreakpoints functionBreakpoints;
+    private final DataBreakpoints dataBreakpoints;
     private final FrameSources frameSources;
     private final StartUp startUp;
     private final BreakpointRequests breakpointRequests;
@@ -51,12 +54,18 @@ public final class DebugSession {
     public DebugSession(HotRestartClient client, InitializeRequestArguments clientInfo, boolean hoverCalls) {
         stops = new ThreadStops(variables);
         events = new ClientEvents(client, stops, Boolean.TRUE.equals(clientInfo.getSupportsInvalidatedEvent()));
-        breakpoints = new Breakpoints(index, sources, events::breakpointChanged);
+        breakpointTable = new BreakpointTable(events::breakpointChanged);
+        breakpoints = new Breakpoints(index, sources, breakpointTable);
         frameSources = new FrameSources(sources);
+        functionBreakpoints = new FunctionBreakpoints(breakpointTable, frameSources::of);
+        dataBreakpoints = new DataBreakpoints(breakpointTable, variables);
+        breakpointTable.add(breakpoints);
+        breakpointTable.add(functionBreakpoints);
+        breakpointTable.add(dataBreakpoints);
         startUp = new StartUp(stops, events, clientInfo, new Wiring());
         breakpointRequests = new BreakpointRequests(breakpoints, exceptionFilters);
         run = new RunControl(stops, events);
-        jdiEvents = new JdiEvents(stops, events, run, breakpoints, exceptionFilters, frameSources, index, startUp::disconnected);
+        jdiEvents = new JdiEvents(stops, events, run, breakpointTable, exceptionFilters, frameSources, index, startUp::disconnected);
         stacks = new StackTraces(stops, frameSources);
         evaluation = new Evaluation(stops, variables, clientInfo, hoverCalls);
         variableRequests = new VariableRequests(stops, variables, evaluation);
@@ -74,6 +83,14 @@ public final class DebugSession {
 
     public BreakpointRequests breakpoints() {
         return breakpointRequests;
+    }
+
+    public FunctionBreakpoints functionBreakpoints() {
+        return functionBreakpoints;
+    }
+
+    public DataBreakpoints dataBreakpoints() {
+        return dataBreakpoints;
     }
 
     public RunControl run() {
@@ -110,6 +127,8 @@ public final class DebugSession {
         c.setSupportsConditionalBreakpoints(true);
         c.setSupportsHitConditionalBreakpoints(true);
         c.setSupportsLogPoints(true);
+        c.setSupportsFunctionBreakpoints(true);
+        c.setSupportsDataBreakpoints(true);
         c.setSupportsSetExpression(true);
         c.setSupportsValueFormattingOptions(true);
         c.setSupportsCompletionsRequest(true);
@@ -150,7 +169,7 @@ public final class DebugSession {
             WrapRules wrapRules = new WrapRules(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP), classFiles);
             SourceSnapshots snapshots = new SourceSnapshots(sources);
             reloads = ReloadCycle.of(vm, sources, snapshots, classFiles, classPath, Paths.get(cfg.javaHome()), index, wrapRules,
-                    breakpoints::redefined, handlerMode);
+                    breakpointTable::redefined, handlerMode);
             EscapeDetector escapes = new EscapeDetector(wrapRules, cfg.list(Attribute.PROPAGATED_EXCEPTIONS),
                     reloads.frames()::currentVersion, reloads::bytesOf);
             Debuggee debuggee = new Debuggee(vm, cfg.integer(Attribute.EVALUATE_TIMEOUT), t -> sources.find(SourceLocator.keyOf(t)));
@@ -167,7 +186,7 @@ public final class DebugSession {
                 // the platform's classes have no sources here; asking each its source name costs a round trip
                 if (t.isPrepared() && !WrapPolicy.neverWrapped(t.name())) jdiEvents.classLoaded(t);
             }
-            breakpoints.attach(vm, (rule, loc) -> rule.check(debuggee, loc));
+            breakpointTable.attach(vm, (rule, loc) -> rule.check(debuggee, loc));
             boolean waitsOnEntry = cfg.launch && cfg.bool(Attribute.STOP_ON_ENTRY);
             if (waitsOnEntry) jdiEvents.stopOnEntry(LaunchCommand.mainClassName(cfg.string(Attribute.MAIN_CLASS)));
             debuggee.waitForCallsWith(EventLoop.start(vm, jdiEvents)::await);

@@ -20,6 +20,7 @@ import com.sun.jdi.event.MethodExitEvent;
 import com.sun.jdi.event.StepEvent;
 import com.sun.jdi.event.ThreadDeathEvent;
 import com.sun.jdi.event.ThreadStartEvent;
+import com.sun.jdi.event.WatchpointEvent;
 import com.sun.jdi.event.VMStartEvent;
 import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
@@ -37,6 +38,8 @@ import dev.hotrestart.reload.ReplacedFrames;
 import dev.hotrestart.reload.SourceSnapshots;
 import dev.hotrestart.wrap.EscapeDetector;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +60,7 @@ public final class JdiEvents implements EventLoop.Handler {
     private final ThreadStops stops;
     private final ClientEvents events;
     private final RunControl run;
-    private final Breakpoints breakpoints;
+    private final BreakpointTable breakpoints;
     private final ExceptionFilters exceptionFilters;
     private final FrameSources frameSources;
     private final ClassIndex index;
@@ -72,7 +75,7 @@ public final class JdiEvents implements EventLoop.Handler {
     private boolean handlerMode;
     private boolean hintShown;
 
-    JdiEvents(ThreadStops stops, ClientEvents events, RunControl run, Breakpoints breakpoints, ExceptionFilters exceptionFilters,
+    JdiEvents(ThreadStops stops, ClientEvents events, RunControl run, BreakpointTable breakpoints, ExceptionFilters exceptionFilters,
               FrameSources frameSources, ClassIndex index, Runnable onDisconnect) {
         this.stops = stops;
         this.events = events;
@@ -112,6 +115,7 @@ public final class JdiEvents implements EventLoop.Handler {
     public boolean handle(EventSet set) {
         synchronized (stops) {
             boolean resume = true;
+            List<Hit> hits = new ArrayList<>();
             if (debuggee != null && set.suspendPolicy() != EventRequest.SUSPEND_NONE) {
                 for (Event e : set) {
                     if (e instanceof LocatableEvent le) debuggee.eventOn(le.thread());
@@ -132,7 +136,9 @@ public final class JdiEvents implements EventLoop.Handler {
                     if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) entryBreakpoint(cp.referenceType());
                     if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) hookBreakpoint(cp.referenceType());
                 } else if (e instanceof BreakpointEvent bp) {
-                    resume &= !breakpointHit(bp);
+                    resume &= !breakpointHit(bp, hits);
+                } else if (e instanceof WatchpointEvent w) {
+                    clientHit(w, hits);
                 } else if (e instanceof MethodExitEvent mx) {
                     run.methodExited(mx);
                 } else if (e instanceof StepEvent st) {
@@ -151,6 +157,10 @@ public final class JdiEvents implements EventLoop.Handler {
                     if (replaced != null) replaced.threadEnded(td.thread());
                     stops.threadEnded(td.thread());
                 }
+            }
+            if (!hits.isEmpty()) {
+                stopAt(hits);
+                resume = false;
             }
             return resume;
         }
@@ -211,7 +221,8 @@ public final class JdiEvents implements EventLoop.Handler {
         return ExceptionInfo.message(stop.exception(), null) + " escaped " + MethodLabel.of(stop.targetMethod());
     }
 
-    private boolean breakpointHit(BreakpointEvent e) {
+    /** The adapter's own breakpoints stop here; the client's are noted in {@code hits}, to stop once for all of them. */
+    private boolean breakpointHit(BreakpointEvent e, List<Hit> hits) {
         if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) return hookHit(e);
         if (Boolean.TRUE.equals(e.request().getProperty(RunControl.RESTART))) {
             vm.eventRequestManager().deleteEventRequest(e.request());
@@ -224,25 +235,48 @@ public final class JdiEvents implements EventLoop.Handler {
             vm.eventRequestManager().deleteEventRequest(e.request()); // after the event: a round trip fewer before it
             return true;
         }
-        Breakpoints.LineBreakpoint b = breakpoints.byRequest(e.request());
-        if (b == null) return false;
+        clientHit(e, hits);
+        return false;
+    }
+
+    /** A hit of a client's breakpoint that stops the thread, with what the stop says. */
+    private record Hit(ClientBreakpoint breakpoint, LocatableEvent event, ClientBreakpoint.Said said) {}
+
+    /** A line, function or data breakpoint was hit: its condition, hit count and log message decide whether it stops. */
+    private void clientHit(LocatableEvent e, List<Hit> hits) {
+        ClientBreakpoint b = breakpoints.byRequest(e.request());
+        if (b == null) return;
         String description = null;
-        BreakpointRule rule = Breakpoints.ruleOf(b);
+        BreakpointRule rule = b.rule;
         if (rule != null) {
-            rule.passedOver(Breakpoints.passedOver(e.request()));
+            rule.passedOver(ClientBreakpoint.passedOver(e.request()));
             BreakpointRule.Decision d = rule.decide(() -> new Evaluator(debuggee, e.thread(), 0, Evaluator.Mode.CALLS, null)
                     .prefetch(rule.locals()));
-            breakpoints.counted(b, e.request());
+            b.counted(vm.eventRequestManager(), e.request());
             if (d.log() != null) events.output(d.log() + "\n", frameSources.of(e.location()), e.location().lineNumber());
             if (d.conditionError() != null) breakpoints.unverify(b, d.conditionError());
-            if (!d.stop()) return false;
+            if (!d.stop()) return;
             if (d.problem() != null) {
                 events.failure(d.problem()); // the whole sentence; the stop's description has room for a few words
                 description = d.conditionError() != null ? StopDescription.CONDITION_FAILED : StopDescription.conditionThrew(d.thrown());
             }
         }
-        run.stopped(e.thread(), Stop.plain("breakpoint"), new Integer[]{Breakpoints.idOf(b)}, null, description);
-        return true;
+        ClientBreakpoint.Said said = b.said(e);
+        hits.add(new Hit(b, e, description == null ? said : new ClientBreakpoint.Said(description, said.console())));
+    }
+
+    /**
+     * One stop for every client breakpoint that stopped the thread at once (a line and a function
+     * breakpoint at a method's first line): the reason and words of the one set first (the JVM
+     * reports them in no set order), every one's id.
+     */
+    private void stopAt(List<Hit> hits) {
+        hits.sort(Comparator.comparingInt(h -> h.breakpoint().id));
+        Hit first = hits.get(0);
+        Integer[] ids = new Integer[hits.size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = hits.get(i).breakpoint().id;
+        for (Hit h : hits) if (h.said().console() != null) events.output("console", h.said().console());
+        run.stopped(first.event().thread(), Stop.plain(first.breakpoint().reason()), ids, null, first.said().description());
     }
 
     private boolean stepped(StepEvent e) {
@@ -305,8 +339,8 @@ public final class JdiEvents implements EventLoop.Handler {
     /** Says once per breakpoint that it did not stop: its thread was running a method for an evaluation. */
     @Override
     public void skippedDuringCall(LocatableEvent e) {
-        if (!(e instanceof BreakpointEvent) || e.request().getProperty(Breakpoints.BP_ID) == null) return;
-        if (!skipsTold.add(e.request().getProperty(Breakpoints.BP_ID))) return;
+        if (!(e instanceof BreakpointEvent) || e.request().getProperty(ClientBreakpoint.BP_ID) == null) return;
+        if (!skipsTold.add(e.request().getProperty(ClientBreakpoint.BP_ID))) return;
         Location loc = e.location();
         String file;
         try {
