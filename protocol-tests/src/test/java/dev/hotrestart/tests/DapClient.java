@@ -48,6 +48,7 @@ public final class DapClient implements Closeable {
     private final StringBuilder stdout = new StringBuilder();
     private final StringBuilder stderr = new StringBuilder();
     private final ByteArrayOutputStream serverErr = new ByteArrayOutputStream();
+    private Thread errReader;
     private int eventCursor;
 
     private DapClient(Process server, InputStream in, OutputStream out) {
@@ -58,15 +59,15 @@ public final class DapClient implements Closeable {
         reader.setDaemon(true);
         reader.start();
         if (server != null) {
-            Thread err = new Thread(() -> {
+            errReader = new Thread(() -> {
                 try {
                     server.getErrorStream().transferTo(serverErr);
                 } catch (IOException ignored) {
                     // ended
                 }
             });
-            err.setDaemon(true);
-            err.start();
+            errReader.setDaemon(true);
+            errReader.start();
         }
     }
 
@@ -445,6 +446,7 @@ public final class DapClient implements Closeable {
             if (server != null) {
                 try {
                     if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly();
+                    errReader.join(2000); // what the JVM wrote as it exited is in serverStderr() too
                 } catch (InterruptedException e) {
                     server.destroyForcibly();
                 }
