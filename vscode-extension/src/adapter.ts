@@ -45,7 +45,7 @@ export function archiveArgs(java: FoundJava, jar: string, deps: AdapterDeps): st
     if (!deps.storageDir || !jarStat) return [];
     const key = `${Math.floor(jarStat.mtimeMs / 1000)}-${jarStat.size}-${hash(`${java.home} ${java.version}`)}`;
     const archive = path.join(deps.storageDir, `server-${key}.jsa`);
-    const args = ['-Xlog:disable', '-Xlog:all=warning:stderr'];
+    const args = ['-Xlog:disable', '-Xlog:all=warning,cds=error:stderr']; // the archive's first run skips classes with a warning each: not worth the user's eye
     if (java.version >= 19) return [...args, '-XX:+AutoCreateSharedArchive', `-XX:SharedArchiveFile=${archive}`];
     if ((stat(archive)?.size ?? 0) > 0) return [...args, `-XX:SharedArchiveFile=${archive}`];
     (deps.removeOld ?? removeOldArchives)(deps.storageDir, archive);

@@ -88,12 +88,12 @@ test('the adapter gets a class-data archive in the extension storage: written by
     };
     const java17: FoundJava = { java: '/opt/jdk17/bin/java', home: '/opt/jdk17', version: 17, source: 'JAVA_HOME', skipped: [] };
     const first = archiveArgs(java17, jar, deps);
-    assert.deepEqual(first.slice(0, 2), ['-Xlog:disable', '-Xlog:all=warning:stderr'], 'JVM log lines go to stderr, never into the DAP stream');
+    assert.deepEqual(first.slice(0, 2), ['-Xlog:disable', '-Xlog:all=warning,cds=error:stderr'], 'JVM log lines go to stderr, never into the DAP stream');
     const archive = first[2].replace('-XX:ArchiveClassesAtExit=', '');
     assert.match(archive, /^\/store\/server-1700000000-15000000-[0-9a-f]+\.jsa$/);
     assert.deepEqual(removed, ['/store'], 'archives of older jars are removed when a new one is written');
     files.set(archive, { size: 12_000_000, mtimeMs: 0 });
-    assert.deepEqual(archiveArgs(java17, jar, deps), ['-Xlog:disable', '-Xlog:all=warning:stderr', `-XX:SharedArchiveFile=${archive}`]);
+    assert.deepEqual(archiveArgs(java17, jar, deps), ['-Xlog:disable', '-Xlog:all=warning,cds=error:stderr', `-XX:SharedArchiveFile=${archive}`]);
     // a rebuilt jar or another Java gets its own archive
     files.set(jar, { size: 15_000_001, mtimeMs: 1_700_000_100_000 });
     assert.notEqual(archiveArgs(java17, jar, deps)[2], `-XX:ArchiveClassesAtExit=${archive}`);

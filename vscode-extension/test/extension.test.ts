@@ -79,7 +79,7 @@ test('the adapter descriptor starts the jar inside the extension with a JDK 17+'
     assert.deepEqual(e.args.slice(-2), ['-jar', jar]);
     assert.ok(fs.existsSync(jar), 'npm run compile copies the server jar into the extension');
     // the class-data archive lives in the extension's global storage; JVM log lines never reach stdout
-    assert.ok(e.args.includes('-Xlog:all=warning:stderr'), e.args.join(' '));
+    assert.ok(e.args.includes('-Xlog:all=warning,cds=error:stderr'), e.args.join(' '));
     assert.ok(e.args.some(a => a.startsWith('-XX:') && a.includes(path.join(storage, 'server-')) && a.endsWith('.jsa')), e.args.join(' '));
     assert.deepEqual(e.options, { cwd: '/ws' });
 });

@@ -43,11 +43,13 @@ public final class DapClient implements Closeable {
     private final List<JsonObject> events = new ArrayList<>();
     private final List<JsonObject> reverseRequests = new ArrayList<>();
     private final List<JsonObject> unmatchedResponses = new ArrayList<>();
+    private final List<JsonObject> responses = new ArrayList<>();
     private final List<String> arrivals = new ArrayList<>();
     private final StringBuilder noise = new StringBuilder();
     private final StringBuilder stdout = new StringBuilder();
     private final StringBuilder stderr = new StringBuilder();
     private final ByteArrayOutputStream serverErr = new ByteArrayOutputStream();
+    private Thread errReader;
     private int eventCursor;
 
     private DapClient(Process server, InputStream in, OutputStream out) {
@@ -58,15 +60,15 @@ public final class DapClient implements Closeable {
         reader.setDaemon(true);
         reader.start();
         if (server != null) {
-            Thread err = new Thread(() -> {
+            errReader = new Thread(() -> {
                 try {
                     server.getErrorStream().transferTo(serverErr);
                 } catch (IOException ignored) {
                     // ended
                 }
             });
-            err.setDaemon(true);
-            err.start();
+            errReader.setDaemon(true);
+            errReader.start();
         }
     }
 
@@ -157,6 +159,9 @@ public final class DapClient implements Closeable {
                     : msg.has("event") ? msg.get("event").getAsString() : "?"));
         }
         if (type.equals("response")) {
+            synchronized (this) {
+                responses.add(msg);
+            }
             BlockingQueue<JsonObject> q = msg.has("request_seq") && msg.get("request_seq").isJsonPrimitive()
                     ? pending.get(msg.get("request_seq").getAsInt()) : null;
             if (q != null) {
@@ -187,10 +192,24 @@ public final class DapClient implements Closeable {
     }
 
     public synchronized void sendRaw(String json) throws IOException {
+        write(framed(json));
+    }
+
+    /** The JSON as DAP frames it: a Content-Length header, a blank line, the UTF-8 bytes. */
+    static byte[] framed(String json) {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        out.write(("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(b);
-        out.flush();
+        byte[] header = ("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(header, header.length + b.length);
+        System.arraycopy(b, 0, all, header.length, b.length);
+        return all;
+    }
+
+    /** Writes the bytes as they are, each piece in a write of its own (a message in many pieces, or many in one). */
+    public synchronized void write(byte[]... pieces) throws IOException {
+        for (byte[] piece : pieces) {
+            out.write(piece);
+            out.flush();
+        }
     }
 
     /** Sends a request and waits for its response, successful or not. */
@@ -340,6 +359,34 @@ public final class DapClient implements Closeable {
         return new ArrayList<>(unmatchedResponses);
     }
 
+    /** Waits for the response to a request this client did not send through {@link #request} (sent raw), by its seq. */
+    public synchronized JsonObject responseTo(long requestSeq) {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (true) {
+            for (JsonObject r : unmatchedResponses) {
+                if (isResponseTo(r, requestSeq)) return r;
+            }
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) fail("no response to request " + requestSeq + " within " + WAIT_MS + " ms" + diagnostics());
+            try {
+                wait(left);
+            } catch (InterruptedException e) {
+                fail("interrupted");
+            }
+        }
+    }
+
+    /** How many responses so far answer the request with this seq. */
+    public synchronized long responsesTo(long requestSeq) {
+        return responses.stream().filter(r -> isResponseTo(r, requestSeq)).count();
+    }
+
+    private static boolean isResponseTo(JsonObject response, long requestSeq) {
+        JsonElement seq = response.get("request_seq");
+        return seq != null && seq.isJsonPrimitive() && seq.getAsJsonPrimitive().isNumber()
+                && seq.getAsBigDecimal().compareTo(java.math.BigDecimal.valueOf(requestSeq)) == 0;
+    }
+
     /** Every message from the server in arrival order, as "type command-or-event". */
     public synchronized List<String> arrivals() {
         return new ArrayList<>(arrivals);
@@ -415,6 +462,7 @@ public final class DapClient implements Closeable {
             if (server != null) {
                 try {
                     if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly();
+                    errReader.join(2000); // what the JVM wrote as it exited is in serverStderr() too
                 } catch (InterruptedException e) {
                     server.destroyForcibly();
                 }

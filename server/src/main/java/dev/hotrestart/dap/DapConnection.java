@@ -9,12 +9,17 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.TypeAdapterFactory;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import dev.hotrestart.session.HotRestartClient;
 import org.eclipse.lsp4j.jsonrpc.Launcher;
 import org.eclipse.lsp4j.jsonrpc.MessageConsumer;
+import org.eclipse.lsp4j.jsonrpc.MessageProducer;
+import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
 import org.eclipse.lsp4j.jsonrpc.debug.DebugLauncher;
 import org.eclipse.lsp4j.jsonrpc.debug.messages.DebugResponseMessage;
+import org.eclipse.lsp4j.jsonrpc.json.ConcurrentMessageProcessor;
+import org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler;
 import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 
 import java.io.IOException;
@@ -41,7 +46,24 @@ public final class DapConnection {
             t.setDaemon(true);
             return t;
         });
-        Launcher<HotRestartClient> launcher = new DebugLauncher.Builder<HotRestartClient>()
+        Launcher<HotRestartClient> launcher = new DebugLauncher.Builder<HotRestartClient>() {
+                    private MessageJsonHandler json;
+                    private RemoteEndpoint endpoint;
+
+                    @Override
+                    protected RemoteEndpoint createRemoteEndpoint(MessageJsonHandler jsonHandler) {
+                        json = jsonHandler;
+                        endpoint = super.createRemoteEndpoint(jsonHandler);
+                        return endpoint;
+                    }
+
+                    /** Our reader in place of LSP4J's, which loses its place in the stream (see DapMessageReader). */
+                    @Override
+                    protected ConcurrentMessageProcessor createMessageProcessor(MessageProducer unused, MessageConsumer consumer,
+                                                                               HotRestartClient client) {
+                        return new ConcurrentMessageProcessor(new DapMessageReader(in, json, endpoint), consumer);
+                    }
+                }
                 .setLocalService(server)
                 .setRemoteInterface(HotRestartClient.class)
                 .setInput(in)
@@ -70,7 +92,9 @@ public final class DapConnection {
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String text = root.getMessage() == null ? root.toString() : root.getMessage().lines().findFirst().orElse("");
         if (root instanceof java.io.EOFException || root instanceof com.google.gson.stream.MalformedJsonException) {
-            return "the message is not valid JSON (" + text + ")";
+            // Gson's advice to programmers is no help to the user, nor is all of a path 255 levels deep
+            return "the message is not valid JSON (" + text.replaceFirst("^Use JsonReader\\.setStrictness\\(.*?\\) to accept malformed JSON ", "")
+                    .replaceFirst("( path \\S{60})\\S+", "$1…") + ")";
         }
         Matcher m = GSON_PATH.matcher(text);
         if (m.matches()) return "'" + m.group(2) + "' has the wrong type (" + m.group(1) + ")";
@@ -79,7 +103,27 @@ public final class DapConnection {
 
     private static final Pattern GSON_PATH = Pattern.compile("(.*?)(?: at line \\d+ column \\d+)? path \\$\\.(?:arguments\\.)?(\\S+)");
 
-    /** Gson reads {@code "threadId": "abc"} as an int with a bare NumberFormatException: name the argument. */
+    /**
+     * The value of a JSON number (or numeric string) as Gson reads an int: whole and in range
+     * ({@code 7}, {@code "7"}, {@code 7.0}); null when it is not one.
+     */
+    static Integer wholeInt(String text) {
+        try {
+            return Integer.valueOf(text.trim());
+        } catch (NumberFormatException notPlain) {
+            try {
+                double d = Double.parseDouble(text);
+                return d == Math.rint(d) && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE ? Integer.valueOf((int) d) : null;
+            } catch (NumberFormatException notNumber) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Gson reads {@code "threadId": "abc"} or an id beyond 32 bits as an int with a bare
+     * NumberFormatException: name the argument and what it must be.
+     */
     private static final TypeAdapterFactory WHOLE_NUMBERS = new TypeAdapterFactory() {
         @Override
         public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
@@ -92,15 +136,18 @@ public final class DapConnection {
                 }
 
                 @Override
+                @SuppressWarnings("unchecked")
                 public T read(JsonReader in) throws IOException {
+                    JsonToken token = in.peek();
+                    if (token != JsonToken.NUMBER && token != JsonToken.STRING) return plain.read(in); // null, or Gson names the kind
                     String path = in.getPath().replaceFirst("^\\$\\.(arguments\\.)?", "");
-                    try {
-                        return plain.read(in);
-                    } catch (JsonSyntaxException e) {
-                        if (!(e.getCause() instanceof NumberFormatException n)) throw e;
-                        throw new JsonSyntaxException("'" + path + "' must be a whole number, not "
-                                + n.getMessage().replaceFirst("^For input string: ", ""));
+                    String text = in.nextString();
+                    Integer value = wholeInt(text);
+                    if (value == null) {
+                        throw new JsonSyntaxException("'" + path + "' must be a whole number from " + Integer.MIN_VALUE + " to "
+                                + Integer.MAX_VALUE + ", not " + DapMessageReader.abbreviate(token == JsonToken.STRING ? "\"" + text + "\"" : text));
                     }
+                    return (T) value;
                 }
             };
         }
@@ -112,7 +159,8 @@ public final class DapConnection {
                     && r.getError().getCode() == ResponseErrorCode.ParseError.getValue()
                     && r.getError().getData() instanceof Throwable cause) {
                 // LSP4J answers a request it cannot read with "Message could not be parsed.": say what is wrong.
-                r.setError(DapServer.toResponseError(new UserError(ErrorId.BAD_REQUEST, "Invalid '" + r.getMethod() + "' request: "
+                String request = r.getMethod() == null ? "Invalid request" : "Invalid '" + r.getMethod() + "' request";
+                r.setError(DapServer.toResponseError(new UserError(ErrorId.BAD_REQUEST, request + ": "
                         + parseProblem(cause) + ". Check its arguments against the Debug Adapter Protocol."), true));
             }
             next.consume(message);
