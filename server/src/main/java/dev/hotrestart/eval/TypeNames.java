@@ -1,5 +1,6 @@
 package dev.hotrestart.eval;
 
+import dev.hotrestart.base.BinaryNames;
 import com.github.javaparser.JavaParser;
 import com.github.javaparser.ParseResult;
 import com.github.javaparser.ParserConfiguration;
@@ -92,7 +93,7 @@ final class TypeNames {
         for (String s : imp.staticSingle()) if (s.endsWith("." + member)) holders.add(s.substring(0, s.length() - member.length() - 1));
         holders.addAll(imp.staticOnDemand());
         for (String h : holders) {
-            for (String c : qualified(h)) {
+            for (String c : BinaryNames.of(h)) {
                 ReferenceType t = loaded(c, context);
                 if (t != null) {
                     out.add(t);
@@ -122,27 +123,15 @@ final class TypeNames {
         String pkg = packageOf(context.name());
         if (imp != null) {
             for (String s : imp.single()) {
-                if (s.equals(first) || s.endsWith("." + first)) out.addAll(qualified(s + rest.replace('$', '.')));
+                if (s.equals(first) || s.endsWith("." + first)) out.addAll(BinaryNames.of(s + rest.replace('$', '.')));
             }
         }
         out.add(pkg.isEmpty() ? first + rest : pkg + "." + first + rest);
         if (imp != null) {
-            for (String s : imp.onDemand()) out.addAll(qualified(s + "." + first + rest.replace('$', '.')));
+            for (String s : imp.onDemand()) out.addAll(BinaryNames.of(s + "." + first + rest.replace('$', '.')));
         }
         out.add("java.lang." + first + rest);
-        if (dot > 0) out.addAll(qualified(name));
-        return out;
-    }
-
-    /** a.b.C.D as a binary name: a.b.C.D, a.b.C$D, a.b$C$D... */
-    private static List<String> qualified(String name) {
-        List<String> out = new ArrayList<>();
-        String n = name;
-        out.add(n);
-        for (int i = n.lastIndexOf('.'); i > 0; i = n.lastIndexOf('.')) {
-            n = n.substring(0, i) + "$" + n.substring(i + 1);
-            out.add(n);
-        }
+        if (dot > 0) out.addAll(BinaryNames.of(name));
         return out;
     }
 

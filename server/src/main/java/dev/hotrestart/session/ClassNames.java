@@ -1,5 +1,6 @@
 package dev.hotrestart.session;
 
+import dev.hotrestart.base.BinaryNames;
 import com.sun.jdi.ArrayType;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.VirtualMachine;
@@ -26,7 +27,7 @@ final class ClassNames {
 
     static Found loaded(VirtualMachine vm, String written) {
         List<ReferenceType> out = new ArrayList<>();
-        for (String binary : binaryNames(written)) out.addAll(vm.classesByName(binary));
+        for (String binary : BinaryNames.of(written)) out.addAll(vm.classesByName(binary));
         if (!out.isEmpty()) return new Found(out, null);
         // JDI keeps the list of loaded classes up to date once it has it: a scan, not a round trip
         Set<String> names = new TreeSet<>();
@@ -51,18 +52,6 @@ final class ClassNames {
         String w = written.replace('$', '.');
         String full = binaryName.replace('$', '.');
         return full.equals(w) || full.endsWith("." + w);
-    }
-
-    /** {@code a.b.C.D} as binary names: {@code a.b.C.D}, {@code a.b.C$D}, {@code a.b$C$D}, … */
-    private static List<String> binaryNames(String written) {
-        List<String> out = new ArrayList<>();
-        String n = written;
-        out.add(n);
-        for (int i = n.lastIndexOf('.'); i > 0; i = n.lastIndexOf('.')) {
-            n = n.substring(0, i) + "$" + n.substring(i + 1);
-            out.add(n);
-        }
-        return out;
     }
 
     /**
