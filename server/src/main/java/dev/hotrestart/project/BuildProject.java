@@ -26,4 +26,10 @@ public interface BuildProject {
      */
     ClassPath classPath(Scope scope, String className, Progress progress);
 
+    /**
+     * Has the build tool fetch one artifact ({@code group:artifact:version}) into its local
+     * repository, where {@code expected} will then be: for a jar the project does not depend on,
+     * that the adapter puts beside its class path (the JUnit Platform launcher).
+     */
+    void fetch(String coordinates, Path expected, Progress progress);
 }

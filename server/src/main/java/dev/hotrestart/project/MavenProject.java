@@ -113,6 +113,30 @@ final class MavenProject implements BuildProject {
         return new ClassPath(entries, true, (System.nanoTime() - t0) / 1_000_000);
     }
 
+    @Override
+    public void fetch(String coordinates, Path expected, Progress progress) {
+        if (Files.isRegularFile(expected)) return;
+        String mvn = mavenExecutable();
+        progress.start("Fetching " + coordinates + " with Maven");
+        try {
+            List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-q", "-o", "-f", root.resolve("pom.xml").toString(),
+                    "dependency:get", "-Dartifact=" + coordinates, "-Dtransitive=false"));
+            Run run = run(cmd);
+            if (run.code != 0 && run.output.contains("offline")) {
+                cmd.remove("-o");
+                run = run(cmd);
+            }
+            if (run.code != 0 || !Files.isRegularFile(expected)) {
+                throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Maven could not fetch " + coordinates + " (exit code " + run.code + "):\n"
+                        + lastLines(run.output, 15) + "\nAdd it to the project's test dependencies, or to 'classPaths'.");
+            }
+        } catch (IOException e) {
+            throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Running Maven (" + mvn + ") failed: " + e.getMessage());
+        } finally {
+            progress.end("done");
+        }
+    }
+
     /** Runs Maven, offline first (the usual case: the project was built here); online only when offline cannot do it. */
     private String ask(Path module, Scope scope) {
         String mvn = mavenExecutable();

@@ -17,9 +17,13 @@ public enum Attribute {
     MAIN_CLASS("mainClass", Type.STRING, Where.LAUNCH, null,
             "Fully qualified name of the class whose main method starts the program (module/class for a module). "
                     + "Default: the one class with main in the sources, when there is exactly one."),
+    TESTS("tests", Type.STRING_OR_STRINGS, Where.LAUNCH, null,
+            "Tests to run instead of a main class: com.acme.CartTest (a class) or com.acme.CartTest#addsTax (a method), "
+                    + "on the JUnit Platform (JUnit 5; JUnit 4 through the vintage engine). The debug console shows each result "
+                    + "and a summary; the exit code is 0 when all pass. Their classes are wrapped: a failing test stops."),
     CLASS_PATHS("classPaths", Type.STRINGS, Where.BOTH, null,
             "Class path entries (folders and jars). Launch: the program's class path; default, when cwd holds a pom.xml, "
-                    + "the project's class path from Maven (runtime scope; kept until pom.xml changes). Attach: used for compiling reloads; "
+                    + "the project's class path from Maven (runtime scope, test scope with 'tests'; kept until pom.xml changes). Attach: used for compiling reloads; "
                     + "default the debuggee's own class path."),
     MODULE_PATHS("modulePaths", Type.STRINGS, Where.LAUNCH, null, "Module path entries."),
     SOURCE_PATHS("sourcePaths", Type.STRINGS, Where.BOTH, null,
