@@ -84,63 +84,6 @@ export async function findMainClasses(folder: string | undefined, deps: ConfigDe
     });
 }
 
-/** Resolved class paths per pom.xml, kept while the pom does not change. */
-const classPathCache = new Map<string, { mtime: number; classPaths: string[] }>();
-
-export function clearClassPathCache(): void {
-    classPathCache.clear();
-}
-
-/** The Maven executable to run in a project: its wrapper when it has one, else mvn. */
-export function mavenCommand(projectDir: string, deps: Pick<ConfigDeps, 'fileExists' | 'platform'>): string {
-    const wrapper = path.join(projectDir, deps.platform === 'win32' ? 'mvnw.cmd' : 'mvnw');
-    if (deps.fileExists(wrapper)) return wrapper;
-    return deps.platform === 'win32' ? 'mvn.cmd' : 'mvn';
-}
-
-/**
- * target/classes plus the dependencies Maven resolves for the project in `projectDir`.
- * Undefined (after telling the user) when Maven fails or the user cancels.
- */
-export async function mavenClassPaths(projectDir: string, deps: ConfigDeps): Promise<string[] | undefined> {
-    const pom = path.join(projectDir, 'pom.xml');
-    const mtime = deps.mtime(pom) ?? 0;
-    const cached = classPathCache.get(pom);
-    if (cached && cached.mtime === mtime) return cached.classPaths;
-
-    const classes = path.join(projectDir, 'target', 'classes');
-    const out = deps.tempFile(`hotrestart-classpath-${Date.now()}-${Math.floor(Math.random() * 1e6)}.txt`);
-    const mvn = mavenCommand(projectDir, deps);
-    const args = ['-q', '-B', 'dependency:build-classpath', `-Dmdep.outputFile=${out}`];
-    let result: RunResult | 'cancelled';
-    try {
-        result = await deps.withProgress('hotrestart: resolving the class path with Maven…', signal => deps.run(mvn, args, projectDir, signal));
-    } catch (e) {
-        if ((e as Error).name === 'AbortError') result = 'cancelled';
-        else throw e;
-    }
-    if (result === 'cancelled') {
-        deps.showWarning('hotrestart: resolving the class path was cancelled; the session was not started. Set "classPaths" in launch.json to skip this step.');
-        return undefined;
-    }
-    if (result.notFound) {
-        deps.showWarning(`hotrestart: Maven (${mvn}) was not found, so the class path is only target/classes. `
-            + 'Install Maven or set "classPaths" in launch.json when the program has dependencies.');
-        return [classes];
-    }
-    const text = result.code === 0 ? deps.readText(out) : undefined;
-    deps.removeFile(out);
-    if (text === undefined) {
-        const output = (result.stdout + '\n' + result.stderr).trim().split(/\r?\n/).filter(l => l.trim()).slice(-8).join('\n');
-        deps.showError(`hotrestart: "${mvn} ${args.slice(0, 3).join(' ')}" failed in ${projectDir} (exit code ${result.code}), `
-            + `so the session was not started. Fix the build, or set "classPaths" in launch.json.\n${output}`);
-        return undefined;
-    }
-    const classPaths = [classes, ...text.trim().split(deps.platform === 'win32' ? ';' : ':').filter(p => p.trim())];
-    classPathCache.set(pom, { mtime, classPaths });
-    return classPaths;
-}
-
 function isMissing(v: unknown): boolean {
     return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 }
@@ -183,22 +126,13 @@ export async function resolveConfiguration(folder: string | undefined, config: D
 }
 
 /**
- * resolveDebugConfigurationWithSubstitutedVariables: cwd defaults to the workspace folder, and a
- * missing classPaths is resolved with Maven when cwd has a pom.xml.
+ * resolveDebugConfigurationWithSubstitutedVariables: cwd defaults to the workspace folder. A
+ * missing classPaths is left to the adapter, which asks Maven when cwd holds a pom.xml (and
+ * caches the answer), so every editor gets the same class path.
  */
-export async function resolveClassPath(folder: string | undefined, config: DebugConfig, deps: ConfigDeps): Promise<DebugConfig | undefined> {
+export async function resolveCwd(folder: string | undefined, config: DebugConfig): Promise<DebugConfig | undefined> {
     const c: DebugConfig = { ...config };
     if (c.request !== 'launch') return c;
     if (isMissing(c.cwd) && folder) c.cwd = folder;
-    const cwd = typeof c.cwd === 'string' ? c.cwd : undefined;
-    if (isMissing(c.classPaths) && cwd && deps.fileExists(path.join(cwd, 'pom.xml'))) {
-        const classPaths = await mavenClassPaths(cwd, deps);
-        if (!classPaths) return undefined;
-        if (!deps.fileExists(classPaths[0])) {
-            deps.showWarning(`hotrestart: ${classPaths[0]} does not exist yet. Build the project (mvn compile) before debugging: `
-                + 'the adapter runs the compiled classes and recompiles only the methods you reload.');
-        }
-        c.classPaths = classPaths;
-    }
     return c;
 }

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { descriptorFactory } from './adapter';
 import { CommandDeps, HotSession, propagateException, reloadClass, reloadOnSave, restartFrameWithReload } from './commands';
-import { ConfigDeps, DebugConfig, initialConfigurations, MainClass, resolveClassPath, resolveConfiguration, runProcess } from './config';
+import { ConfigDeps, DebugConfig, initialConfigurations, MainClass, resolveConfiguration, resolveCwd, runProcess } from './config';
 import { CompileDiagnostic, diagnosticsOfEvent, FeedbackUi } from './feedback';
 import { realJavaEnvironment } from './java';
 import { AdapterRequests } from './requests';
@@ -152,7 +152,7 @@ export function activate(context: vscode.ExtensionContext): void {
             resolveDebugConfiguration: (folder, config) =>
                 resolveConfiguration(folder?.uri.fsPath, config as DebugConfig, configDeps()) as Promise<vscode.DebugConfiguration | undefined>,
             resolveDebugConfigurationWithSubstitutedVariables: (folder, config) =>
-                resolveClassPath(folder?.uri.fsPath, config as DebugConfig, configDeps()) as Promise<vscode.DebugConfiguration | undefined>,
+                resolveCwd(folder?.uri.fsPath, config as DebugConfig) as Promise<vscode.DebugConfiguration | undefined>,
         }),
         vscode.debug.onDidStartDebugSession(s => {
             if (s.type === TYPE) running.set(s.id, s);

@@ -1,10 +1,8 @@
-import { beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import {
-    clearClassPathCache, ConfigDeps, initialConfigurations, mainClassOf, MainClass, resolveClassPath, resolveConfiguration, runProcess, RunResult,
+    ConfigDeps, initialConfigurations, mainClassOf, MainClass, resolveConfiguration, resolveCwd, RunResult,
 } from '../src/config';
 
 interface Recorded {
@@ -63,8 +61,6 @@ const workspace = {
     [SERVICE]: 'package shop;\n// public static void main(String[] args) in a comment does not count\nclass Service { void main() {} }\n',
 };
 
-beforeEach(() => clearClassPathCache());
-
 test('main classes are found by their static void main and named by package and file', () => {
     assert.deepEqual(mainClassOf(APP, workspace[APP]), { className: 'shop.App', file: APP });
     assert.deepEqual(mainClassOf(TOOL, workspace[TOOL]), { className: 'shop.tools.Tool', file: TOOL });
@@ -115,86 +111,16 @@ test('a given mainClass and attach configurations are left alone', async () => {
     assert.deepEqual(await resolveConfiguration('/ws', launch, deps), launch);
     const attach = { type: 'hotrestart', request: 'attach', name: 'a', port: 5005 };
     assert.deepEqual(await resolveConfiguration('/ws', attach, deps), attach);
-    assert.deepEqual(await resolveClassPath('/ws', attach, deps), attach);
+    assert.deepEqual(await resolveCwd('/ws', attach), attach);
     assert.equal(deps.picks.length + deps.runs.length, 0);
 });
 
-test('with a pom.xml and no classPaths, Maven resolves the class path behind a progress notification', async () => {
-    const deps = fakeDeps({ '/ws/pom.xml': '<project/>', '/ws/target/classes': '' }, {
-        maven: () => ({ result: { code: 0, stdout: '', stderr: '' }, output: '/m2/gson-2.13.1.jar:/m2/asm-9.9.jar' }),
-    });
-    const c = await resolveClassPath('/ws', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'shop.App' }, deps);
-    assert.deepEqual(c?.classPaths, ['/ws/target/classes', '/m2/gson-2.13.1.jar', '/m2/asm-9.9.jar']);
+test('cwd defaults to the folder; the class path is left to the adapter, which asks Maven itself', async () => {
+    const deps = fakeDeps({ '/ws/pom.xml': '<project/>' });
+    const c = await resolveCwd('/ws', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'shop.App' });
     assert.equal(c?.cwd, '/ws');
-    assert.equal(deps.runs.length, 1);
-    assert.equal(deps.runs[0].command, 'mvn');
-    assert.equal(deps.runs[0].cwd, '/ws');
-    assert.deepEqual(deps.runs[0].args.slice(0, 3), ['-q', '-B', 'dependency:build-classpath']);
-    assert.match(deps.runs[0].args[3], /^-Dmdep\.outputFile=/);
-    assert.match(deps.progress[0], /resolving the class path with Maven/);
-    assert.deepEqual(deps.warnings, []);
-    // the next launch reuses it while the pom is unchanged
-    await resolveClassPath('/ws', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'shop.App' }, deps);
-    assert.equal(deps.runs.length, 1);
-});
-
-test('the project\'s Maven wrapper is preferred, and a missing target/classes gets a warning', async () => {
-    const deps = fakeDeps({ '/ws/pom.xml': '', '/ws/mvnw': '' }, { maven: () => ({ result: { code: 0, stdout: '', stderr: '' }, output: '' }) });
-    const c = await resolveClassPath('/ws', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'a.B', cwd: '/ws' }, deps);
-    assert.equal(deps.runs[0].command, '/ws/mvnw');
-    assert.deepEqual(c?.classPaths, ['/ws/target/classes']);
-    assert.match(deps.warnings[0], /target\/classes does not exist yet\. Build the project \(mvn compile\)/);
-});
-
-test('a failing Maven stops the launch and shows the end of its output', async () => {
-    const deps = fakeDeps({ '/ws/pom.xml': '' }, {
-        maven: () => ({ result: { code: 1, stdout: '[ERROR] Failed to execute goal on project shop: Could not resolve dependencies', stderr: '' } }),
-    });
-    const c = await resolveClassPath('/ws', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'a.B' }, deps);
-    assert.equal(c, undefined);
-    assert.match(deps.errors[0], /failed in \/ws \(exit code 1\).*set "classPaths" in launch\.json\.\n\[ERROR\] Failed to execute goal/s);
-});
-
-test('without Maven installed the class path is target/classes, with a warning', async () => {
-    const deps = fakeDeps({ '/ws/pom.xml': '' }, { maven: () => ({ result: { code: null, stdout: '', stderr: '', notFound: true } }) });
-    const c = await resolveClassPath('/ws', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'a.B' }, deps);
-    assert.deepEqual(c?.classPaths, ['/ws/target/classes']);
-    assert.match(deps.warnings[0], /Maven \(mvn\) was not found/);
-});
-
-test('a given classPaths, or no pom.xml, runs no Maven', async () => {
-    const deps = fakeDeps({ '/ws/pom.xml': '' });
-    await resolveClassPath('/ws', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'a.B', classPaths: ['out'] }, deps);
-    await resolveClassPath('/other', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'a.B' }, deps);
+    assert.equal(c?.classPaths, undefined);
     assert.equal(deps.runs.length, 0);
-});
-
-test('the real Maven resolves a real project\'s class path', { timeout: 180_000 }, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotrestart-mvn-'));
-    try {
-        fs.writeFileSync(path.join(dir, 'pom.xml'), `<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>t</groupId><artifactId>t</artifactId><version>1</version>
-  <dependencies>
-    <dependency><groupId>com.google.code.gson</groupId><artifactId>gson</artifactId><version>2.13.1</version></dependency>
-  </dependencies>
-</project>
-`);
-        const deps: ConfigDeps = {
-            ...fakeDeps({}),
-            fileExists: f => fs.existsSync(f),
-            run: runProcess,
-            readText: f => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined),
-            tempFile: name => path.join(dir, name),
-            removeFile: f => fs.rmSync(f, { force: true }),
-            mtime: f => fs.statSync(f).mtimeMs,
-            showError: m => assert.fail(m),
-        };
-        const c = await resolveClassPath(dir, { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'a.B' }, deps);
-        const cp = c?.classPaths as string[];
-        assert.equal(cp[0], path.join(dir, 'target', 'classes'));
-        assert.ok(cp.some(p => p.endsWith('gson-2.13.1.jar') && fs.existsSync(p)), cp.join('\n'));
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const own = await resolveCwd('/ws', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'a.B', cwd: '/ws/app' });
+    assert.equal(own?.cwd, '/ws/app');
 });

@@ -11,7 +11,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterCommand } from '../src/adapter';
 import { CommandDeps, HotSession, reloadOnSave, restartFrameWithReload } from '../src/commands';
-import { ConfigDeps, DebugConfig, resolveClassPath, resolveConfiguration, runProcess } from '../src/config';
+import { ConfigDeps, DebugConfig, resolveConfiguration, resolveCwd, runProcess } from '../src/config';
 import { CompileDiagnostic } from '../src/feedback';
 import { FoundJava, realJavaEnvironment } from '../src/java';
 import { AdapterRequests } from '../src/requests';
@@ -111,7 +111,7 @@ async function resolvedLaunch(): Promise<DebugConfig> {
     };
     // no mainClass: the provider finds the fixture's main classes and "asks"; cwd becomes the folder
     const c1 = await resolveConfiguration(work, { type: 'hotrestart', request: 'launch', name: 'e2e', classPaths: [path.join(work, 'classes'), annotationsJar] }, deps);
-    const c2 = await resolveClassPath(work, c1!, deps);
+    const c2 = await resolveCwd(work, c1!);
     assert.equal(c2?.mainClass, 'shop.Versions');
     assert.equal(c2?.cwd, work);
     return c2!;

@@ -91,6 +91,14 @@ public final class DapClient implements Closeable {
         return new DapClient(p, p.getInputStream(), p.getOutputStream());
     }
 
+    /** As {@link #stdio(String...)}, with variables added to the server's environment. */
+    public static DapClient stdio(Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(javaExe(), "-jar", serverJar().toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        return new DapClient(p, p.getInputStream(), p.getOutputStream());
+    }
+
     /**
      * Starts the server as the checkout's launcher script does (with its JVM options and
      * class-data archive), on this JVM's Java, keeping the archive under {@code cache}.

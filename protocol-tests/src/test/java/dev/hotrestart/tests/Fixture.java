@@ -160,6 +160,45 @@ public final class Fixture {
         }
     }
 
+    /**
+     * A copy of a Maven project under fixtures/, each module compiled by javac as Maven would
+     * (src/main/java to target/classes, src/test/java to target/test-classes) against this test
+     * JVM's class path (Gson, JUnit), so that no Maven build is needed to set it up.
+     */
+    public static Fixture maven(String name, String... modules) {
+        try {
+            Path root = newRoot(name);
+            Path from = fixturesDir().resolve(name);
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Path to = root.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) Files.createDirectories(to);
+                    else Files.copy(p, to);
+                }
+            }
+            List<String> cp = new ArrayList<>(List.of(System.getProperty("java.class.path")));
+            for (String m : modules) {
+                for (String[] dirs : new String[][] {{"src/main/java", "target/classes"}, {"src/test/java", "target/test-classes"}}) {
+                    Path srcDir = root.resolve(m).resolve(dirs[0]);
+                    if (!Files.isDirectory(srcDir)) continue;
+                    Path out = root.resolve(m).resolve(dirs[1]);
+                    List<String> args = new ArrayList<>(List.of("-g", "-nowarn", "--release", "17", "-cp",
+                            String.join(java.io.File.pathSeparator, cp), "-d", out.toString()));
+                    try (Stream<Path> files = Files.walk(srcDir)) {
+                        files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+                    }
+                    ByteArrayOutputStream err = new ByteArrayOutputStream();
+                    int rc = ToolProvider.getSystemJavaCompiler().run(null, null, err, args.toArray(new String[0]));
+                    assertEquals(0, rc, "fixture does not compile: " + err.toString(StandardCharsets.UTF_8));
+                    cp.add(out.toString());
+                }
+            }
+            return new Fixture(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path file(String relative) {
         return src.resolve(relative);
     }

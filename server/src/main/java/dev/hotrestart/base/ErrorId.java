@@ -26,6 +26,8 @@ public enum ErrorId {
     ATTACH_FAILED(1102),
     /** The debuggee has exited or was detached. */
     DEBUGGEE_GONE(1103),
+    /** No 'classPaths', and the build tool (Maven) is missing or could not give the project's class path. */
+    PROJECT_CLASS_PATH(1104),
 
     /** The thread runs: the request needs it suspended. */
     THREAD_RUNNING(1200),

@@ -1,5 +1,6 @@
 package dev.hotrestart.jvm;
 
+import dev.hotrestart.base.CacheFolder;
 import dev.hotrestart.base.ErrorId;
 import dev.hotrestart.base.UserError;
 
@@ -81,7 +82,7 @@ public final class AgentJar {
     private static Path kept() {
         try {
             Path own = Paths.get(AgentJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path dir = cacheFolder();
+            Path dir = CacheFolder.path();
             if (dir == null || !Files.isRegularFile(own)) return null;
             String name = "agent-" + Files.size(own) + "-" + Files.getLastModifiedTime(own).toMillis() + ".jar";
             Path p = dir.resolve(name);
@@ -99,13 +100,6 @@ public final class AgentJar {
         } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
             return null;
         }
-    }
-
-    static Path cacheFolder() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isEmpty() && Paths.get(xdg).isAbsolute()) return Paths.get(xdg, "hotrestart");
-        String home = System.getProperty("user.home");
-        return home == null || home.isEmpty() ? null : Paths.get(home, ".cache", "hotrestart");
     }
 
     /** Copies left by other builds, a day after they were written (a JVM that loaded one has it open anyway). */

@@ -15,9 +15,16 @@ import java.util.Map;
  */
 public enum Attribute {
     MAIN_CLASS("mainClass", Type.STRING, Where.LAUNCH, null,
-            "Fully qualified name of the class whose main method starts the program (module/class for a module)."),
+            "Fully qualified name of the class whose main method starts the program (module/class for a module). "
+                    + "Default: the one class with main in the sources, when there is exactly one."),
+    TESTS("tests", Type.STRING_OR_STRINGS, Where.LAUNCH, null,
+            "Tests to run instead of a main class: com.acme.CartTest (a class) or com.acme.CartTest#addsTax (a method), "
+                    + "on the JUnit Platform (JUnit 5; JUnit 4 through the vintage engine). The debug console shows each result "
+                    + "and a summary; the exit code is 0 when all pass. Their classes are wrapped: a failing test stops."),
     CLASS_PATHS("classPaths", Type.STRINGS, Where.BOTH, null,
-            "Class path entries (folders and jars). Launch: the program's class path. Attach: used for compiling reloads; default the debuggee's own class path."),
+            "Class path entries (folders and jars). Launch: the program's class path; default, when cwd holds a pom.xml, "
+                    + "the project's class path from Maven (runtime scope, test scope with 'tests'; kept until pom.xml changes). Attach: used for compiling reloads; "
+                    + "default the debuggee's own class path."),
     MODULE_PATHS("modulePaths", Type.STRINGS, Where.LAUNCH, null, "Module path entries."),
     SOURCE_PATHS("sourcePaths", Type.STRINGS, Where.BOTH, null,
             "Folders that hold the program's sources. Default: src/main/java and src/test/java under cwd when they exist, else cwd."),
@@ -78,7 +85,8 @@ public enum Attribute {
             props.put(a.key, p);
         }
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("required", launch ? List.of("mainClass") : List.of("port"));
+        // 'mainClass' may be left out when the sources hold one class with main (ProjectDefaults)
+        s.put("required", launch ? List.of() : List.of("port"));
         s.put("properties", props);
         return s;
     }
@@ -156,9 +164,6 @@ public enum Attribute {
             } else if (!a.appliesTo(launch)) {
                 problems.add("'" + a.key + "' applies to " + (launch ? "attach" : "launch") + " only");
             }
-        }
-        if (launch && args.get("mainClass") == null) {
-            problems.add(0, "'mainClass' is required: the fully qualified name of the class with main, e.g. \"com.acme.App\"");
         }
         if (!launch && args.get("port") == null) {
             problems.add(0, "'port' is required: the JDWP port the JVM listens on (it was started with -agentlib:jdwp=transport=dt_socket,server=y,address=PORT)");

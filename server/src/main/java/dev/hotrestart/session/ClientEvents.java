@@ -8,6 +8,8 @@ import org.eclipse.lsp4j.debug.ExitedEventArguments;
 import org.eclipse.lsp4j.debug.InvalidatedAreas;
 import org.eclipse.lsp4j.debug.InvalidatedEventArguments;
 import org.eclipse.lsp4j.debug.OutputEventArguments;
+import org.eclipse.lsp4j.debug.ProgressEndEventArguments;
+import org.eclipse.lsp4j.debug.ProgressStartEventArguments;
 import org.eclipse.lsp4j.debug.Source;
 import org.eclipse.lsp4j.debug.StoppedEventArguments;
 import org.eclipse.lsp4j.debug.TerminatedEventArguments;
@@ -57,6 +59,33 @@ public final class ClientEvents {
         a.setReason(reason);
         a.setThreadId(stops.id(t));
         client.thread(a);
+    }
+
+    /**
+     * DAP's progress events for a slow step, when the client said it shows them
+     * ({@code supportsProgressReporting}); else nothing.
+     */
+    public dev.hotrestart.project.Progress progress(boolean supported) {
+        if (!supported) return dev.hotrestart.project.Progress.NONE;
+        String id = "hotrestart-" + java.util.UUID.randomUUID();
+        return new dev.hotrestart.project.Progress() {
+            @Override
+            public void start(String title) {
+                ProgressStartEventArguments a = new ProgressStartEventArguments();
+                a.setProgressId(id);
+                a.setTitle(title);
+                a.setCancellable(false);
+                client.progressStart(a);
+            }
+
+            @Override
+            public void end(String message) {
+                ProgressEndEventArguments a = new ProgressEndEventArguments();
+                a.setProgressId(id);
+                a.setMessage(message);
+                client.progressEnd(a);
+            }
+        };
     }
 
     /** {@code category}: console, stdout, stderr. */

@@ -21,6 +21,13 @@ public final class Config {
         this.launch = launch;
     }
 
+    /** This configuration with {@code added} attributes (what the project supplies for those left out). */
+    Config with(Map<String, Object> added) {
+        Map<String, Object> all = new LinkedHashMap<>(raw);
+        all.putAll(added);
+        return new Config(all, launch);
+    }
+
     public String string(Attribute a) {
         Object v = raw.get(a.key);
         return v == null ? (String) a.defaultValue : (String) v;

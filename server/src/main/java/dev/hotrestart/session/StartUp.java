@@ -81,7 +81,8 @@ public final class StartUp {
 
     public void launch(Map<String, Object> args) {
         if (vm != null) throw new UserError(ErrorId.WRONG_ORDER, "This session already runs a program; start a new session for another.");
-        Config cfg = new Config(args, true);
+        Config cfg = ProjectDefaults.complete(new Config(args, true), events,
+                Boolean.TRUE.equals(clientInfo.getSupportsProgressReporting()));
         configure(cfg);
         LaunchCommand command = LaunchCommand.of(cfg);
         LOG.fine(() -> "launching " + command.line("..."));

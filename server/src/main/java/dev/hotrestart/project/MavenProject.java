@@ -1,0 +1,280 @@
+package dev.hotrestart.project;
+
+import dev.hotrestart.base.CacheFolder;
+import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.UserError;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Maven project: its modules, read from the pom files, and the class path Maven resolves for
+ * one of them ({@code dependency:build-classpath}, offline first), kept in the cache folder until
+ * a pom.xml of the project changes.
+ */
+final class MavenProject implements BuildProject {
+    private static final Pattern MODULE = Pattern.compile("<module>\\s*([^<]+?)\\s*</module>");
+    /** Maven's output lines that say nothing about the failure. */
+    private static final Pattern NOISE = Pattern.compile(
+            "\\[ERROR]\\s*(?:-> \\[Help 1]|To see the full stack trace.*|Re-run Maven using.*|For more information about the errors.*|\\[Help 1].*|)$");
+
+    private final Path root;
+    /** The root and every module under it, root first. */
+    private final List<Path> modules;
+
+    private MavenProject(Path root) {
+        this.root = root;
+        this.modules = new ArrayList<>();
+        collect(root);
+    }
+
+    static MavenProject in(Path dir) {
+        return Files.isRegularFile(dir.resolve("pom.xml")) ? new MavenProject(dir.toAbsolutePath().normalize()) : null;
+    }
+
+    private void collect(Path module) {
+        modules.add(module);
+        try {
+            Matcher m = MODULE.matcher(Files.readString(module.resolve("pom.xml")));
+            while (m.find()) {
+                Path sub = module.resolve(m.group(1)).normalize();
+                if (sub.toString().endsWith(".xml")) sub = sub.getParent();
+                if (Files.isRegularFile(sub.resolve("pom.xml")) && !modules.contains(sub)) collect(sub);
+            }
+        } catch (IOException e) {
+            // an unreadable pom: Maven says what is wrong with it when asked
+        }
+    }
+
+    @Override
+    public Path buildFile() {
+        return root.resolve("pom.xml");
+    }
+
+    @Override
+    public List<Path> sourceRoots(Scope scope) {
+        List<Path> out = new ArrayList<>();
+        for (Path m : modules) {
+            for (String d : scope == Scope.TEST ? List.of("src/main/java", "src/test/java") : List.of("src/main/java")) {
+                if (Files.isDirectory(m.resolve(d))) out.add(m.resolve(d));
+            }
+        }
+        return out;
+    }
+
+    /** The module whose sources hold the class; the root when none does (Maven then says what is missing). */
+    Path moduleOf(String className) {
+        String top = className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
+        String file = top.replace('.', '/') + ".java";
+        for (int i = modules.size() - 1; i >= 0; i--) {
+            Path m = modules.get(i);
+            if (Files.isRegularFile(m.resolve("src/main/java").resolve(file)) || Files.isRegularFile(m.resolve("src/test/java").resolve(file))) {
+                return m;
+            }
+        }
+        return root;
+    }
+
+    @Override
+    public ClassPath classPath(Scope scope, String className, Progress progress) {
+        long t0 = System.nanoTime();
+        Path module = moduleOf(className);
+        String stamp = stamp(scope);
+        Path cached = cacheFile(module, scope);
+        List<Path> hit = read(cached, stamp);
+        if (hit != null) return new ClassPath(hit, false, (System.nanoTime() - t0) / 1_000_000);
+
+        List<Path> entries = new ArrayList<>();
+        if (scope == Scope.TEST) entries.add(module.resolve("target/test-classes"));
+        entries.add(module.resolve("target/classes"));
+        progress.start("Resolving the class path of " + root.relativize(module.resolve("pom.xml")) + " with Maven");
+        String outcome = "failed";
+        try {
+            for (String e : ask(module, scope).split(File.pathSeparator)) {
+                if (!e.isBlank()) entries.add(Paths.get(e.trim()));
+            }
+            outcome = "done";
+        } finally {
+            progress.end(outcome);
+        }
+        write(cached, stamp, entries);
+        return new ClassPath(entries, true, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @Override
+    public void fetch(String coordinates, Path expected, Progress progress) {
+        if (Files.isRegularFile(expected)) return;
+        String mvn = mavenExecutable();
+        progress.start("Fetching " + coordinates + " with Maven");
+        try {
+            List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-q", "-o", "-f", root.resolve("pom.xml").toString(),
+                    "dependency:get", "-Dartifact=" + coordinates, "-Dtransitive=false"));
+            Run run = run(cmd);
+            if (run.code != 0 && run.output.contains("offline")) {
+                cmd.remove("-o");
+                run = run(cmd);
+            }
+            if (run.code != 0 || !Files.isRegularFile(expected)) {
+                throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Maven could not fetch " + coordinates + " (exit code " + run.code + "):\n"
+                        + lastLines(run.output, 15) + "\nAdd it to the project's test dependencies, or to 'classPaths'.");
+            }
+        } catch (IOException e) {
+            throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Running Maven (" + mvn + ") failed: " + e.getMessage());
+        } finally {
+            progress.end("done");
+        }
+    }
+
+    /** Runs Maven, offline first (the usual case: the project was built here); online only when offline cannot do it. */
+    private String ask(Path module, Scope scope) {
+        String mvn = mavenExecutable();
+        Path out;
+        try {
+            out = Files.createTempFile("hotrestart-classpath-", ".txt");
+        } catch (IOException e) {
+            throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Cannot write a temp file for Maven's answer: " + e.getMessage());
+        }
+        try {
+            List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-q", "-o", "-f", root.resolve("pom.xml").toString()));
+            if (!module.equals(root)) {
+                // -am: the modules it needs are in the reactor, so Maven finds their classes without an install;
+                // the module itself comes last and writes the file last. Maven 3 takes a module's classes from
+                // the reactor only when the build compiles them, hence the phase (up to date, it costs a second).
+                cmd.addAll(List.of("-pl", root.relativize(module).toString(), "-am", scope == Scope.TEST ? "test-compile" : "compile"));
+            }
+            cmd.addAll(List.of("dependency:build-classpath", "-Dmdep.outputFile=" + out, "-Dmdep.includeScope=" + scope.name));
+            Run run = run(cmd);
+            if (run.code != 0 && run.output.contains("offline")) {
+                cmd.remove("-o");
+                run = run(cmd);
+            }
+            if (run.code != 0) {
+                throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Maven could not give the class path of "
+                        + module.resolve("pom.xml") + " (" + String.join(" ", cmd.subList(0, 3)) + " … exit code " + run.code + "):\n"
+                        + lastLines(run.output, 15) + "\nFix the project, or set 'classPaths'.");
+            }
+            return Files.readString(out, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Running Maven (" + mvn + ") failed: " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(out);
+            } catch (IOException ignored) {
+                // a temp file left over
+            }
+        }
+    }
+
+    private record Run(int code, String output) {}
+
+    private Run run(List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null"))).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            return new Run(p.waitFor(), text);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    /** Maven's own words about the failure: its last lines, without the boilerplate about -e and -X. */
+    static String lastLines(String output, int n) {
+        List<String> lines = new ArrayList<>();
+        for (String l : output.split("\\R")) {
+            String plain = l.replaceAll("\u001B\\[[;\\d]*m", "").stripTrailing();
+            if (!plain.isBlank() && !NOISE.matcher(plain).matches()) lines.add(plain);
+        }
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+
+    /** mvn on the PATH, else in MAVEN_HOME or M2_HOME. */
+    String mavenExecutable() {
+        String name = isWindows() ? "mvn.cmd" : "mvn";
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, name))) return Paths.get(dir, name).toString();
+            }
+        }
+        for (String var : List.of("MAVEN_HOME", "M2_HOME")) {
+            String home = System.getenv(var);
+            if (home != null && !home.isEmpty() && Files.isExecutable(Paths.get(home, "bin", name))) {
+                return Paths.get(home, "bin", name).toString();
+            }
+        }
+        throw new UserError(ErrorId.PROJECT_CLASS_PATH, "No Maven found to ask for the class path of the project in " + root
+                + ": put mvn on the PATH or set MAVEN_HOME, or set 'classPaths' in the launch configuration.");
+    }
+
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").startsWith("Windows");
+    }
+
+    /** What the cached answer depends on: every pom of the project (a sibling's dependencies count too). */
+    private String stamp(Scope scope) {
+        StringBuilder sb = new StringBuilder(scope.name);
+        for (Path m : modules) {
+            Path pom = m.resolve("pom.xml");
+            try {
+                sb.append('|').append(pom).append(':').append(Files.size(pom)).append(':').append(Files.getLastModifiedTime(pom).toMillis());
+            } catch (IOException e) {
+                sb.append('|').append(pom).append(":gone");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static Path cacheFile(Path module, Scope scope) {
+        Path dir = CacheFolder.path();
+        if (dir == null) return null;
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest((module + "|" + scope.name).getBytes(StandardCharsets.UTF_8));
+            return dir.resolve("classpath").resolve(HexFormat.of().formatHex(d, 0, 10) + ".txt");
+        } catch (NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    /** The cached class path, or null when there is none or the poms changed since. */
+    private static List<Path> read(Path file, String stamp) {
+        if (file == null || !Files.isRegularFile(file)) return null;
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).equals(stamp)) return null;
+            List<Path> out = new ArrayList<>();
+            for (String l : lines.subList(1, lines.size())) out.add(Paths.get(l));
+            return out;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void write(Path file, String stamp, List<Path> entries) {
+        if (file == null) return;
+        try {
+            Files.createDirectories(file.getParent());
+            StringBuilder sb = new StringBuilder(stamp).append('\n');
+            for (Path p : entries) sb.append(p).append('\n');
+            Path tmp = Files.createTempFile(file.getParent(), "classpath-", ".part");
+            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // no cache: the next launch asks Maven again
+        }
+    }
+}
