@@ -157,7 +157,7 @@ public final class DebugSession {
             variables.callThrough(debuggee);
             frameSources.connected(sources, reloads.frames());
             run.connected(vm, process, reloads.rehearsal(), "propagate".equals(cfg.string(Attribute.CONTINUE_ACTION)),
-                    hotRestart::continueAtEscape);
+                    hotRestart::continueAtEscape, StepFilters.of(cfg.raw(Attribute.STEP_FILTERS)));
             exceptionFilters.connected(vm, handlerMode);
             jdiEvents.connected(vm, debuggee, snapshots, reloads.rehearsal(), reloads.frames(), escapes, handlerMode);
             stacks.connected(vm, reloads.frames(), debuggee);

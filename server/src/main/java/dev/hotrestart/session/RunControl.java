@@ -26,6 +26,7 @@ import org.eclipse.lsp4j.debug.ContinueArguments;
 import org.eclipse.lsp4j.debug.ContinueResponse;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,8 +36,6 @@ import java.util.logging.Logger;
  */
 public final class RunControl {
     private static final Logger LOG = Logger.getLogger(RunControl.class.getName());
-    /** Classes a step never stops in: the JDK's own. */
-    static final String[] STEP_EXCLUDES = {"java.*", "javax.*", "jdk.*", "sun.*", "com.sun.*", "org.ietf.*", "org.w3c.*", "org.xml.*"};
     private static final String RETURN = "hotrestart.return";
 
     /** Continue on an escape re-runs the restart target (see {@link HotRestart#continueAtEscape}). */
@@ -51,6 +50,9 @@ public final class RunControl {
     private Rehearsal rehearsal;
     private boolean continuePropagates;
     private EscapeContinue atEscape;
+    private StepFilters filters = StepFilters.DEFAULT;
+    /** The filters' class patterns, "$JDK" spelled out: given to every step request. */
+    private List<String> stepExclusions = StepFilters.DEFAULT.exclusions();
 
     RunControl(ThreadStops stops, ClientEvents events) {
         this.stops = stops;
@@ -58,12 +60,19 @@ public final class RunControl {
     }
 
     /** {@code process}: null when attached; {@code continuePropagates}: "continueAction": "propagate". */
-    void connected(VirtualMachine vm, DebuggeeProcess process, Rehearsal rehearsal, boolean continuePropagates, EscapeContinue atEscape) {
+    void connected(VirtualMachine vm, DebuggeeProcess process, Rehearsal rehearsal, boolean continuePropagates, EscapeContinue atEscape,
+                   StepFilters filters) {
         this.vm = vm;
         this.process = process;
         this.rehearsal = rehearsal;
         this.continuePropagates = continuePropagates;
         this.atEscape = atEscape;
+        this.filters = filters;
+        this.stepExclusions = filters.exclusions();
+    }
+
+    StepFilters stepFilters() {
+        return filters;
     }
 
     // ---------------------------------------------------------------- stopping
@@ -195,7 +204,7 @@ public final class RunControl {
                 if (inHook) {
                     // the agent's hidden hook is on top: leave it first, silently, so the step
                     // starts in the wrapped method and follows the exception from there
-                    stops.stepAfterHook(t, depth);
+                    stops.stepAfterLeaving(t, depth);
                     step(t, StepRequest.STEP_OUT, StepRequest.STEP_LINE);
                 } else {
                     if (watchReturn) watchReturn(t);
@@ -213,7 +222,7 @@ public final class RunControl {
             if (old.thread().equals(t)) erm.deleteEventRequest(old);
         }
         StepRequest r = erm.createStepRequest(t, size, depth);
-        for (String ex : STEP_EXCLUDES) r.addClassExclusionFilter(ex);
+        for (String ex : stepExclusions) r.addClassExclusionFilter(ex);
         r.addCountFilter(1);
         Requests.suspendingThread(r, null);
     }
