@@ -45,6 +45,9 @@ public enum Attribute {
     STEP_FILTERS("stepFilters", Type.STEP_FILTERS, Where.BOTH, StepFilters.defaultValue(),
             "What a step never stops in: classes (skipClasses: $JDK for the JDK's own, com.acme.* for a package and its sub-packages, "
                     + "*.Generated for a class name ending), synthetic methods, static initializers, constructors. Default: the JDK's classes and synthetic methods."),
+    SUSPEND_ALL("suspendAll", Type.BOOLEAN, Where.BOTH, false,
+            "A stop (breakpoint, step, exception, pause) suspends every thread of the program, and continue resumes them all; "
+                    + "false: only the thread that stops."),
     EVALUATE_TIMEOUT("evaluateTimeout", Type.INTEGER, Where.BOTH, 5000, "Time limit in ms for method calls made by evaluation."),
     HOST_NAME("hostName", Type.STRING, Where.ATTACH, "localhost", "Host of the JVM to attach to."),
     PORT("port", Type.INTEGER, Where.ATTACH, null, "JDWP port of the JVM to attach to (required)."),
