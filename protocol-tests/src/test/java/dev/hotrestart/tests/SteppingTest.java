@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +67,69 @@ class SteppingTest {
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("steps a-b 2 1"), s.dap.stdout());
         }
+    }
+
+    @Test
+    void stepFiltersSkipAListedPackageAndConstructors() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Skips")) {
+            s.with("stepFilters", Map.of("skipClasses", List.of("$JDK", "demo.gen.*"), "skipConstructors", true, "skipStaticInitializers", true));
+            s.launch(Map.of("demo/Skips.java", new int[]{skips("SK_GEN"), skips("SK_NEW")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+
+            // Made is in the skipped package: the step goes through it, and stops in our code it calls
+            s.dap.ok("stepIn", Map.of("threadId", tid));
+            assertAt(s, s.stopped("step"), "Skips.back(int)", skips("SK_BACK"));
+            s.continueThread(tid);
+
+            // past the constructor, into the call on the same line
+            s.threadOf(s.stopped("breakpoint"));
+            s.dap.ok("stepIn", Map.of("threadId", tid));
+            assertAt(s, s.stopped("step"), "Skips.size()", skips("SK_SIZE"));
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("skips 3 3 13"), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void withoutStepFiltersAStepIntoStopsInEveryUserClassAndConstructor() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Skips")) {
+            s.launch(Map.of("demo/Skips.java", new int[]{skips("SK_GEN"), skips("SK_NEW"), skips("SK_LAZY")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            s.dap.ok("stepIn", Map.of("threadId", tid));
+            assertAt(s, s.stopped("step"), "Made.call(int)", BASIC.line("demo/gen/Made.java", "MADE_IN"));
+            s.continueThread(tid);
+
+            s.threadOf(s.stopped("breakpoint"));
+            s.dap.ok("stepIn", Map.of("threadId", tid));
+            assertAt(s, s.stopped("step"), "Skips.<init>(int)", skips("SK_CTOR") - 1);
+            // inside the constructor a step into is a step: the filter for its entry does not apply
+            s.dap.ok("stepIn", Map.of("threadId", tid));
+            assertAt(s, s.stopped("step"), "Skips.<init>(int)", skips("SK_CTOR"));
+            s.continueThread(tid);
+
+            s.threadOf(s.stopped("breakpoint"));
+            // the JVM's own step into runs the static initializer of the class it calls without
+            // stopping in it: skipStaticInitializers has nothing to add there
+            s.dap.ok("stepIn", Map.of("threadId", tid));
+            assertAt(s, s.stopped("step"), "Skips.Lazy.plus(int)", skips("SK_PLUS"));
+            s.continueThread(tid);
+            s.assertExit(0);
+        }
+    }
+
+    @Test
+    void aWrongStepFilterIsNamedInTheLaunchError() throws Exception {
+        try (Session s = Session.start(BASIC, "demo.Skips")) {
+            s.with("stepFilters", Map.of("skipClasses", List.of("com.*.generated"), "skipConstructor", true));
+            String message = s.dap.error("launch", s.launchArgs, 1100);
+            assertTrue(message.contains("'com.*.generated' in skipClasses is not a class pattern"), message);
+            assertTrue(message.contains("no 'skipConstructor'"), message);
+        }
+    }
+
+    static int skips(String marker) {
+        return BASIC.line("demo/Skips.java", marker);
     }
 
     @Test

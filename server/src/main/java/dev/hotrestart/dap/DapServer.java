@@ -235,17 +235,17 @@ public final class DapServer implements HotRestartProtocol {
 
     @Override
     public CompletableFuture<Void> next(NextArguments args) {
-        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_OVER)));
+        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_OVER, Boolean.TRUE.equals(args.getSingleThread()))));
     }
 
     @Override
     public CompletableFuture<Void> stepIn(StepInArguments args) {
-        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_INTO)));
+        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_INTO, Boolean.TRUE.equals(args.getSingleThread()))));
     }
 
     @Override
     public CompletableFuture<Void> stepOut(StepOutArguments args) {
-        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_OUT)));
+        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_OUT, Boolean.TRUE.equals(args.getSingleThread()))));
     }
 
     @Override

@@ -49,6 +49,12 @@ public enum Attribute {
     STOP_AT("stopAt", Type.enumOf("handler", "throw"), Where.BOTH, "handler",
             "Where an escaping exception stops: in the wrapped method once the exception leaves it, at no cost while "
                     + "exceptions are caught (handler, through the hotrestart agent); or at the throw site with every frame live (throw)."),
+    STEP_FILTERS("stepFilters", Type.STEP_FILTERS, Where.BOTH, StepFilters.defaultValue(),
+            "What a step never stops in: classes (skipClasses: $JDK for the JDK's own, com.acme.* for a package and its sub-packages, "
+                    + "*.Generated for a class name ending), synthetic methods, static initializers, constructors. Default: the JDK's classes and synthetic methods."),
+    SUSPEND_ALL("suspendAll", Type.BOOLEAN, Where.BOTH, false,
+            "A stop (breakpoint, step, exception, pause) suspends every thread of the program, and continue resumes them all; "
+                    + "false: only the thread that stops."),
     EVALUATE_TIMEOUT("evaluateTimeout", Type.INTEGER, Where.BOTH, 5000, "Time limit in ms for method calls made by evaluation."),
     HOST_NAME("hostName", Type.STRING, Where.ATTACH, "localhost", "Host of the JVM to attach to."),
     PORT("port", Type.INTEGER, Where.ATTACH, null, "JDWP port of the JVM to attach to (required)."),
@@ -99,6 +105,7 @@ public enum Attribute {
                 Map.of("type", List.of("string", "array"), "items", Map.of("type", "string")));
         static final Type BOOLEAN = new Type("true or false", Map.of("type", "boolean"));
         static final Type INTEGER = new Type("a whole number", Map.of("type", "integer"));
+        static final Type STEP_FILTERS = new Type("step filters", stepFiltersSchema());
         static final Type STRING_MAP = new Type("an object of string values",
                 Map.of("type", "object", "additionalProperties", Map.of("type", "string")));
 
@@ -114,6 +121,23 @@ public enum Attribute {
             this.expected = expected;
             this.schema = schema;
             this.choices = choices;
+        }
+
+        private static Map<String, Object> stepFiltersSchema() {
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put(StepFilters.SKIP_CLASSES, Map.of("type", "array", "items", Map.of("type", "string"), "default", List.of(StepFilters.JDK),
+                    "description", "Classes a step never stops in: a name, com.acme.* (a package and its sub-packages), *.Suffix, or $JDK (the JDK's own). Replaces the default list."));
+            props.put(StepFilters.SKIP_SYNTHETICS, Map.of("type", "boolean", "default", true,
+                    "description", "Step on through methods the compiler made (bridges, accessors); lambda bodies are not skipped."));
+            props.put(StepFilters.SKIP_STATIC_INITIALIZERS, Map.of("type", "boolean", "default", false,
+                    "description", "A step into a static initializer goes on to the code the user called."));
+            props.put(StepFilters.SKIP_CONSTRUCTORS, Map.of("type", "boolean", "default", false,
+                    "description", "A step into a constructor goes on to the code the user called."));
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("type", "object");
+            s.put("properties", props);
+            s.put("additionalProperties", false);
+            return s;
         }
 
         static Type enumOf(String... choices) {
@@ -141,6 +165,7 @@ public enum Attribute {
                 for (Object o : ((Map<?, ?>) v).values()) if (!(o instanceof String)) return expected;
                 return null;
             }
+            if (this == STEP_FILTERS) return StepFilters.problem(v);
             if (choices != null) return choices.contains(v) ? null : expected;
             return null;
         }
@@ -159,7 +184,9 @@ public enum Attribute {
             Object v = args.get(a.key);
             if (v == null) continue;
             String expected = a.type.check(v);
-            if (expected != null) {
+            if (expected != null && a.type == Type.STEP_FILTERS) {
+                problems.add("'" + a.key + "': " + expected);
+            } else if (expected != null) {
                 problems.add("'" + a.key + "' must be " + expected + ", got " + describe(v));
             } else if (!a.appliesTo(launch)) {
                 problems.add("'" + a.key + "' applies to " + (launch ? "attach" : "launch") + " only");

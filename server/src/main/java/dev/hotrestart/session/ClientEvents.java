@@ -34,11 +34,18 @@ public final class ClientEvents {
         this.invalidatedSupported = invalidatedSupported;
     }
 
+    /** "suspendAll": a stop stops every thread, and what resumes a thread resumes them all. */
+    private boolean allThreads;
+
+    void suspendAll(boolean all) {
+        allThreads = all;
+    }
+
     public void stopped(ThreadReference t, String reason, Integer[] hitIds, String text, String description) {
         StoppedEventArguments a = new StoppedEventArguments();
         a.setReason(reason);
         a.setThreadId(stops.id(t));
-        a.setAllThreadsStopped(false);
+        a.setAllThreadsStopped(allThreads);
         a.setPreserveFocusHint(false);
         if (hitIds != null) a.setHitBreakpointIds(hitIds);
         if (text != null) a.setText(text);
@@ -50,7 +57,7 @@ public final class ClientEvents {
     public void continued(ThreadReference t) {
         ContinuedEventArguments c = new ContinuedEventArguments();
         c.setThreadId(stops.id(t));
-        c.setAllThreadsContinued(false);
+        c.setAllThreadsContinued(allThreads);
         client.continued(c);
     }
 

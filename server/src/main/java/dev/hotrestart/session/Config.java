@@ -44,6 +44,11 @@ public final class Config {
         return v == null ? (a.defaultValue == null ? -1 : (Integer) a.defaultValue) : ((Number) v).intValue();
     }
 
+    /** The value as sent, for attributes with a structure of their own; null when left out. */
+    Object raw(Attribute a) {
+        return raw.get(a.key);
+    }
+
     public boolean has(Attribute a) {
         return raw.get(a.key) != null;
     }

@@ -119,6 +119,7 @@ public final class DebugSession {
         c.setSupportsConfigurationDoneRequest(true);
         c.setSupportsTerminateRequest(true);
         c.setSupportsRestartFrame(true);
+        c.setSupportsSingleThreadExecutionRequests(true); // with "suspendAll": step or continue one thread
         c.setSupportsExceptionInfoRequest(true);
         c.setSupportTerminateDebuggee(true);
         c.setSupportsDelayedStackTraceLoading(true);
@@ -176,7 +177,8 @@ public final class DebugSession {
             variables.callThrough(debuggee);
             frameSources.connected(sources, reloads.frames());
             run.connected(vm, process, reloads.rehearsal(), "propagate".equals(cfg.string(Attribute.CONTINUE_ACTION)),
-                    hotRestart::continueAtEscape);
+                    hotRestart::continueAtEscape, StepFilters.of(cfg.raw(Attribute.STEP_FILTERS)), cfg.bool(Attribute.SUSPEND_ALL));
+            events.suspendAll(cfg.bool(Attribute.SUSPEND_ALL));
             exceptionFilters.connected(vm, handlerMode);
             jdiEvents.connected(vm, debuggee, snapshots, reloads.rehearsal(), reloads.frames(), escapes, handlerMode);
             stacks.connected(vm, reloads.frames(), debuggee);

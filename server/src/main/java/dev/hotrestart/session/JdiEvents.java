@@ -282,16 +282,24 @@ public final class JdiEvents implements EventLoop.Handler {
     private boolean stepped(StepEvent e) {
         // the request has run out (count 1); a new step replaces it, a stop deletes it once the
         // client has been told: a round trip to the JVM fewer before the `stopped` event
-        Integer then = stops.takeStepAfterHook(e.thread());
+        Integer then = stops.takeStepAfterLeaving(e.thread());
         if (then != null) {
             run.step(e.thread(), then, StepRequest.STEP_LINE); // out of the hook: now the user's step
             return false;
         }
         Method m = e.location().method();
         boolean restart = stops.takeRestarting(e.thread());
-        if (!restart && m.isSynthetic() && !m.name().startsWith("lambda$")) {
+        StepFilters filters = run.stepFilters();
+        if (!restart && filters.skipsSynthetic(m)) {
             // step on through compiler-made bridges and accessors
             run.step(e.thread(), StepRequest.STEP_INTO, StepRequest.STEP_LINE);
+            return false;
+        }
+        if (!restart && e.request() instanceof StepRequest sr && sr.depth() == StepRequest.STEP_INTO && filters.skipsEntryOf(e.location())) {
+            // out of the constructor or initializer, silently, then on with the step into from
+            // the middle of the caller's line: it stops in the next call there or on the next line
+            stops.stepAfterLeaving(e.thread(), StepRequest.STEP_INTO);
+            run.step(e.thread(), StepRequest.STEP_OUT, StepRequest.STEP_LINE);
             return false;
         }
         run.stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);

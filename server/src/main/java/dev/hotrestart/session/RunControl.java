@@ -26,6 +26,9 @@ import org.eclipse.lsp4j.debug.ContinueArguments;
 import org.eclipse.lsp4j.debug.ContinueResponse;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,8 +38,6 @@ import java.util.logging.Logger;
  */
 public final class RunControl {
     private static final Logger LOG = Logger.getLogger(RunControl.class.getName());
-    /** Classes a step never stops in: the JDK's own. */
-    static final String[] STEP_EXCLUDES = {"java.*", "javax.*", "jdk.*", "sun.*", "com.sun.*", "org.ietf.*", "org.w3c.*", "org.xml.*"};
     private static final String RETURN = "hotrestart.return";
 
     /** Continue on an escape re-runs the restart target (see {@link HotRestart#continueAtEscape}). */
@@ -51,6 +52,13 @@ public final class RunControl {
     private Rehearsal rehearsal;
     private boolean continuePropagates;
     private EscapeContinue atEscape;
+    private StepFilters filters = StepFilters.DEFAULT;
+    /** The filters' class patterns, "$JDK" spelled out: given to every step request. */
+    private List<String> stepExclusions = StepFilters.DEFAULT.exclusions();
+    /** "suspendAll": a stop stops the program, continue runs all of it. */
+    private boolean suspendAll;
+    /** The JVM is suspended as a whole (VirtualMachine.suspend) and waits for the resume that undoes it. */
+    private boolean allSuspended;
 
     RunControl(ThreadStops stops, ClientEvents events) {
         this.stops = stops;
@@ -58,12 +66,20 @@ public final class RunControl {
     }
 
     /** {@code process}: null when attached; {@code continuePropagates}: "continueAction": "propagate". */
-    void connected(VirtualMachine vm, DebuggeeProcess process, Rehearsal rehearsal, boolean continuePropagates, EscapeContinue atEscape) {
+    void connected(VirtualMachine vm, DebuggeeProcess process, Rehearsal rehearsal, boolean continuePropagates, EscapeContinue atEscape,
+                   StepFilters filters, boolean suspendAll) {
         this.vm = vm;
         this.process = process;
         this.rehearsal = rehearsal;
         this.continuePropagates = continuePropagates;
         this.atEscape = atEscape;
+        this.filters = filters;
+        this.stepExclusions = filters.exclusions();
+        this.suspendAll = suspendAll;
+    }
+
+    StepFilters stepFilters() {
+        return filters;
     }
 
     // ---------------------------------------------------------------- stopping
@@ -74,6 +90,7 @@ public final class RunControl {
         stop = endReturnWatch(thread, stop);
         if (rehearsal != null) rehearsal.threadStopped();
         stops.stopped(thread, stop);
+        if (suspendAll) suspendEveryThread(thread);
         events.stopped(thread, stop.reason(), hitIds, text, description);
         // a reload may come next: it is practised while the user edits
         if (rehearsal != null && stop.isEscape()) rehearsal.editExpected(stop.targetMethod());
@@ -87,13 +104,70 @@ public final class RunControl {
         allowCollection(stop.returned());
     }
 
+    /**
+     * "suspendAll": the whole program stops with the thread. It is done once the stop is decided,
+     * not by the JVM's SUSPEND_ALL policy on every request: a breakpoint whose condition is false,
+     * the agent's hook on a propagated exception or a step through a bridge then freeze nothing,
+     * and an event in another thread cannot freeze a thread running an evaluation's method call.
+     */
+    private void suspendEveryThread(ThreadReference t) {
+        try {
+            if (!allSuspended) {
+                vm.suspend();
+                allSuspended = true;
+            }
+            // every thread is suspended exactly once while the program stands: an evaluation's
+            // method call resumes its thread once (it would wait on a second suspension), and
+            // one VirtualMachine.resume runs them all again
+            if (t.suspendCount() > 1) t.resume();
+        } catch (ObjectCollectedException | VMDisconnectedException ignored) {
+            // gone
+        }
+    }
+
+    /**
+     * "suspendAll": the whole program runs on: every stopped thread, and those that stood still
+     * with them. Each thread is brought to one suspension while all stand, then one resume of the
+     * JVM lets them go together: no thread runs before another is resumed, so none can stop
+     * again in between and be resumed by mistake.
+     */
+    private void resumeEveryThread(ThreadReference also) {
+        Set<ThreadReference> stopped = new HashSet<>(stops.stops().keySet());
+        stopped.add(also);
+        for (ThreadReference s : stopped) forget(s);
+        AfterResponse.run(() -> {
+            synchronized (stops) {
+                for (ThreadReference s : stopped) {
+                    try {
+                        for (int n = s.suspendCount(); n > 1; n--) s.resume();
+                    } catch (ObjectCollectedException | VMDisconnectedException ignored) {
+                        // gone
+                    }
+                }
+                try {
+                    if (allSuspended) {
+                        allSuspended = false;
+                        vm.resume();
+                    } else {
+                        // the JVM's resume would also take one from threads whose events wait to be handled
+                        for (ThreadReference s : stopped) s.resume();
+                    }
+                } catch (ObjectCollectedException | VMDisconnectedException ignored) {
+                    // gone
+                }
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- running
 
     public ContinueResponse continue_(ContinueArguments args) {
         ThreadReference t = stops.thread(args.getThreadId());
         Stop stop = stops.stop(t);
         ContinueResponse r = new ContinueResponse();
-        r.setAllThreadsContinued(false);
+        // as DAP has it: singleThread resumes the one thread, the others stay as they are
+        boolean all = suspendAll && !Boolean.TRUE.equals(args.getSingleThread());
+        r.setAllThreadsContinued(all);
         if (stop != null && stop.isEscape() && !continuePropagates) {
             try {
                 atEscape.rerun(t, stop);
@@ -111,6 +185,10 @@ public final class RunControl {
             return r;
         }
         if (stop != null && stop.isEscape()) stops.propagate(stop.exception());
+        if (all) {
+            resumeEveryThread(t);
+            return r;
+        }
         forget(t);
         AfterResponse.run(() -> {
             synchronized (stops) {
@@ -122,6 +200,12 @@ public final class RunControl {
 
     /** Resumes a thread after a custom request, and tells the client, which does not know it runs (nvim-dap and others keep showing it stopped otherwise). */
     void resumeAndTell(ThreadReference t) {
+        if (suspendAll) {
+            // the method runs on as after continue: with the whole program (continue on an escape comes here)
+            AfterResponse.run(() -> events.continued(t));
+            resumeEveryThread(t);
+            return;
+        }
         forget(t);
         AfterResponse.run(() -> {
             synchronized (stops) {
@@ -183,8 +267,10 @@ public final class RunControl {
     }
 
     /** next, stepIn, stepOut: {@code depth} is JDI's StepRequest depth. */
-    public void step(Integer threadId, int depth) {
+    public void step(Integer threadId, int depth, boolean singleThread) {
         ThreadReference t = stops.suspendedThread(threadId);
+        // as DAP has it: the other threads run during the step unless the client asks otherwise
+        boolean all = suspendAll && !singleThread;
         Stop stop = stops.stop(t);
         if (stop != null && stop.exception() != null) stops.propagate(stop.exception());
         boolean inHook = stop != null && stop.hidden() > 0;
@@ -195,15 +281,16 @@ public final class RunControl {
                 if (inHook) {
                     // the agent's hidden hook is on top: leave it first, silently, so the step
                     // starts in the wrapped method and follows the exception from there
-                    stops.stepAfterHook(t, depth);
+                    stops.stepAfterLeaving(t, depth);
                     step(t, StepRequest.STEP_OUT, StepRequest.STEP_LINE);
                 } else {
                     if (watchReturn) watchReturn(t);
                     step(t, depth, StepRequest.STEP_LINE);
                 }
-                resumeFully(t);
+                if (!all) resumeFully(t);
             }
         });
+        if (all) resumeEveryThread(t);
     }
 
     /** One step request for the thread (any older one is deleted); it expires after one event. */
@@ -213,7 +300,7 @@ public final class RunControl {
             if (old.thread().equals(t)) erm.deleteEventRequest(old);
         }
         StepRequest r = erm.createStepRequest(t, size, depth);
-        for (String ex : STEP_EXCLUDES) r.addClassExclusionFilter(ex);
+        for (String ex : stepExclusions) r.addClassExclusionFilter(ex);
         r.addCountFilter(1);
         Requests.suspendingThread(r, null);
     }
@@ -221,7 +308,12 @@ public final class RunControl {
     public void pause(Integer threadId) {
         ThreadReference t = stops.thread(threadId);
         if (t.isSuspended() && stops.stop(t) != null) return;
-        t.suspend();
+        if (!suspendAll) {
+            t.suspend();
+        } else if (!allSuspended) {
+            vm.suspend(); // the thread's one suspension, as every other's
+            allSuspended = true;
+        }
         AfterResponse.run(() -> {
             synchronized (stops) {
                 stopped(t, Stop.plain("pause"), null, null, null);

@@ -145,7 +145,7 @@ public final class StartUp {
         }
         EventRequestManager erm = vm.eventRequestManager();
         ClassPrepareRequest all = erm.createClassPrepareRequest();
-        for (String ex : RunControl.STEP_EXCLUDES) all.addClassExclusionFilter(ex);
+        for (String ex : StepFilters.JDK_CLASSES) all.addClassExclusionFilter(ex);
         Requests.noting(all);
         Requests.noting(erm.createThreadStartRequest());
         Requests.noting(erm.createThreadDeathRequest());

@@ -48,15 +48,15 @@ public final class ThreadStops {
         Stop stop;
         /** It was popped for a restart: its next step stop is reported as reason "restart". */
         boolean restarting;
-        /** It steps out of the agent's hidden hook first; then the step the user asked for (a StepRequest depth). */
-        Integer stepAfterHook;
+        /** It steps out of a frame the user is not shown first (the agent's hidden hook, a skipped constructor); then the step the user asked for (a StepRequest depth). */
+        Integer stepAfterLeaving;
         /** A stepOut watches its method return. */
         MethodExitRequest returnWatch;
         /** What that method returned, until the step stops. */
         Returned returned;
 
         boolean idle() {
-            return stop == null && !restarting && stepAfterHook == null && returnWatch == null && returned == null;
+            return stop == null && !restarting && stepAfterLeaving == null && returnWatch == null && returned == null;
         }
     }
 
@@ -179,12 +179,12 @@ public final class ThreadStops {
         return true;
     }
 
-    public void stepAfterHook(ThreadReference t, int depth) {
-        state(t).stepAfterHook = depth;
+    public void stepAfterLeaving(ThreadReference t, int depth) {
+        state(t).stepAfterLeaving = depth;
     }
 
-    public Integer takeStepAfterHook(ThreadReference t) {
-        return take(t, p -> p.stepAfterHook, p -> p.stepAfterHook = null);
+    public Integer takeStepAfterLeaving(ThreadReference t) {
+        return take(t, p -> p.stepAfterLeaving, p -> p.stepAfterLeaving = null);
     }
 
     public void watchingReturn(ThreadReference t, MethodExitRequest r) {
