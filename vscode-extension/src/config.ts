@@ -106,14 +106,15 @@ export async function initialConfigurations(folder: string | undefined, deps: Co
 /**
  * resolveDebugConfiguration, before variables are substituted: F5 without a launch.json
  * becomes a launch; a missing mainClass is found in the workspace, asking when there are
- * several. Returns undefined to cancel the launch (the user was told why).
+ * several (not for a 'tests' launch, which runs tests instead of a main). Returns undefined to
+ * cancel the launch (the user was told why).
  */
 export async function resolveConfiguration(folder: string | undefined, config: DebugConfig, deps: ConfigDeps): Promise<DebugConfig | undefined> {
     let c: DebugConfig = { ...config };
     if (!c.type && !c.request && !c.name) {
         c = { type: 'hotrestart', request: 'launch', name: 'Launch with hot restart', ...c };
     }
-    if (c.request !== 'launch' || !isMissing(c.mainClass)) return c;
+    if (c.request !== 'launch' || !isMissing(c.mainClass) || !isMissing(c.tests)) return c;
     const mains = await findMainClasses(folder, deps);
     if (mains.length === 0) {
         deps.showError('hotrestart: no class with "static void main(String[] args)" was found in the workspace. Set "mainClass" in launch.json.');

@@ -34,6 +34,7 @@ export const ErrorId = {
     CANNOT_RESTART: 1405,
     COMPILER_UNAVAILABLE: 1406,
     EDIT_NEEDS_MORE: 1407,
+    PARSER_CANNOT_READ: 1408,
 } as const;
 
 /** The error id of a DAP message: a failed response's `body.error.id`; undefined for anything else. */

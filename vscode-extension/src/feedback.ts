@@ -73,8 +73,12 @@ export function reportFailure(what: string, e: unknown, ui: FeedbackUi, base?: s
  * Undefined for a body that is not such an event's.
  */
 export function diagnosticsOfEvent(body: unknown): CompileDiagnostic[] | undefined {
-    const list = (body as { diagnostics?: unknown } | undefined)?.diagnostics;
+    const b = body as { diagnostics?: unknown; errorId?: unknown } | undefined;
+    const list = b?.diagnostics;
     if (!Array.isArray(list)) return undefined;
+    // a failure other than a compile error (nothing to reload yet, a refused swap) says nothing
+    // of the compile errors shown: they stay
+    if (b?.errorId !== undefined && b.errorId !== ErrorId.COMPILE_ERROR) return undefined;
     const out: CompileDiagnostic[] = [];
     for (const d of list as { path?: unknown; line?: unknown; column?: unknown; message?: unknown }[]) {
         if (typeof d?.path !== 'string' || typeof d.message !== 'string') continue;

@@ -124,3 +124,10 @@ test('cwd defaults to the folder; the class path is left to the adapter, which a
     const own = await resolveCwd('/ws', { type: 'hotrestart', request: 'launch', name: 'x', mainClass: 'a.B', cwd: '/ws/app' });
     assert.equal(own?.cwd, '/ws/app');
 });
+
+test('a tests launch needs no main class: it goes to the adapter as it is, with no search and no pick', async () => {
+    const deps = fakeDeps(workspace);
+    const config = { type: 'hotrestart', request: 'launch', name: 't', tests: ['shop.CartTest'] };
+    assert.deepEqual(await resolveConfiguration('/ws', config, deps), config);
+    assert.deepEqual(deps.errors, []);
+});

@@ -153,3 +153,8 @@ test('a reloadDiagnostics event\'s body becomes diagnostics; a line of 0 is the 
     assert.equal(diagnosticsOfEvent({ other: 1 }), undefined);
     assert.equal(diagnosticsOfEvent(undefined), undefined);
 });
+
+test('a reloadDiagnostics event of a failure other than a compile error leaves the Problems panel as it is', () => {
+    assert.equal(diagnosticsOfEvent({ diagnostics: [], errorId: 1401, message: 'nothing to reload yet' }), undefined);
+    assert.deepEqual(diagnosticsOfEvent({ diagnostics: [], errorId: 1400 }), []);
+});

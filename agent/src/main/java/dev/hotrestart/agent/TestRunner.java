@@ -61,6 +61,14 @@ public final class TestRunner {
         @Override
         public void executionFinished(TestIdentifier id, TestExecutionResult result) {
             Throwable thrown = result.getThrowable().orElse(null);
+            if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
+                // an assumption that did not hold (assumeTrue): skipped, as Maven counts it, not failed
+                if (id.isTest()) {
+                    skipped++;
+                    System.out.println("- " + name(id) + " skipped" + (thrown == null ? "" : ": " + thrown.getMessage()));
+                }
+                return;
+            }
             if (!id.isTest()) {
                 // a class whose set-up failed: its tests never ran, which is a failure too
                 if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL && thrown != null) {

@@ -40,7 +40,7 @@ class FunctionBreakpointBench {
                         CONDITION, N), function, "/s")
                 .baseline("the same condition on a line breakpoint at step's first line", line)
                 .target("costs no more (ratio ≥ 0.95: noise)", function / line >= 0.95);
-        bench.figure("noBreakpointCallsPerSec", "the same loop, no breakpoint: calls/s", plain, "/s").target(null, null);
+        bench.figure("noBreakpointCallsPerSec", "the same loop in the same debug session, no breakpoint: calls/s", plain, "/s").target(null, null);
         bench.write();
     }
 

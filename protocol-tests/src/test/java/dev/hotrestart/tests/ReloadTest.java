@@ -140,14 +140,9 @@ class ReloadTest {
         }
     }
 
-    /** The body of the newest reloadDiagnostics event, once one has come that matches. */
+    /** The next reloadDiagnostics event (after those already taken) that matches: one sent after the action, not before. */
     static JsonObject reloadDiagnostics(Session s, java.util.function.Predicate<JsonObject> which) {
-        assertTrue(s.dap.sawEvent("reloadDiagnostics", which, 5000), "no matching reloadDiagnostics event: " + s.dap.allEvents());
-        JsonObject last = null;
-        for (JsonObject e : s.dap.allEvents()) {
-            if (e.get("event").getAsString().equals("reloadDiagnostics") && which.test(e.getAsJsonObject("body"))) last = e.getAsJsonObject("body");
-        }
-        return last;
+        return s.dap.event("reloadDiagnostics", which);
     }
 
     /**
@@ -163,6 +158,8 @@ class ReloadTest {
             f.edit(V, "int y = x + 1;", "int y = x + ;");
             String msg = s.dap.error("continue", Map.of("threadId", tid), 1400);
             assertTrue(msg.contains("does not compile"), msg);
+            JsonObject d = reloadDiagnostics(s, b -> b.getAsJsonArray("diagnostics").size() > 0);
+            assertEquals(f.file(V).toString(), d.getAsJsonArray("diagnostics").get(0).getAsJsonObject().get("path").getAsString());
             JsonObject again = s.stopped("exception");
             assertEquals(tid, s.threadOf(again));
             assertEquals("⟳ Versions.answer(int)", EscapeTest.findTarget(s, tid).get("name").getAsString());

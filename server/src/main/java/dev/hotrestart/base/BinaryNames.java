@@ -18,4 +18,15 @@ public final class BinaryNames {
         }
         return out;
     }
+
+    /**
+     * Whether a class name as the user wrote it names the class of this binary name: all of it, or
+     * its tail at a dot, so a package or an outer class may be left out ({@code Line},
+     * {@code Cart.Line} and {@code Cart$Line} all name {@code com.acme.Cart$Line}).
+     */
+    public static boolean names(String written, String binaryName) {
+        String w = written.replace('$', '.');
+        String full = binaryName.replace('$', '.');
+        return full.equals(w) || full.endsWith("." + w);
+    }
 }

@@ -60,7 +60,9 @@ public enum ErrorId {
     /** The compiler could not run (no compiler in the runtime, a debuggee newer than any javac at hand). */
     COMPILER_UNAVAILABLE(1406),
     /** The edited method needs other edits of its file (an import, a new member), which a method-scope reload leaves out. */
-    EDIT_NEEDS_MORE(1407);
+    EDIT_NEEDS_MORE(1407),
+    /** The edited file compiles, but the adapter's Java parser cannot read it. */
+    PARSER_CANNOT_READ(1408);
 
     public final int id;
 

@@ -115,7 +115,7 @@ public final class ReloadPlanner {
         if (!practice) reloadStarts.run();
         Future<?> shapeAsked = askAhead(anchor);
         Edit edit = readEdit(anchor, id, scope, warnings);
-        Splice splice = edit.methodScope() ? spliceMethod(edit, id, javac) : wholeFile(edit, id, javac);
+        Splice splice = edit.methodScope() ? spliceMethod(edit, id, javac, practice) : wholeFile(edit, id, javac, practice);
         Map<String, byte[]> compiled;
         try {
             compiled = javac.compile(edit.fileName(), splice.text(), edit.origin().release(), splice.lineMap(), edit.path().toString());
@@ -180,25 +180,26 @@ public final class ReloadPlanner {
 
     /**
      * The edited file parsed. Where the parser cannot read it, javac says what is wrong, in its
-     * words and with the file's lines; the parser's complaint stands only when javac compiles it.
+     * words and with the file's lines. When javac compiles it, the file is fine and the parser
+     * is at fault, and the user reads that. (Practice, which runs while the user types, takes the
+     * parser's word: no compile for a plan that is thrown away.)
      */
-    private static CompilationUnit parseEdited(Edit edit, JavaCompilerService javac) {
+    private static CompilationUnit parseEdited(Edit edit, JavaCompilerService javac, boolean practice) {
         try {
             return MethodSplicer.parse(edit.text(), edit.path().toString());
         } catch (CompileFailure parser) {
-            CompileFailure javacSays = compileAsSaved(edit, javac);
-            throw javacSays != null ? javacSays : parser;
+            if (practice) throw parser;
+            compileAsSaved(edit, javac); // throws javac's diagnostics when the file does not compile
+            CompileFailure.Diagnostic first = parser.diagnostics().isEmpty() ? null : parser.diagnostics().get(0);
+            throw new UserError(ErrorId.PARSER_CANNOT_READ, edit.fileName() + " compiles, but the adapter's Java parser cannot read it"
+                    + (first == null ? "" : " at " + first.line() + ":" + first.column() + " (" + first.message() + ")")
+                    + "; a reload needs it to find the methods. Restart the program to run the edit.");
         }
     }
 
-    /** javac's failure on the file as saved, or null when it compiles. */
-    private static CompileFailure compileAsSaved(Edit edit, JavaCompilerService javac) {
-        try {
-            javac.compile(edit.fileName(), edit.text(), edit.origin().release(), l -> l, edit.path().toString());
-            return null;
-        } catch (CompileFailure failed) {
-            return failed;
-        }
+    /** The file as saved, compiled whole; its compile errors as they are. */
+    private static Map<String, byte[]> compileAsSaved(Edit edit, JavaCompilerService javac) {
+        return javac.compile(edit.fileName(), edit.text(), edit.origin().release(), l -> l, edit.path().toString());
     }
 
     private static String read(Path p) {
@@ -220,7 +221,7 @@ public final class ReloadPlanner {
                           List<String> reloaded, Found found, Found inPlace) {}
 
     /** Method scope: the edited method's text goes into the text the JVM runs; other edits wait. */
-    private Splice spliceMethod(Edit edit, MethodId id, JavaCompilerService javac) {
+    private Splice spliceMethod(Edit edit, MethodId id, JavaCompilerService javac, boolean practice) {
         SourceSnapshots.Snapshot snap = edit.snap();
         Found old = oldMethod(snap, id, edit.path());
         Found neu = MethodSplicer.editedInPlace(snap.text, old, edit.text(), id);
@@ -229,7 +230,7 @@ public final class ReloadPlanner {
         if (neu != null) {
             text = edit.text(); // only the method changed: the edited text is the splice
         } else {
-            CompilationUnit editedCu = parseEdited(edit, javac);
+            CompilationUnit editedCu = parseEdited(edit, javac, practice);
             neu = MethodSplicer.findOne(editedCu, edit.text(), id, edit.path().toString());
             CompilationUnit baseCu = MethodSplicer.parse(snap.text, edit.path() + " (as loaded)");
             text = MethodSplicer.splice(snap.text, old, edit.text(), neu, baseCu, editedCu);
@@ -245,8 +246,8 @@ public final class ReloadPlanner {
     }
 
     /** Class scope: the whole edited file goes in; the method is looked at only for its parameters (if it can be named). */
-    private Splice wholeFile(Edit edit, MethodId id, JavaCompilerService javac) {
-        CompilationUnit editedCu = parseEdited(edit, javac);
+    private Splice wholeFile(Edit edit, MethodId id, JavaCompilerService javac, boolean practice) {
+        CompilationUnit editedCu = parseEdited(edit, javac, practice);
         Found neu = null;
         if (id != null) {
             List<Found> found = MethodSplicer.find(editedCu, edit.text(), id);
@@ -280,7 +281,7 @@ public final class ReloadPlanner {
     private UserError spliceFailed(ReferenceType anchor, MethodId id, Edit edit, JavaCompilerService javac, CompileFailure spliced) {
         Map<String, byte[]> whole;
         try {
-            whole = javac.compile(edit.fileName(), edit.text(), edit.origin().release(), l -> l, edit.path().toString());
+            whole = compileAsSaved(edit, javac);
         } catch (CompileFailure asSaved) {
             return asSaved;
         }
@@ -289,9 +290,10 @@ public final class ReloadPlanner {
         String needs = spliced.diagnostics().isEmpty() ? "" : " (in the file as the JVM runs it: "
                 + spliced.diagnostics().get(0).message().replace("\n", ", ").replaceAll("\\s+", " ").strip() + ")";
         if (!problems.isEmpty()) {
-            return new UserError(ErrorId.SWAP_REFUSED, "Cannot hot-swap this edit: " + id.label() + " uses what other edits of "
-                    + edit.fileName() + " add, and the JVM can only replace method bodies: " + String.join("; ", problems) + needs
-                    + ". Undo the structural part of those edits to reload the method, or restart the program to run them.");
+            return new UserError(ErrorId.SWAP_REFUSED, "Cannot hot-swap this edit: " + id.label() + " needs other edits of "
+                    + edit.fileName() + needs + ", and those edits change what the JVM cannot swap (it can only replace method "
+                    + "bodies): " + String.join("; ", problems) + ". Undo the structural part of those edits to reload the method, "
+                    + "or restart the program to run them.");
         }
         return new UserError(ErrorId.EDIT_NEEDS_MORE, id.label() + " needs other edits of " + edit.fileName()
                 + ", which a method-scope reload leaves out" + needs + ". Reload with scope \"class\" to apply every change in the file.");

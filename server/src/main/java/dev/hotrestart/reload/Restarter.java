@@ -14,6 +14,7 @@ import dev.hotrestart.base.UserError;
 import dev.hotrestart.jvm.NativeFrames;
 import dev.hotrestart.wrap.WrapRules;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -63,6 +64,11 @@ public final class Restarter {
         if (scope != null) {
             ReloadPlan plan = planner.plan(method, scope);
             plan.warnings().forEach(warn);
+            if (callAgain) {
+                // the frame is not popped: it stays, and goes on in the replaced code (its handler)
+                stopped = new HashMap<>(stopped);
+                stopped.put(t, depth);
+            }
             reloaded = swapper.apply(plan, stopped); // refused: nothing changed, the thread stays stopped
         }
         try {

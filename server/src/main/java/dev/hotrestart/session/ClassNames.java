@@ -32,7 +32,7 @@ final class ClassNames {
         // JDI keeps the list of loaded classes up to date once it has it: a scan, not a round trip
         Set<String> names = new TreeSet<>();
         for (ReferenceType t : vm.allClasses()) {
-            if (!(t instanceof ArrayType) && names(written, t.name())) {
+            if (!(t instanceof ArrayType) && BinaryNames.names(written, t.name())) {
                 out.add(t);
                 names.add(t.name());
             }
@@ -41,17 +41,6 @@ final class ClassNames {
             return new Found(List.of(), "'" + written + "' could be any of " + String.join(", ", names) + ": write the one you mean in full.");
         }
         return new Found(out, null);
-    }
-
-    /**
-     * Whether a class is one the written name names: the whole of it, or its end after a
-     * package or an outer class ({@code Line}, {@code Cart.Line} and {@code Cart$Line} all name
-     * {@code com.acme.Cart$Line}).
-     */
-    static boolean names(String written, String binaryName) {
-        String w = written.replace('$', '.');
-        String full = binaryName.replace('$', '.');
-        return full.equals(w) || full.endsWith("." + w);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hotrestart.session;
 
+import dev.hotrestart.base.BinaryNames;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,16 +73,10 @@ final class ExceptionCondition {
      */
     boolean stops(List<String> chain) {
         for (String type : chain) {
-            for (String name : excluded) if (names(name, type)) return false;
-            for (String name : included) if (names(name, type)) return true;
+            for (String name : excluded) if (BinaryNames.names(name, type)) return false;
+            for (String name : included) if (BinaryNames.names(name, type)) return true;
         }
         return included.isEmpty();
-    }
-
-    /** Whether a type name as the user wrote it names the class of this binary name: its tail, at a dot. */
-    static boolean names(String written, String binaryName) {
-        String type = binaryName.replace('$', '.');
-        return type.equals(written) || type.endsWith("." + written);
     }
 
     @Override

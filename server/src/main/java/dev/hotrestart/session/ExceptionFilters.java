@@ -1,5 +1,6 @@
 package dev.hotrestart.session;
 
+import dev.hotrestart.base.BinaryNames;
 import com.sun.jdi.ClassType;
 import com.sun.jdi.Location;
 import com.sun.jdi.ReferenceType;
@@ -171,7 +172,7 @@ final class ExceptionFilters {
 
     private static boolean names(ExceptionCondition c, ReferenceType t) {
         if (c == null) return false;
-        for (String name : c.included()) if (ExceptionCondition.names(name, t.name())) return true;
+        for (String name : c.included()) if (BinaryNames.names(name, t.name())) return true;
         return false;
     }
 }

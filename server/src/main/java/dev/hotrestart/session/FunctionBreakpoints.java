@@ -1,5 +1,6 @@
 package dev.hotrestart.session;
 
+import dev.hotrestart.base.BinaryNames;
 import com.sun.jdi.Location;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
@@ -77,7 +78,7 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
 
         /** Whether a class is the one this breakpoint's name stands for. */
         boolean isFor(ReferenceType t) {
-            return boundClass != null ? t.name().equals(boundClass) : ClassNames.names(name.className(), t.name());
+            return boundClass != null ? t.name().equals(boundClass) : BinaryNames.names(name.className(), t.name());
         }
     }
 

@@ -103,7 +103,17 @@ public final class StartUp {
             process = DebuggeeProcess.start(command.line("server=y,suspend=y,address=127.0.0.1:0"), cfg.cwd(), cfg.env(),
                     events::output);
             Runtime.getRuntime().addShutdownHook(new java.lang.Thread(process::kill));
-            connected(JvmConnector.attach("127.0.0.1", process.port, 10_000), cfg);
+            VirtualMachine started;
+            try {
+                started = JvmConnector.attach("127.0.0.1", process.port, 10_000);
+            } catch (UserError e) {
+                // the attach advice (hostName, port, timeout) is not the user's to follow in a launch
+                process.kill();
+                throw new UserError(ErrorId.LAUNCH_FAILED, "The debuggee JVM started but did not let the adapter connect to its "
+                        + "debug port within 10 s; it was stopped. Look at its output above; 'vmArgs' that set -agentlib:jdwp "
+                        + "themselves conflict with the adapter's.");
+            }
+            connected(started, cfg);
         }
     }
 

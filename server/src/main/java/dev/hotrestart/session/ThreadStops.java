@@ -159,8 +159,8 @@ public final class ThreadStops {
         variables.drop(t);
     }
 
+    /** The thread is gone, after {@link #forget} (see RunControl.forget, which does what a resume does too). */
     public void threadEnded(ThreadReference t) {
-        forget(t);
         threads.remove(t);
         threadIds.removeIf(x -> x.equals(t));
     }
