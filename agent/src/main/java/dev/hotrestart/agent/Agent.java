@@ -25,6 +25,7 @@ public final class Agent {
     public static void premain(String args, Instrumentation inst) {
         arguments = args == null ? "" : args;
         load("dev.hotrestart.agent.PageText");
+        load("dev.hotrestart.agent.Links"); // the debugger hands it what a reload adds
         inst.addTransformer(new WrapTransformer(WrapPolicy.decode(args), new HookPlacement(inst)), false);
     }
 
@@ -41,6 +42,7 @@ public final class Agent {
         // the debugger breaks in the hook: have it loaded and ready before agentmain returns
         load("dev.hotrestart.agent.Hook");
         load("dev.hotrestart.agent.PageText");
+        load("dev.hotrestart.agent.Links");
     }
 
     /** Loads and initializes one of the agent's classes, so the debugger finds it among the loaded ones. */

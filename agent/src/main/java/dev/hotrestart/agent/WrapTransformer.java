@@ -28,6 +28,8 @@ import java.util.zip.ZipEntry;
  */
 final class WrapTransformer implements ClassFileTransformer {
     private static final byte[] HOT = WrapPolicy.HOT.getBytes();
+    /** In the name of a class holding what a reload added (see {@link Links}): never wrapped. */
+    private static final String COMPANION = "$$Added";
 
     private final WrapPolicy policy;
     private final HookPlacement hook;
@@ -43,7 +45,7 @@ final class WrapTransformer implements ClassFileTransformer {
 
     @Override
     public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
-        if (internalName == null || loader == null) return null;
+        if (internalName == null || loader == null || internalName.contains(COMPANION)) return null;
         if (redefined != null && !originals.isEmpty()) {
             // a class retransformed by wrapLoaded: the JVM hands over bytes without the
             // class-retention annotations, so rewrite the class file it was loaded from

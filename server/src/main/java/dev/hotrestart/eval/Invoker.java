@@ -265,14 +265,17 @@ final class Invoker {
         if (stopper == null && !m.declaringType().name().startsWith("java.lang.")) makeStopper(thread);
         if (mayRunLong && !primed.contains(thread)) prime(thread);
         calling.add(thread);
+        // the thread leaves 'calling' before the result is seen: once the evaluator has it, the
+        // thread may run on and hit a breakpoint, which must then stop it
         CompletableFuture<Value> f = CompletableFuture.supplyAsync(() -> {
             try {
                 return work.call();
             } catch (Exception e) {
                 throw new CompletionException(e);
+            } finally {
+                calling.remove(thread);
             }
         }, CALLS);
-        f.whenComplete((v, x) -> calling.remove(thread));
         try {
             return waiter.await(f, timeoutMs);
         } catch (ExecutionException e) {

@@ -169,11 +169,14 @@ public final class MethodSplicer {
     }
 
     private static boolean paramsMatch(CallableDeclaration<?> m, List<String> want) {
-        List<Parameter> ps = m.getParameters();
-        if (ps.size() != want.size()) return false;
+        return m.getParameters().size() == want.size() && paramTypes(m).equals(want);
+    }
+
+    /** A declaration's parameter types as a {@link MethodId} has them: simple, erased names. */
+    static List<String> paramTypes(CallableDeclaration<?> m) {
         Map<String, String> typeVars = typeVariables(m);
-        for (int i = 0; i < ps.size(); i++) {
-            Parameter p = ps.get(i);
+        List<String> out = new ArrayList<>();
+        for (Parameter p : m.getParameters()) {
             String t = p.getType().asString();
             String raw = t.replaceAll("<.*>", "");
             int dims = 0;
@@ -185,9 +188,9 @@ public final class MethodSplicer {
             String simple = simpleType(raw) + "[]".repeat(dims);
             String base = simpleType(raw);
             if (typeVars.containsKey(base)) simple = typeVars.get(base) + "[]".repeat(dims); // erased to its first bound
-            if (!simple.equals(want.get(i))) return false;
+            out.add(simple);
         }
-        return true;
+        return out;
     }
 
     /** The type variables in scope, innermost first, each with the simple name of its erasure. */

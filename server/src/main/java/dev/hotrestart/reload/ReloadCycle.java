@@ -34,19 +34,15 @@ public record ReloadCycle(ReloadPlanner planner, ClassSwapper swapper, Restarter
         Compilers compilers = new Compilers(classPath, javaHome);
         Rehearsal[] rehearsal = new Rehearsal[1]; // the planner pauses practice, which plans with the planner
         ReloadPlanner planner = new ReloadPlanner(vm, sources, snapshots, classFiles, index, versions, compilers,
-                () -> rehearsal[0].threadResumed(), m -> agentWraps && wrapRules.isWrapped(m));
+                () -> rehearsal[0].threadResumed(), m -> agentWraps && wrapRules.isWrapped(m), new AddedMembers());
         rehearsal[0] = new Rehearsal(planner, compilers, versions, snapshots);
         ReplacedFrames frames = new ReplacedFrames(vm, versions, snapshots);
         ClassSwapper swapper = new ClassSwapper(vm, frames, afterSwap);
         return new ReloadCycle(planner, swapper, new Restarter(planner, swapper, wrapRules), frames, rehearsal[0]);
     }
 
-    /** The bytes the JVM runs for a class as far as reloads know (see {@link Versions#bytesOf}): the escape detector reads them. */
+    /** The bytes the JVM runs for a class as far as reloads know: the escape detector reads them. */
     public byte[] bytesOf(ReferenceType type) {
-        return versions().bytesOf(type);
-    }
-
-    private Versions versions() {
-        return planner.versions();
+        return planner.runningBytes(type);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
  * the qualified names of what changes, warnings for the user, and what becomes current once the
  * JVM took it. {@code only}: the one method a method-scope reload replaces, else null;
  * {@code edited}: the method as the edited file declares it, where it can be named.
+ * {@code companions}: what the agent is handed before the redefinition (see {@link AddedMembers}), or empty.
  */
-public record ReloadPlan(Map<ReferenceType, byte[]> classes, List<String> reloaded, List<String> warnings,
+public record ReloadPlan(Map<ReferenceType, byte[]> classes, Map<String, byte[]> companions, List<String> reloaded, List<String> warnings,
                          Runnable commit, MethodId only, MethodSplicer.Found edited) {}

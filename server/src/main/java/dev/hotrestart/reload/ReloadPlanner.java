@@ -48,9 +48,11 @@ public final class ReloadPlanner {
     private final Runnable reloadStarts;
     /** Whether a restart of the method re-calls it with its original arguments (the agent wraps it). */
     private final Predicate<Method> keepsArguments;
+    /** Members the edits add, kept outside their loaded classes. */
+    private final AddedMembers added;
 
     ReloadPlanner(VirtualMachine vm, SourceLocator sources, SourceSnapshots snapshots, ClassFiles classFiles, ClassIndex index,
-                  Versions versions, Compilers compilers, Runnable reloadStarts, Predicate<Method> keepsArguments) {
+                  Versions versions, Compilers compilers, Runnable reloadStarts, Predicate<Method> keepsArguments, AddedMembers added) {
         this.vm = vm;
         this.sources = sources;
         this.snapshots = snapshots;
@@ -60,10 +62,17 @@ public final class ReloadPlanner {
         this.compilers = compilers;
         this.reloadStarts = reloadStarts;
         this.keepsArguments = keepsArguments;
+        this.added = added;
     }
 
     Versions versions() {
         return versions;
+    }
+
+    /** The bytes the JVM runs for a class as far as reloads know: those last sent to it, else its class file. */
+    byte[] runningBytes(ReferenceType type) {
+        byte[] sent = added.sentBytes(type);
+        return sent != null ? sent : versions.bytesOf(type);
     }
 
     /** Plans reloading the method a frame runs: its body only, or (class scope) the whole file. */
@@ -125,9 +134,9 @@ public final class ReloadPlanner {
             throw spliceFailed(anchor, id, edit, javac, failed);
         }
         awaitQuietly(shapeAsked); // done long since; waited for so no answer lands after the redefinition
-        Map<ReferenceType, byte[]> classes = checkStructure(anchor, compiled, splice.shifts(), practice);
-        return new ReloadPlan(classes, splice.reloaded(), warnings, commit(anchor, id, edit, splice, classes),
-                edit.methodScope() ? id : null, splice.found());
+        Checked checked = checkStructure(anchor, compiled, splice.shifts(), practice);
+        return new ReloadPlan(checked.classes(), checked.companions(), splice.reloaded(), warnings,
+                commit(anchor, id, edit, splice, checked), edit.methodScope() ? id : null, splice.found());
     }
 
     /**
@@ -227,6 +236,9 @@ public final class ReloadPlanner {
         Found neu = MethodSplicer.editedInPlace(snap.text, old, edit.text(), id);
         Found inPlace = neu;
         String text;
+        Map<MethodId, Integer> shiftsById = LineShifts.decode(snap.lineShifts);
+        List<String> reloaded = new ArrayList<>(List.of(packageOf(edit) + id.label()));
+        List<int[]> broughtLines = new ArrayList<>(); // per brought member: first and last line in the splice, shift
         if (neu != null) {
             text = edit.text(); // only the method changed: the edited text is the splice
         } else {
@@ -234,15 +246,47 @@ public final class ReloadPlanner {
             neu = MethodSplicer.findOne(editedCu, edit.text(), id, edit.path().toString());
             CompilationUnit baseCu = MethodSplicer.parse(snap.text, edit.path() + " (as loaded)");
             text = MethodSplicer.splice(snap.text, old, edit.text(), neu, baseCu, editedCu);
+            text = bring(text, snap.text, baseCu, editedCu, edit, neu, id, shiftsById, reloaded, broughtLines);
         }
         int delta = neu.beginLine() - old.beginLine();
         int begin = old.beginLine();
         int end = old.beginLine() + (neu.endLine() - neu.beginLine());
-        Map<MethodId, Integer> shiftsById = LineShifts.decode(snap.lineShifts);
         shiftsById.put(id, delta);
         List<LineShifter.Shift> shifts = LineShifts.where(text, shiftsById, edit.path().toString());
-        List<String> reloaded = List.of(packageOf(edit) + id.label());
-        return new Splice(text, l -> l >= begin && l <= end ? l + delta : l, shiftsById, shifts, reloaded, neu, inPlace);
+        IntUnaryOperator lineMap = l -> {
+            if (l >= begin && l <= end) return l + delta;
+            for (int[] b : broughtLines) if (l >= b[0] && l <= b[1]) return l + b[2];
+            return l;
+        };
+        return new Splice(text, lineMap, shiftsById, shifts, reloaded, neu, inPlace);
+    }
+
+    /**
+     * The splice with the members the edited method needs (see {@link NeededMembers}) added at the
+     * end of its class, their lines shifted to where the edited file has them. When they cannot
+     * go there without moving other code, the splice stays as it is (and its compile says what is missing).
+     */
+    private static String bring(String spliced, String baseText, CompilationUnit baseCu, CompilationUnit editedCu, Edit edit,
+                                Found neu, MethodId id, Map<MethodId, Integer> shiftsById, List<String> reloaded,
+                                List<int[]> broughtLines) {
+        List<NeededMembers.Member> needed = NeededMembers.of(baseCu, editedCu, edit.text(), neu, id);
+        if (needed.isEmpty()) return spliced;
+        int at = NeededMembers.insertionPoint(baseCu, baseText, id, spliced.length() - baseText.length());
+        if (at < 0) return spliced;
+        StringBuilder b = new StringBuilder(spliced.substring(0, at));
+        int line = (int) b.chars().filter(c -> c == '\n').count() + 1;
+        for (NeededMembers.Member m : needed) {
+            b.append('\n');
+            line++;
+            int lines = (int) m.text().chars().filter(c -> c == '\n').count();
+            broughtLines.add(new int[]{line, line + lines, m.beginLine() - line});
+            if (m.method() != null) shiftsById.put(m.method(), m.beginLine() - line);
+            b.append(m.text());
+            line += lines;
+            reloaded.add(packageOf(edit) + m.label());
+        }
+        b.append('\n');
+        return b.append(spliced.substring(at)).toString();
     }
 
     /** Class scope: the whole edited file goes in; the method is looked at only for its parameters (if it can be named). */
@@ -285,8 +329,7 @@ public final class ReloadPlanner {
         } catch (CompileFailure asSaved) {
             return asSaved;
         }
-        List<String> problems = new ArrayList<>();
-        structureProblems(anchor, whole, List.of(), false, new LinkedHashMap<>(), problems);
+        List<String> problems = structure(anchor, whole, List.of(), false).problems();
         String needs = spliced.diagnostics().isEmpty() ? "" : " (in the file as the JVM runs it: "
                 + spliced.diagnostics().get(0).message().replace("\n", ", ").replaceAll("\\s+", " ").strip() + ")";
         if (!problems.isEmpty()) {
@@ -303,44 +346,80 @@ public final class ReloadPlanner {
 
     /**
      * The loaded classes the compiled bytes replace (only those of the anchor's loader, only those
-     * that changed), each checked for what the JVM cannot redefine.
+     * that changed), made to fit what the JVM can redefine: {@code classes} with the bytes to
+     * send, {@code compiled} with javac's, and the companions to hand to the agent first.
+     * {@code limit}: why members cannot be added at all here, or null.
      */
-    private Map<ReferenceType, byte[]> checkStructure(ReferenceType anchor, Map<String, byte[]> compiled,
-                                                      List<LineShifter.Shift> shifts, boolean practice) {
-        Map<ReferenceType, byte[]> classes = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
-        structureProblems(anchor, compiled, shifts, practice, classes, problems);
-        if (!problems.isEmpty()) {
-            throw new UserError(ErrorId.SWAP_REFUSED, "Cannot hot-swap this edit: " + String.join("; ", problems)
-                    + ". The JVM can only replace method bodies. Undo that change to reload the rest, or restart the program to run it; "
-                    + "scope \"class\" does not help here, a JVM with enhanced class redefinition does (JetBrains Runtime with "
-                    + "-XX:+AllowEnhancedClassRedefinition).");
+    private record Checked(Map<ReferenceType, byte[]> classes, Map<ReferenceType, byte[]> compiled, Map<String, byte[]> companions,
+                           List<String> problems, Runnable commit, String limit) {}
+
+    private Checked checkStructure(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice) {
+        Checked checked = structure(anchor, compiled, shifts, practice);
+        if (!checked.problems().isEmpty()) {
+            String problems = String.join("; ", checked.problems());
+            if (checked.limit() == null) {
+                throw new UserError(ErrorId.SWAP_REFUSED, "Cannot hot-swap this edit: " + problems + ". Undo that change to reload "
+                        + "the rest, or restart the program to run it; scope \"class\" does not help here.");
+            }
+            throw new UserError(ErrorId.SWAP_REFUSED, "Cannot hot-swap this edit: " + problems + ". " + checked.limit()
+                    + " Undo that change to reload the rest, or restart the program to run it; scope \"class\" does not help here, "
+                    + "a JVM with enhanced class redefinition does (JetBrains Runtime with -XX:+AllowEnhancedClassRedefinition).");
         }
-        return classes;
+        return checked;
     }
 
-    /** Fills {@code classes} with the loaded classes to redefine and {@code problems} with what the JVM cannot redefine. */
-    private void structureProblems(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice,
-                                   Map<ReferenceType, byte[]> classes, List<String> problems) {
+    private Checked structure(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice) {
+        String limit = memberLimit();
+        Map<ReferenceType, byte[]> changed = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : compiled.entrySet()) {
             byte[] bytes = LineShifter.shift(e.getValue(), shifts);
             for (ReferenceType t : vm.classesByName(e.getKey())) {
                 if (!Objects.equals(t.classLoader(), anchor.classLoader())) continue;
                 byte[] before = versions.bytesOf(t);
                 if (before != null && Arrays.equals(before, bytes) && !practice) continue;
-                problems.addAll(StructureCheck.problems(t, bytes, before));
-                classes.put(t, bytes);
+                problems.addAll(StructureCheck.problems(t, bytes, before, limit == null));
+                changed.put(t, bytes);
             }
+        }
+        if (limit != null) return new Checked(changed, changed, Map.of(), problems, () -> {}, limit);
+        AddedMembers.Fitted fitted = added.fit(changed, versions::bytesOf);
+        problems.addAll(fitted.problems());
+        return new Checked(fitted.classes(), changed, fitted.companions(), problems, fitted.commit(), null);
+    }
+
+    /** Why this JVM cannot take added members, or null when it can (Java 15 or newer, the agent loaded). */
+    private String memberLimit() {
+        int feature = featureOf(vm.version());
+        if (feature > 0 && feature < 15) {
+            return "The program runs on Java " + feature + ", which has no hidden classes: a reload there can change method bodies only "
+                    + "(Java 15 and newer take added methods, lambdas and fields).";
+        }
+        if (vm.classesByName(AddedMembers.LINKS.replace('/', '.')).isEmpty()) {
+            return "The hotrestart agent is not loaded in the program: without it a reload can change method bodies only.";
+        }
+        return null;
+    }
+
+    /** 17 for "17.0.9", 8 for "1.8.0_392", 0 when unknown. */
+    static int featureOf(String version) {
+        try {
+            String[] parts = version.split("[._+-]");
+            int first = Integer.parseInt(parts[0]);
+            return first == 1 && parts.length > 1 ? Integer.parseInt(parts[1]) : first;
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 
     // ---------------------------------------------------------------- what becomes current once applied
 
-    private Runnable commit(ReferenceType anchor, MethodId id, Edit edit, Splice splice, Map<ReferenceType, byte[]> classes) {
+    private Runnable commit(ReferenceType anchor, MethodId id, Edit edit, Splice splice, Checked checked) {
         SourceSnapshots.Snapshot snap = edit.snap();
         MethodId replacedId = edit.methodScope() ? id : Versions.UNKNOWN;
         return () -> {
-            classes.forEach((t, bytes) -> versions.swapped(t, bytes, t.equals(anchor) ? replacedId : Versions.UNKNOWN));
+            checked.commit().run();
+            checked.compiled().forEach((t, bytes) -> versions.swapped(t, bytes, t.equals(anchor) ? replacedId : Versions.UNKNOWN));
             if (snap == null) return;
             versions.textReplaced(edit.key(), snap.text);
             snap.text = splice.text();

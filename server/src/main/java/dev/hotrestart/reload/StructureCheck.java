@@ -80,9 +80,10 @@ final class StructureCheck {
 
     /**
      * Problems redefining {@code loaded} with {@code bytes}, in words; empty when the swap can go
-     * ahead. {@code oldBytes} (may be null) gives the old nest members.
+     * ahead. {@code oldBytes} (may be null) gives the old nest members. {@code membersMove}: added
+     * and removed methods and fields are no problem here ({@link AddedMembers} fits them).
      */
-    static List<String> problems(ReferenceType loaded, byte[] bytes, byte[] oldBytes) {
+    static List<String> problems(ReferenceType loaded, byte[] bytes, byte[] oldBytes, boolean membersMove) {
         Shape neu = read(bytes);
         String cls = loaded.name().replace('$', '.');
         List<String> out = new ArrayList<>();
@@ -103,6 +104,10 @@ final class StructureCheck {
         added.removeAll(oldMethods.keySet());
         Set<String> removed = new LinkedHashSet<>(oldMethods.keySet());
         removed.removeAll(neu.methods.keySet());
+        if (membersMove) {
+            added.clear();
+            removed.clear();
+        }
         for (String m : added) {
             Integer line = neu.methodLines.get(m);
             out.add(describeMethod(cls, m, true) + (line == null ? "" : " at line " + line));
@@ -117,9 +122,11 @@ final class StructureCheck {
         Map<String, Integer> oldFields = new HashMap<>();
         for (Field f : loaded.fields()) oldFields.put(f.name() + ":" + f.signature(), f.modifiers() & FIELD_MODS);
         for (String f : neu.fields.keySet()) {
+            if (membersMove) break;
             if (!oldFields.containsKey(f)) out.add("a field '" + f.substring(0, f.indexOf(':')) + "' was added to " + cls);
         }
         for (String f : oldFields.keySet()) {
+            if (membersMove) break;
             if (!neu.fields.containsKey(f)) out.add("the field '" + f.substring(0, f.indexOf(':')) + "' was removed from " + cls);
         }
         for (Map.Entry<String, Integer> e : neu.fields.entrySet()) {
@@ -134,7 +141,11 @@ final class StructureCheck {
             newNested.removeAll(old.nestMembers);
             Set<String> goneNested = new TreeSet<>(old.nestMembers);
             goneNested.removeAll(neu.nestMembers);
-            for (String n : newNested) out.add("a new " + nestedKind(n) + " " + n.replace('$', '.') + " was added");
+            for (String n : newNested) {
+                out.add("a new " + nestedKind(n) + " " + n.replace('$', '.') + " was added"
+                        + (membersMove ? " (a reload cannot add classes yet)" : ""));
+            }
+            if (membersMove) goneNested.clear(); // the loaded class keeps naming them; nothing runs them
             for (String n : goneNested) out.add("the " + nestedKind(n) + " " + n.replace('$', '.') + " was removed");
         }
         return out;

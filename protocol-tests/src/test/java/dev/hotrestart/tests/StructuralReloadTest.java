@@ -1,0 +1,133 @@
+package dev.hotrestart.tests;
+
+import com.google.gson.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fixes that add members reload on a standard JVM: new lambdas, method references, helpers,
+ * changed signatures, constants, static and instance fields. Each is saved while the program is
+ * stopped on the escape, and the restarted method's answer is what the fixed code computes.
+ */
+class StructuralReloadTest {
+    static final String V = ReloadTest.V;
+    static final String BODY = "int y = x + 1;";
+    static final String MEMBERS = "    static int unused() {";
+
+    /** Each row: what replaces {@code int y = x + 1;}, and the members added before {@code unused()}. */
+    @ParameterizedTest(name = "{0} ({1} scope)")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "a lambda|class|java.util.function.IntUnaryOperator inc = v -> v + 1;\\n        int y = inc.applyAsInt(x);|",
+            "a lambda using this|class|java.util.function.IntSupplier s = () -> this.plusOne(x);\\n        int y = s.getAsInt();|"
+                    + "    int plusOne(int v) {\\n        return v + 1;\\n    }\\n",
+            "a static helper|class|int y = helper(x);|    private static int helper(int v) {\\n        return v + 1;\\n    }\\n",
+            "an instance helper using a field|class|int y = shifted(x);|    private int shifted(int v) {\\n        return v + attempts - attempts + 1;\\n    }\\n",
+            "a method reference|class|java.util.function.IntUnaryOperator f = Versions::helper;\\n        int y = f.applyAsInt(x);|"
+                    + "    static int helper(int v) {\\n        return v + 1;\\n    }\\n",
+            "a changed signature|class|int y = x + unused(1);|    static int unused(int k) {\\n        return k;\\n    }\\n",
+            "a constant|class|int y = x + ONE;|    static final int ONE = 1;\\n",
+            "a static field with an initializer|class|int y = x + base;|    static int base = Integer.parseInt(\"1\");\\n",
+            "a lambda|method|java.util.function.IntUnaryOperator inc = v -> v + 1;\\n        int y = inc.applyAsInt(x);|",
+            "a static helper with a lambda and a field|method|int y = helper(x);|    static int step = 1;\\n\\n"
+                    + "    private static int helper(int v) {\\n        java.util.function.IntUnaryOperator f = k -> k + step;\\n"
+                    + "        return f.applyAsInt(v);\\n    }\\n",
+            "an instance helper calling another|method|int y = shifted(x);|    private int shifted(int v) {\\n        return one(v) + attempts - attempts;\\n    }\\n\\n"
+                    + "    int one(int v) {\\n        return v + 1;\\n    }\\n",
+            "a changed signature|method|int y = x + unused(1);|    static int unused(int k) {\\n        return k;\\n    }\\n",
+    })
+    void anAddedMemberReloads(String kind, String scope, String body, String members) throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = ReloadTest.versions(f)) {
+            int tid = s.launchUntilEscape();
+            f.edit(V, BODY, body.replace("\\n", "\n"));
+            if (members != null) f.edit(V, MEMBERS, members.replace("\\n", "\n") + "\n" + MEMBERS);
+            f.edit(V, ReloadTest.FIX_FROM, ReloadTest.FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "scope", scope, "resume", true));
+            assertEndsWithoutStopping(s, kind);
+            assertTrue(s.dap.stdout().contains("answer=21 label=v1 attempts=2"), kind + ": " + s.dap.stdout());
+        }
+    }
+
+    /** The program runs to its end; a stop on the way fails with what was thrown. */
+    static void assertEndsWithoutStopping(Session s, String what) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!s.dap.sawEvent("exited", b -> true, 100)) {
+            if (s.dap.sawEvent("stopped", b -> true, 0)) {
+                JsonObject again = s.dap.event("stopped");
+                throw new AssertionError(what + ": stopped again: " + s.dap.ok("exceptionInfo", Map.of("threadId", s.threadOf(again))));
+            }
+            assertTrue(System.currentTimeMillis() < deadline, what + ": the program did not end");
+        }
+        s.assertExit(0);
+    }
+
+    /**
+     * A new instance field keeps its value across restarts; a second reload of the method after a
+     * structural one still works; two methods reach the same new members.
+     */
+    @Test
+    void anAddedInstanceFieldKeepsItsValueAcrossRestarts() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = ReloadTest.versions(f)) {
+            int tid = s.launchUntilEscape();
+            f.edit(V, MEMBERS, "    int seen;\n\n    int note() {\n        return ++seen;\n    }\n\n" + MEMBERS);
+            f.edit(V, "attempts++;", "attempts++;\n        note();\n        System.out.println(\"seen=\" + seen);");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "scope", "class", "resume", true));
+            JsonObject stop = s.stopped("exception");
+            s.dap.awaitStdout("seen=1"); // the first re-run counts 1
+            // a second reload: the new field stays where it was, the method changes again
+            f.edit(V, "note();", "note();\n        note();");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "scope", "class", "resume", true));
+            stop = s.stopped("exception");
+            s.dap.awaitStdout("seen=3"); // the second re-run counts on from 1
+            f.edit(V, ReloadTest.FIX_FROM, ReloadTest.FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", s.threadOf(stop), "scope", "class", "resume", true));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("seen=5") && s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
+    /** A method the edit removes stays in the loaded class, with its last body, for code that still calls it. */
+    @Test
+    void aRemovedMethodIsNoObstacle() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = ReloadTest.versions(f)) {
+            int tid = s.launchUntilEscape();
+            f.edit(V, "    static int unused() {\n        return 1;\n    }\n", "");
+            f.edit(V, ReloadTest.FIX_FROM, ReloadTest.FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "scope", "class", "resume", true));
+            assertEndsWithoutStopping(s, "a removed method");
+            assertTrue(s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
+    /** What a reload still cannot change is named, and nothing changes. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "an override|    public String toString() {\\n        return \"v\";\\n    }\\n|overrides or implements java.lang.Object.toString()",
+            "a new class|    static class Extra {\\n    }\\n|a new nested class shop.Versions.Extra was added",
+            "a constructor|    Versions(int k) {\\n    }\\n    Versions() {\\n    }\\n|a constructor was added",
+    })
+    void whatCannotBeAddedIsNamed(String kind, String members, String expected) throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = ReloadTest.versions(f)) {
+            int tid = s.launchUntilEscape();
+            String original = f.read(V);
+            f.edit(V, MEMBERS, members.replace("\\n", "\n") + "\n" + MEMBERS);
+            f.edit(V, ReloadTest.FIX_FROM, ReloadTest.FIX_TO);
+            String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid, "scope", "class", "resume", true));
+            assertTrue(msg.contains(expected) && msg.contains("restart"), kind + ": " + msg);
+            f.write(V, original);
+            f.edit(V, ReloadTest.FIX_FROM, ReloadTest.FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            s.assertExit(0);
+            assertEquals(true, s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+}
