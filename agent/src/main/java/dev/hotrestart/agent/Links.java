@@ -100,6 +100,40 @@ public final class Links {
         return LambdaMetafactory.altMetafactory(companion, name, type, args);
     }
 
+    /**
+     * Defines a class a reload adds, in the package and loader of {@code host} (called by the
+     * debugger, on a thread stopped at an event, before it redefines the classes that use it).
+     */
+    public static Class<?> define(Class<?> host, byte[] bytes) throws Throwable {
+        Lookup lookup = privateLookup(host, MethodHandles.lookup());
+        return (Class<?>) unwrap(Lookup.class.getMethod("defineClass", byte[].class), lookup, (Object) bytes);
+    }
+
+    /**
+     * A use of a private member of another class by a class a reload added: such a class cannot
+     * join its outer class's nest, so the access is made through a lookup on the owner.
+     * {@code op}: 0 getstatic, 1 putstatic, 2 getfield, 3 putfield, 4 a static method, 5 an instance method.
+     */
+    public static CallSite access(Lookup caller, String name, MethodType type, String owner, String desc, int op) throws Throwable {
+        ClassLoader loader = caller.lookupClass().getClassLoader();
+        Class<?> c = Class.forName(owner.replace('/', '.'), false, loader);
+        Lookup l = privateLookup(c, caller);
+        MethodHandle mh;
+        if (op < 4) {
+            Class<?> t = MethodType.fromMethodDescriptorString("()" + desc, loader).returnType();
+            switch (op) {
+                case 0: mh = l.findStaticGetter(c, name, t); break;
+                case 1: mh = l.findStaticSetter(c, name, t); break;
+                case 2: mh = l.findGetter(c, name, t); break;
+                default: mh = l.findSetter(c, name, t); break;
+            }
+        } else {
+            MethodType mt = MethodType.fromMethodDescriptorString(desc, loader);
+            mh = op == 4 ? l.findStatic(c, name, mt) : l.findSpecial(c, name, mt, c);
+        }
+        return new ConstantCallSite(mh.asType(type));
+    }
+
     /** An instance of {@code iface} calling {@code impl} with the captured values first. */
     static Object proxy(Class<?> iface, MethodHandle impl, Object[] captured) {
         return MethodHandleProxies.asInterfaceInstance(iface, MethodHandles.insertArguments(impl, 0, captured));

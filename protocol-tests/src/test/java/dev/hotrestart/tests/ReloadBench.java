@@ -56,7 +56,56 @@ class ReloadBench {
                 .baseline("after the pause (above)", median).target(null, null);
         bench.figure("warmMedianJarMs", "reload cycle: warm median, adapter started as plain java -jar", Bench.median(jar.warm()), "ms")
                 .baseline("started by ./hotrestart (above)", median).target(null, null);
+        Cycles structural = structuralCycles(f, DapClient.viaScript(cache), CYCLES);
+        double structuralMedian = Bench.median(structural.warm());
+        bench.figure("warmStructuralMedianMs", "reload cycle adding a helper method and a lambda: warm median of "
+                        + structural.warm().size(), structuralMedian, "ms")
+                .baseline("rerunning the program to the failure", structural.rerun())
+                .target("≤ 40 ms", structuralMedian <= 40);
+        bench.figure("firstStructuralMs", "reload cycle adding a helper method and a lambda: first, right at the stop",
+                        structural.first(), "ms")
+                .baseline("rerunning the program to the failure", structural.rerun()).target(null, null);
         bench.write();
+    }
+
+    /**
+     * Like {@link #cycles} without the pause, each edit adding what a standard JVM cannot take by
+     * itself: a new helper method, called with a new lambda ({@code String version = added3(() -> "v3");}).
+     */
+    static Cycles structuralCycles(Fixture f, DapClient dap, int n) throws Exception {
+        String file = "shop/Slow.java";
+        String original = f.read(file);
+        List<Double> warm = new ArrayList<>();
+        double first = 0;
+        double rerun;
+        long t0 = System.nanoTime();
+        try (Session s = Session.start(dap, f, "shop.Slow", Map.of()).with("args", List.of(Long.toString(WORK_MS)))) {
+            s.launch();
+            JsonObject stop = s.stopped("exception");
+            rerun = Bench.ms(t0);
+            int tid = s.threadOf(stop);
+            String current = "String version = \"v0\";";
+            for (int k = 1; k <= n + 1; k++) {
+                long start = System.nanoTime();
+                String next = "String version = added" + k + "(() -> \"v" + k + "\");";
+                f.edit(file, current, next);
+                f.edit(file, "    @HotRestart", "    static String added" + k + "(java.util.function.Supplier<String> s) {\n"
+                        + "        return s.get();\n    }\n\n    @HotRestart");
+                current = next;
+                s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", false));
+                s.stopped("restart");
+                double took = Bench.ms(start);
+                if (k == 1) first = took;
+                else warm.add(took);
+                s.dap.ok("continue", Map.of("threadId", tid));
+                JsonObject failed = s.stopped("exception");
+                String said = s.exceptionSentence(failed);
+                if (!said.contains("v" + k + " after")) throw new AssertionError("cycle " + k + " ran " + said);
+            }
+        } finally {
+            f.write(file, original);
+        }
+        return new Cycles(first, warm, rerun);
     }
 
     /**

@@ -212,21 +212,24 @@ class ReloadTest {
         Fixture f = Fixture.of("hot");
         try (Session s = versions(f)) {
             int tid = s.launchUntilEscape();
-            // the method needs a new class: the file compiles, and the class is what cannot be swapped
-            f.edit(V, "    static int unused() {", "    static class Extra {\n    }\n\n    static int unused() {");
-            f.edit(V, "int y = x + 1;", "int y = x + 1 + (new Extra() == null ? 1 : 0);");
+            // the method needs the class to implement Runnable: the file compiles, and that is what cannot be swapped
+            f.edit(V, "public class Versions {", "public class Versions implements Runnable {");
+            f.edit(V, "    static int unused() {", "    public void run() {\n    }\n\n    static int unused() {");
+            f.edit(V, "int y = x + 1;", "Runnable r = this;\n        int y = x + 1;");
             JsonObject r = s.dap.request("restartFrameWithReload", Map.of("threadId", tid));
             assertTrue(r.has("message"), r.toString());
             String msg = r.get("message").getAsString();
             assertEquals(1404, DapClient.errorId(r), msg);
             assertFalse(msg.contains("does not compile"), msg);
-            assertTrue(msg.contains("Extra") && msg.contains("needs other edits"), msg);
-            f.edit(V, "    static class Extra {\n    }\n\n", "");
+            assertTrue(msg.contains("Runnable") && msg.contains("needs other edits"), msg);
+            f.edit(V, "public class Versions implements Runnable {", "public class Versions {");
+            f.edit(V, "    public void run() {\n    }\n\n", "");
+            f.edit(V, "Runnable r = this;\n        int y = x + 1;", "int y = x + 1;");
 
             // a new helper comes with the method; another new method the method does not use waits
             f.edit(V, "    static int unused() {", "    static int helper(int v) {\n        return v;\n    }\n\n"
                     + "    static int other() {\n        return 2;\n    }\n\n    static int unused() {");
-            f.edit(V, "int y = x + 1 + (new Extra() == null ? 1 : 0);", "int y = helper(x) + 1;");
+            f.edit(V, "int y = x + 1;", "int y = helper(x) + 1;");
             JsonObject body = s.dap.ok("restartFrameWithReload", Map.of("threadId", tid));
             assertEquals(List.of("shop.Versions.answer(int)", "shop.Versions.helper(int)"),
                     DapClient.GSON.fromJson(body.get("reloaded"), List.class));
@@ -262,7 +265,6 @@ class ReloadTest {
     /** Changes the JVM cannot swap are named before anything changes; the old code keeps running. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "method|        int y = x + 1;|        Runnable r = new Runnable() { public void run() { } };\\n        int y = x + 1;|a new anonymous or local class shop.Versions.1 was added",
             "class|    static String label() {|    static synchronized String label() {|the modifiers of shop.Versions.label() changed",
             "class|public class Versions {|public class Versions implements java.io.Serializable {|a hierarchy change"})
     void structuralChangesAreRefusedWithTheirName(String scope, String from, String to, String expected) throws Exception {

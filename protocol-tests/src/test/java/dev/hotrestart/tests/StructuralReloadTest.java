@@ -40,6 +40,14 @@ class StructuralReloadTest {
             "an instance helper calling another|method|int y = shifted(x);|    private int shifted(int v) {\\n        return one(v) + attempts - attempts;\\n    }\\n\\n"
                     + "    int one(int v) {\\n        return v + 1;\\n    }\\n",
             "a changed signature|method|int y = x + unused(1);|    static int unused(int k) {\\n        return k;\\n    }\\n",
+            "a nested class|class|int y = new Inc().apply(x);|    static class Inc {\\n        int apply(int v) {\\n            return v + 1;\\n        }\\n    }\\n",
+            "a private record reading a private field|method|int y = new Step(1).apply(x);|"
+                    + "    private record Step(int by) {\\n        int apply(int v) {\\n            return v + by + offset;\\n        }\\n    }\\n",
+            "an anonymous class|method|java.util.function.IntUnaryOperator inc = new java.util.function.IntUnaryOperator() {\\n"
+                    + "            public int applyAsInt(int v) {\\n                return v + 1 + offset;\\n            }\\n        };\\n"
+                    + "        int y = inc.applyAsInt(x);|",
+            "a local record|method|record P(int v) {\\n            int next() {\\n                return v + 1;\\n            }\\n        }\\n"
+                    + "        int y = new P(x).next();|",
     })
     void anAddedMemberReloads(String kind, String scope, String body, String members) throws Exception {
         Fixture f = Fixture.of("hot");
@@ -93,6 +101,46 @@ class StructuralReloadTest {
         }
     }
 
+    /**
+     * An added method is a method like the others to the user: a breakpoint in it stops there,
+     * stepping into it arrives in it, its frame and locals read as in the file.
+     */
+    @Test
+    void breakpointsAndStepsReachAnAddedMethod() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = ReloadTest.versions(f)) {
+            int tid = s.launchUntilEscape();
+            f.edit(V, BODY, "int y = helper(x);");
+            f.edit(V, MEMBERS, "    private static int helper(int v) {\n        int w = v + 1;\n        return w;\n    }\n\n" + MEMBERS);
+            f.edit(V, ReloadTest.FIX_FROM, ReloadTest.FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid));
+            s.stopped("restart");
+            int call = f.line(V, "int y = helper(x);");
+            int inside = f.line(V, "int w = v + 1;");
+            s.setBreakpoints(V, call);
+            s.continueThread(tid);
+            JsonObject top = s.topFrame(s.threadOf(s.stopped("breakpoint")));
+            assertEquals(call, top.get("line").getAsInt(), top.toString());
+            s.dap.ok("stepIn", Map.of("threadId", tid));
+            s.stopped("step");
+            top = s.topFrame(tid);
+            assertEquals("Versions.helper(int)", top.get("name").getAsString(), top.toString());
+            assertEquals(inside, top.get("line").getAsInt(), top.toString());
+            assertEquals("20", s.locals(top.get("id").getAsInt()).get("v"));
+            // a breakpoint set inside it stops there too
+            var bps = s.setBreakpoints(V, f.line(V, "return w;"));
+            assertTrue(bps.get(0).getAsJsonObject().get("verified").getAsBoolean(), bps.toString());
+            s.continueThread(tid);
+            top = s.topFrame(s.threadOf(s.stopped("breakpoint")));
+            assertEquals(f.line(V, "return w;"), top.get("line").getAsInt(), top.toString());
+            assertEquals("21", s.locals(top.get("id").getAsInt()).get("w"));
+            s.setBreakpoints(V);
+            s.continueThread(tid);
+            assertEndsWithoutStopping(s, "after the steps");
+            assertTrue(s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
     /** A method the edit removes stays in the loaded class, with its last body, for code that still calls it. */
     @Test
     void aRemovedMethodIsNoObstacle() throws Exception {
@@ -111,7 +159,6 @@ class StructuralReloadTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "an override|    public String toString() {\\n        return \"v\";\\n    }\\n|overrides or implements java.lang.Object.toString()",
-            "a new class|    static class Extra {\\n    }\\n|a new nested class shop.Versions.Extra was added",
             "a constructor|    Versions(int k) {\\n    }\\n    Versions() {\\n    }\\n|a constructor was added",
     })
     void whatCannotBeAddedIsNamed(String kind, String members, String expected) throws Exception {

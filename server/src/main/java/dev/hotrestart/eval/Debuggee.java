@@ -38,6 +38,11 @@ public final class Debuggee {
         return invoker.invoke(thread, receiver, m, List.of(), false);
     }
 
+    /** Calls a static method for the adapter (a reload defining a class), as evaluations call. */
+    public Value callStatic(ThreadReference thread, com.sun.jdi.ClassType type, Method m, List<Value> args) {
+        return invoker.invokeStatic(thread, type, m, args);
+    }
+
     /** True while the thread runs a method for an evaluation. */
     public boolean isCalling(ThreadReference t) {
         return invoker.calling.contains(t);

@@ -59,6 +59,8 @@ final class AddedMembers {
             "(" + LOOKUP + "Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;I)Ljava/lang/invoke/CallSite;", false);
     private static final Handle LAMBDA = new Handle(Opcodes.H_INVOKESTATIC, LINKS, "lambda",
             "(" + LOOKUP + "Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;I[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false);
+    private static final Handle ACCESS = new Handle(Opcodes.H_INVOKESTATIC, LINKS, "access",
+            "(" + LOOKUP + "Ljava/lang/String;Ljava/lang/String;I)Ljava/lang/invoke/CallSite;", false);
     private static final String METAFACTORY = "java/lang/invoke/LambdaMetafactory";
 
     /** What lives outside a class: its added methods (name + descriptor) and fields (name:descriptor), each static or not. */
@@ -78,6 +80,11 @@ final class AddedMembers {
     private final Map<String, Map.Entry<String, byte[]>> companions = new LinkedHashMap<>();
     /** Per loaded class, the bytes it was last redefined with here (removed methods' bodies come from them). */
     private final Map<ReferenceType, byte[]> sent = new HashMap<>();
+    /**
+     * Classes defined here that the edit made members of a loaded class's nest, which a loaded
+     * class's nest cannot take: they were defined outside it, their private members package-private.
+     */
+    private final java.util.Set<String> outsideNest = new java.util.HashSet<>();
     private int version;
 
     /**
@@ -85,7 +92,14 @@ final class AddedMembers {
      * to the agent first (all of them, latest versions), the problems that stop it, and what
      * becomes current once the JVM took it.
      */
-    record Fitted(Map<ReferenceType, byte[]> classes, Map<String, byte[]> companions, List<String> problems, Runnable commit) {}
+    record Fitted(Map<ReferenceType, byte[]> classes, Map<String, byte[]> companions, List<NewClass> defines, List<String> problems,
+                  Runnable commit) {}
+
+    /**
+     * A class to define first: one the edit adds ({@code added}), or one the JVM has not loaded yet
+     * whose class file differs from the edit's.
+     */
+    record NewClass(String binaryName, byte[] bytes, boolean added) {}
 
     /** The bytes a class was last redefined with here, or null. */
     synchronized byte[] sentBytes(ReferenceType t) {
@@ -96,14 +110,46 @@ final class AddedMembers {
      * Fits {@code compiled} (loaded class → the edit's bytes) to the loaded classes.
      * {@code before} gives the bytes the JVM runs for a class, where known.
      */
-    synchronized Fitted fit(Map<ReferenceType, byte[]> compiled, Function<ReferenceType, byte[]> before) {
+    synchronized Fitted fit(Map<ReferenceType, byte[]> compiled, Map<String, byte[]> unloaded, java.util.Set<String> onDisk,
+                            Function<ReferenceType, byte[]> before, Function<String, ReferenceType> loaded) {
         List<String> problems = new ArrayList<>();
         Map<ReferenceType, ClassNode> nodes = new LinkedHashMap<>();
+        Map<String, ClassNode> byName = new HashMap<>();
         Map<String, Outside> planned = new HashMap<>(outside);
         for (Map.Entry<ReferenceType, byte[]> e : compiled.entrySet()) {
             ClassNode n = read(e.getValue());
             nodes.put(e.getKey(), n);
+            byName.put(n.name, n);
             planned.put(n.name, outsideOf(e.getKey(), n, problems));
+            renumbered(e.getKey(), n, sent.get(e.getKey()) != null ? sent.get(e.getKey()) : before.apply(e.getKey()), problems);
+        }
+        List<ClassNode> fresh = new ArrayList<>();
+        for (byte[] b : unloaded.values()) {
+            ClassNode n = read(b);
+            fresh.add(n);
+            byName.put(n.name, n);
+        }
+        java.util.Set<String> nestless = new java.util.HashSet<>(outsideNest);
+        for (ClassNode n : fresh) {
+            if (n.nestHostClass == null || byName.containsKey(n.nestHostClass) && !nodesHave(nodes, n.nestHostClass)) continue;
+            ReferenceType host = loaded.apply(n.nestHostClass.replace('/', '.'));
+            byte[] hostBytes = host == null ? null : sent.get(host) != null ? sent.get(host) : before.apply(host);
+            List<String> members = hostBytes == null ? null : read(hostBytes).nestMembers;
+            if (members == null || !members.contains(n.name)) {
+                nestless.add(n.name);
+                leaveNest(n);
+            }
+        }
+        List<NewClass> defines = new ArrayList<>();
+        for (ClassNode n : inDefiningOrder(fresh)) {
+            List<String> mineProblems = new ArrayList<>();
+            for (MethodNode m : n.methods) {
+                rewrite(n.name, m, planned, false, mineProblems);
+                if (nestless.contains(n.name)) reachPrivates(n.name, m, byName, loaded);
+            }
+            problems.addAll(mineProblems);
+            String binary = n.name.replace('/', '.');
+            defines.add(new NewClass(binary, write(n), !onDisk.contains(binary)));
         }
         Map<ReferenceType, byte[]> classes = new LinkedHashMap<>();
         Map<String, Map.Entry<String, byte[]>> newCompanions = new LinkedHashMap<>(companions);
@@ -115,14 +161,17 @@ final class AddedMembers {
             byte[] old = sent.get(t) != null ? sent.get(t) : before.apply(t);
             ClassNode oldNode = old == null ? null : read(old);
             boolean nestChanged = oldNode != null && !java.util.Objects.equals(oldNode.nestMembers, n.nestMembers);
-            if (mine.isEmpty() && !nestChanged && !lacksLoaded(t, n) && !refersOutside(n, planned)) {
+            if (mine.isEmpty() && !nestChanged && !lacksLoaded(t, n) && !refersOutside(n, planned) && !nestless.contains(n.name)) {
                 classes.put(t, compiled.get(t));
                 continue;
             }
             ClassNode companion = new ClassNode();
             List<String> mineProblems = new ArrayList<>();
             ClassNode redefined = split(t, n, oldNode, mine, companion, mineProblems);
-            for (MethodNode m : redefined.methods) rewrite(n.name, m, planned, false, mineProblems);
+            for (MethodNode m : redefined.methods) {
+                rewrite(n.name, m, planned, false, mineProblems);
+                if (nestless.contains(n.name)) reachPrivates(n.name, m, byName, loaded);
+            }
             for (MethodNode m : companion.methods) rewrite(n.name, m, planned, true, mineProblems);
             problems.addAll(mineProblems);
             classes.put(t, write(redefined));
@@ -136,13 +185,148 @@ final class AddedMembers {
         int committedVersion = next;
         Runnable commit = () -> {
             synchronized (this) {
+                outsideNest.addAll(nestless);
                 outside.putAll(planned);
                 companions.putAll(newCompanions);
                 version = Math.max(version, committedVersion);
                 classes.forEach(sent::put);
             }
         };
-        return new Fitted(classes, changes ? handOver : Map.of(), problems, commit);
+        return new Fitted(classes, changes ? handOver : Map.of(), defines, problems, commit);
+    }
+
+    private static boolean nodesHave(Map<ReferenceType, ClassNode> nodes, String name) {
+        for (ClassNode n : nodes.values()) if (n.name.equals(name)) return true;
+        return false;
+    }
+
+    /**
+     * The bytes of a class as this session defines it: a class defined outside its outer class's
+     * nest (see {@link #leaveNest}) is compiled the same way each time, so a reload of it changes
+     * only what the edit changed.
+     */
+    synchronized byte[] asDefined(String binaryName, byte[] bytes) {
+        if (!outsideNest.contains(binaryName.replace('.', '/'))) return bytes;
+        ClassNode n = read(bytes);
+        leaveNest(n);
+        return write(n);
+    }
+
+    /**
+     * A class the edit adds to a loaded class's nest, which cannot take it: it is defined outside
+     * the nest, its private members package-private (the nest's other classes reach them so), and
+     * its own uses of their private members go through the agent ({@link #reachPrivates}).
+     */
+    private static void leaveNest(ClassNode n) {
+        n.nestHostClass = null;
+        for (FieldNode f : n.fields) f.access &= ~Opcodes.ACC_PRIVATE;
+        for (MethodNode m : n.methods) m.access &= ~Opcodes.ACC_PRIVATE;
+    }
+
+    /** Superclasses, interfaces and nest hosts before the classes that need them. */
+    private static List<ClassNode> inDefiningOrder(List<ClassNode> fresh) {
+        List<ClassNode> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ClassNode n : fresh) names.add(n.name);
+        java.util.Set<String> placed = new java.util.HashSet<>();
+        while (out.size() < fresh.size()) {
+            boolean progress = false;
+            for (ClassNode n : fresh) {
+                if (placed.contains(n.name)) continue;
+                List<String> needs = new ArrayList<>(n.interfaces);
+                needs.add(n.superName);
+                if (n.nestHostClass != null) needs.add(n.nestHostClass);
+                boolean ready = true;
+                for (String d : needs) if (d != null && names.contains(d) && !placed.contains(d) && !d.equals(n.name)) ready = false;
+                if (!ready) continue;
+                out.add(n);
+                placed.add(n.name);
+                progress = true;
+            }
+            if (!progress) { // a cycle cannot be: javac would not have compiled it; keep the rest in their order
+                for (ClassNode n : fresh) if (placed.add(n.name)) out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** In a class outside its nest, each use of another class's private member goes through the agent. */
+    private static void reachPrivates(String self, MethodNode m, Map<String, ClassNode> byName, Function<String, ReferenceType> loaded) {
+        for (AbstractInsnNode i = m.instructions.getFirst(); i != null; ) {
+            AbstractInsnNode next = i.getNext();
+            if (i instanceof FieldInsnNode fi && !fi.owner.equals(self) && isPrivate(fi.owner, fi.name, fi.desc, true, byName, loaded)) {
+                int op = switch (fi.getOpcode()) {
+                    case Opcodes.GETSTATIC -> 0;
+                    case Opcodes.PUTSTATIC -> 1;
+                    case Opcodes.GETFIELD -> 2;
+                    default -> 3;
+                };
+                m.instructions.set(i, new InvokeDynamicInsnNode(fi.name, fieldDesc(op, fi.owner, fi.desc), ACCESS, fi.owner, fi.desc, op));
+            } else if (i instanceof MethodInsnNode mi && !mi.owner.equals(self) && !mi.name.equals("<init>")
+                    && isPrivate(mi.owner, mi.name, mi.desc, false, byName, loaded)) {
+                boolean isStatic = mi.getOpcode() == Opcodes.INVOKESTATIC;
+                m.instructions.set(i, new InvokeDynamicInsnNode(mi.name, isStatic ? mi.desc : receiverFirst(mi.owner, mi.desc), ACCESS,
+                        mi.owner, mi.desc, isStatic ? 4 : 5));
+            }
+            i = next;
+        }
+    }
+
+    private static boolean isPrivate(String owner, String name, String desc, boolean field, Map<String, ClassNode> byName,
+                                     Function<String, ReferenceType> loaded) {
+        ClassNode n = byName.get(owner);
+        if (n != null) {
+            if (field) {
+                for (FieldNode f : n.fields) if (f.name.equals(name) && f.desc.equals(desc)) return (f.access & Opcodes.ACC_PRIVATE) != 0;
+            } else {
+                for (MethodNode mm : n.methods) if (mm.name.equals(name) && mm.desc.equals(desc)) return (mm.access & Opcodes.ACC_PRIVATE) != 0;
+            }
+            return false;
+        }
+        ReferenceType t = loaded.apply(owner.replace('/', '.'));
+        if (t == null) return false;
+        if (field) {
+            Field f = t.fieldByName(name);
+            return f != null && f.isPrivate();
+        }
+        for (Method mm : t.methodsByName(name, desc)) return mm.isPrivate();
+        return false;
+    }
+
+    private static String fieldDesc(int op, String owner, String desc) {
+        return switch (op) {
+            case 0 -> "()" + desc;
+            case 1 -> "(" + desc + ")V";
+            case 2 -> "(L" + owner + ";)" + desc;
+            default -> "(L" + owner + ";" + desc + ")V";
+        };
+    }
+
+    /**
+     * javac numbers anonymous and local classes in the order they appear: an edit that adds one
+     * before others gives the loaded ones' numbers to different classes. A loaded one whose number
+     * now stands for another (another enclosing method, supertype or captured fields) is named.
+     */
+    private static void renumbered(ReferenceType t, ClassNode n, byte[] oldBytes, List<String> problems) {
+        String simple = t.name().substring(t.name().lastIndexOf('$') + 1);
+        if (oldBytes == null || simple.isEmpty() || !Character.isDigit(simple.charAt(0))) return;
+        ClassNode old = read(oldBytes);
+        java.util.Set<String> oldFields = new java.util.TreeSet<>(), newFields = new java.util.TreeSet<>();
+        for (FieldNode f : old.fields) oldFields.add(f.name + f.desc);
+        for (FieldNode f : n.fields) newFields.add(f.name + f.desc);
+        if (java.util.Objects.equals(old.outerMethod, n.outerMethod) && java.util.Objects.equals(old.outerMethodDesc, n.outerMethodDesc)
+                && java.util.Objects.equals(old.superName, n.superName) && old.interfaces.equals(n.interfaces) && oldFields.equals(newFields)) {
+            return;
+        }
+        String cls = t.name().replace('$', '.');
+        problems.add("the edit renumbers the anonymous and local classes: " + cls + " was " + describe(old) + " and would now be "
+                + describe(n) + " (javac numbers them in the order they appear; add the new one after the others, or use a lambda)");
+    }
+
+    private static String describe(ClassNode n) {
+        String sup = n.interfaces.isEmpty() ? n.superName : n.interfaces.get(0);
+        String in = n.outerMethod == null ? "" : " in " + n.outerMethod + "()";
+        return "a " + sup.substring(sup.lastIndexOf('/') + 1).replace('$', '.') + in;
     }
 
     /** Whether the loaded class has a method or field the edit no longer declares (it stays, see {@link #split}). */
@@ -453,13 +637,7 @@ final class AddedMembers {
                         case Opcodes.GETFIELD -> 2;
                         default -> 3;
                     };
-                    String desc = switch (op) {
-                        case 0 -> "()" + fi.desc;
-                        case 1 -> "(" + fi.desc + ")V";
-                        case 2 -> "(L" + fi.owner + ";)" + fi.desc;
-                        default -> "(L" + fi.owner + ";" + fi.desc + ")V";
-                    };
-                    replacement = new InvokeDynamicInsnNode(fi.name, desc, FIELD, fi.owner, fi.name, fi.desc, op);
+                    replacement = new InvokeDynamicInsnNode(fi.name, fieldDesc(op, fi.owner, fi.desc), FIELD, fi.owner, fi.name, fi.desc, op);
                 }
             } else if (i instanceof InvokeDynamicInsnNode indy) {
                 Handle h = lambdaImpl(indy, planned);

@@ -28,6 +28,13 @@ public final class ClassSwapper {
     private final ReplacedFrames frames;
     /** Told the classes each swap redefined: their breakpoints are set again. */
     private final Consumer<Set<ReferenceType>> afterSwap;
+    /** How classes a reload adds are defined: set once the session can call into the debuggee. */
+    private volatile DebuggeeCalls calls;
+
+    /** Classes a reload adds are defined through these calls. */
+    public void callThrough(DebuggeeCalls calls) {
+        this.calls = calls;
+    }
 
     ClassSwapper(VirtualMachine vm, ReplacedFrames frames, Consumer<Set<ReferenceType>> afterSwap) {
         this.vm = vm;
@@ -41,11 +48,12 @@ public final class ClassSwapper {
      * shallowest frame that stays (one below the frame a restart pops, else 0).
      */
     public List<String> apply(ReloadPlan plan, Map<ThreadReference, Integer> stopped) {
-        if (plan.classes().isEmpty()) {
+        if (plan.classes().isEmpty() && plan.defines().isEmpty()) {
             plan.commit().run();
             return plan.reloaded();
         }
         Map<ThreadReference, Map<Integer, ReplacedFrames.OldFrame>> noted = frames.before(plan, stopped);
+        define(plan, stopped.keySet());
         Runnable takeBack = handOver(plan.companions());
         try {
             vm.redefineClasses(plan.classes());
@@ -61,6 +69,62 @@ public final class ClassSwapper {
         plan.commit().run();
         afterSwap.accept(plan.classes().keySet());
         return plan.reloaded();
+    }
+
+    /**
+     * Defines the classes the plan adds, before the classes that use them are redefined: a call of
+     * the agent's {@code Links.define} on a thread stopped at an event. Without one, a class the
+     * edit adds cannot be defined (nothing changes); one that only has not been loaded yet is left
+     * to its loader.
+     */
+    private void define(ReloadPlan plan, Set<ThreadReference> stopped) {
+        if (plan.defines().isEmpty()) return;
+        ThreadReference thread = null;
+        for (ThreadReference t : stopped) {
+            try {
+                if (t.isSuspended() && t.frameCount() > 0) thread = t;
+            } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException ignored) {
+                // not usable
+            }
+            if (thread != null) break;
+        }
+        List<AddedMembers.NewClass> added = plan.defines().stream().filter(AddedMembers.NewClass::added).toList();
+        DebuggeeCalls through = calls;
+        if (thread == null || through == null) {
+            if (added.isEmpty()) return;
+            throw new UserError(ErrorId.SWAP_REFUSED, "The edit adds " + names(added) + ", and a class can be added only while a thread "
+                    + "is stopped (at a breakpoint, a step or an exception); nothing was changed. Stop the program at a breakpoint and "
+                    + "reload again, or restart it.");
+        }
+        ClassType links = (ClassType) vm.classesByName(AddedMembers.LINKS.replace('/', '.')).get(0);
+        com.sun.jdi.Method defineMethod = links.methodsByName("define").get(0);
+        List<ReferenceType> bytes = vm.classesByName("byte[]");
+        for (AddedMembers.NewClass c : plan.defines()) {
+            ArrayReference code = ((ArrayType) bytes.get(0)).newInstance(c.bytes().length);
+            code.disableCollection();
+            try {
+                List<Value> values = new ArrayList<>(c.bytes().length);
+                for (byte b : c.bytes()) values.add(vm.mirrorOf(b));
+                code.setValues(values);
+                through.callStatic(thread, links, defineMethod, List.of(plan.beside().classObject(), code));
+                plan.defined().add(c.binaryName());
+            } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException e) {
+                throw new UserError(ErrorId.SWAP_REFUSED, "Could not hand " + c.binaryName() + " to the agent (" + e + "); nothing was changed.");
+            } catch (RuntimeException e) {
+                if (!c.added()) continue; // its loader has it (loaded, not yet prepared) or will read it: as without the reload
+                throw new UserError(ErrorId.SWAP_REFUSED, "The JVM did not take the class " + c.binaryName().replace('$', '.') + " ("
+                        + e.getMessage() + "); " + (c == plan.defines().get(0) ? "nothing was changed." : "the classes before it "
+                        + "were added, nothing else changed."));
+            } finally {
+                code.enableCollection();
+            }
+        }
+    }
+
+    private static String names(List<AddedMembers.NewClass> classes) {
+        List<String> out = new ArrayList<>();
+        for (AddedMembers.NewClass c : classes) out.add("the class " + c.binaryName().replace('$', '.'));
+        return String.join(", ", out);
     }
 
     /**

@@ -21,14 +21,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a method-scope reload brings besides the edited method: the methods and fields the edit
- * adds to the method's class that the method uses, and those they use in turn. Other edits of
+ * What a method-scope reload brings besides the edited method: the methods, fields and nested
+ * classes the edit adds to the method's class that the method uses, and those they use in turn. Other edits of
  * the file wait. A member counts as used when its name appears in the code that uses it, which
  * may bring one member too many (a same-named local), never one too few.
  */
 final class NeededMembers {
     /** A member declared by the edited file and not by the text the JVM runs: its text and where it begins there. */
-    record Member(String text, int beginLine, MethodId method, String label) {}
+    record Member(String text, int beginLine, List<MethodId> methods, String label) {}
 
     private NeededMembers() {}
 
@@ -41,7 +41,7 @@ final class NeededMembers {
         Set<String> had = keys(baseType);
         Map<BodyDeclaration<?>, Set<String>> added = new LinkedHashMap<>();
         for (BodyDeclaration<?> m : type.getMembers()) {
-            if (!(m instanceof MethodDeclaration) && !(m instanceof FieldDeclaration)) continue;
+            if (!(m instanceof MethodDeclaration) && !(m instanceof FieldDeclaration) && !(m instanceof TypeDeclaration)) continue;
             Set<String> k = keysOf(m);
             k.removeAll(had);
             if (!k.isEmpty()) added.put(m, names(m));
@@ -64,10 +64,14 @@ final class NeededMembers {
             Range r = m.getRange().orElseThrow();
             String text = editedText.substring(MethodSplicer.offset(lineStarts, r.begin.line, r.begin.column),
                     MethodSplicer.offset(lineStarts, r.end.line, r.end.column) + 1);
-            MethodId mid = m instanceof MethodDeclaration md
-                    ? new MethodId(id.typePath(), md.getNameAsString(), MethodSplicer.paramTypes(md)) : null;
-            String label = mid != null ? mid.label() : String.join(".", id.typePath()) + "." + nameOf(m);
-            out.add(new Member(text, r.begin.line, mid, label));
+            List<MethodId> methods = new ArrayList<>();
+            List<MethodDeclaration> inside = m instanceof MethodDeclaration md ? List.of(md) : m.findAll(MethodDeclaration.class);
+            for (MethodDeclaration md : inside) {
+                List<String> path = MethodSplicer.typePath(md);
+                if (path != null) methods.add(new MethodId(path, md.getNameAsString(), MethodSplicer.paramTypes(md)));
+            }
+            String label = m instanceof MethodDeclaration ? methods.get(0).label() : String.join(".", id.typePath()) + "." + nameOf(m);
+            out.add(new Member(text, r.begin.line, methods, label));
         }
         return out;
     }
@@ -94,11 +98,13 @@ final class NeededMembers {
         Set<String> out = new HashSet<>();
         if (m instanceof MethodDeclaration md) out.add(md.getNameAsString() + MethodSplicer.paramTypes(md));
         if (m instanceof FieldDeclaration fd) for (VariableDeclarator v : fd.getVariables()) out.add(v.getNameAsString());
+        if (m instanceof TypeDeclaration<?> td) out.add("class " + td.getNameAsString());
         return out;
     }
 
     private static String nameOf(BodyDeclaration<?> m) {
         if (m instanceof MethodDeclaration md) return md.getNameAsString();
+        if (m instanceof TypeDeclaration<?> td) return td.getNameAsString();
         return ((FieldDeclaration) m).getVariables().get(0).getNameAsString();
     }
 

@@ -135,8 +135,9 @@ public final class ReloadPlanner {
         }
         awaitQuietly(shapeAsked); // done long since; waited for so no answer lands after the redefinition
         Checked checked = checkStructure(anchor, compiled, splice.shifts(), practice);
-        return new ReloadPlan(checked.classes(), checked.companions(), splice.reloaded(), warnings,
-                commit(anchor, id, edit, splice, checked), edit.methodScope() ? id : null, splice.found());
+        java.util.Set<String> defined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        return new ReloadPlan(checked.classes(), checked.companions(), checked.defines(), anchor, defined, splice.reloaded(), warnings,
+                commit(anchor, id, edit, splice, checked, defined), edit.methodScope() ? id : null, splice.found());
     }
 
     /**
@@ -280,7 +281,7 @@ public final class ReloadPlanner {
             line++;
             int lines = (int) m.text().chars().filter(c -> c == '\n').count();
             broughtLines.add(new int[]{line, line + lines, m.beginLine() - line});
-            if (m.method() != null) shiftsById.put(m.method(), m.beginLine() - line);
+            for (MethodId mid : m.methods()) shiftsById.put(mid, m.beginLine() - line);
             b.append(m.text());
             line += lines;
             reloaded.add(packageOf(edit) + m.label());
@@ -351,7 +352,8 @@ public final class ReloadPlanner {
      * {@code limit}: why members cannot be added at all here, or null.
      */
     private record Checked(Map<ReferenceType, byte[]> classes, Map<ReferenceType, byte[]> compiled, Map<String, byte[]> companions,
-                           List<String> problems, Runnable commit, String limit) {}
+                           List<AddedMembers.NewClass> defines, Map<String, byte[]> unloaded, List<String> problems, Runnable commit,
+                           String limit) {}
 
     private Checked checkStructure(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice) {
         Checked checked = structure(anchor, compiled, shifts, practice);
@@ -371,21 +373,34 @@ public final class ReloadPlanner {
     private Checked structure(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice) {
         String limit = memberLimit();
         Map<ReferenceType, byte[]> changed = new LinkedHashMap<>();
+        Map<String, byte[]> unloaded = new LinkedHashMap<>();
+        java.util.Set<String> onDisk = new java.util.HashSet<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : compiled.entrySet()) {
-            byte[] bytes = LineShifter.shift(e.getValue(), shifts);
-            for (ReferenceType t : vm.classesByName(e.getKey())) {
-                if (!Objects.equals(t.classLoader(), anchor.classLoader())) continue;
-                byte[] before = versions.bytesOf(t);
-                if (before != null && Arrays.equals(before, bytes) && !practice) continue;
-                problems.addAll(StructureCheck.problems(t, bytes, before, limit == null));
-                changed.put(t, bytes);
+            byte[] bytes = added.asDefined(e.getKey(), LineShifter.shift(e.getValue(), shifts));
+            ReferenceType t = loadedBeside(anchor, e.getKey());
+            if (t == null) {
+                // not loaded: a class the edit adds, or one not used yet, which its loader would read from a stale class file
+                byte[] file = classFiles.readIfOlderThan(e.getKey(), versions.sessionStart());
+                if (file == null || !Arrays.equals(file, bytes)) unloaded.put(e.getKey(), bytes);
+                if (classFiles.modified(e.getKey()) > 0) onDisk.add(e.getKey());
+                continue;
             }
+            byte[] before = versions.bytesOf(t);
+            if (before != null && Arrays.equals(before, bytes) && !practice) continue;
+            problems.addAll(StructureCheck.problems(t, bytes, before, limit == null));
+            changed.put(t, bytes);
         }
-        if (limit != null) return new Checked(changed, changed, Map.of(), problems, () -> {}, limit);
-        AddedMembers.Fitted fitted = added.fit(changed, versions::bytesOf);
+        if (limit != null) return new Checked(changed, changed, Map.of(), List.of(), Map.of(), problems, () -> {}, limit);
+        AddedMembers.Fitted fitted = added.fit(changed, unloaded, onDisk, versions::bytesOf, name -> loadedBeside(anchor, name));
         problems.addAll(fitted.problems());
-        return new Checked(fitted.classes(), changed, fitted.companions(), problems, fitted.commit(), null);
+        return new Checked(fitted.classes(), changed, fitted.companions(), fitted.defines(), unloaded, problems, fitted.commit(), null);
+    }
+
+    /** The class of that name loaded by the anchor's loader, or null. */
+    private ReferenceType loadedBeside(ReferenceType anchor, String binaryName) {
+        for (ReferenceType t : vm.classesByName(binaryName)) if (Objects.equals(t.classLoader(), anchor.classLoader())) return t;
+        return null;
     }
 
     /** Why this JVM cannot take added members, or null when it can (Java 15 or newer, the agent loaded). */
@@ -414,12 +429,16 @@ public final class ReloadPlanner {
 
     // ---------------------------------------------------------------- what becomes current once applied
 
-    private Runnable commit(ReferenceType anchor, MethodId id, Edit edit, Splice splice, Checked checked) {
+    private Runnable commit(ReferenceType anchor, MethodId id, Edit edit, Splice splice, Checked checked, java.util.Set<String> defined) {
         SourceSnapshots.Snapshot snap = edit.snap();
         MethodId replacedId = edit.methodScope() ? id : Versions.UNKNOWN;
         return () -> {
             checked.commit().run();
             checked.compiled().forEach((t, bytes) -> versions.swapped(t, bytes, t.equals(anchor) ? replacedId : Versions.UNKNOWN));
+            checked.unloaded().forEach((name, bytes) -> {
+                ReferenceType t = defined.contains(name) ? loadedBeside(anchor, name) : null; // else left to its loader
+                if (t != null) versions.swapped(t, bytes, Versions.UNKNOWN);
+            });
             if (snap == null) return;
             versions.textReplaced(edit.key(), snap.text);
             snap.text = splice.text();

@@ -141,11 +141,11 @@ final class StructureCheck {
             newNested.removeAll(old.nestMembers);
             Set<String> goneNested = new TreeSet<>(old.nestMembers);
             goneNested.removeAll(neu.nestMembers);
-            for (String n : newNested) {
-                out.add("a new " + nestedKind(n) + " " + n.replace('$', '.') + " was added"
-                        + (membersMove ? " (a reload cannot add classes yet)" : ""));
+            if (membersMove) {
+                newNested.clear(); // defined beside the loaded class (see AddedMembers)
+                goneNested.clear(); // the loaded class keeps naming them; nothing runs them
             }
-            if (membersMove) goneNested.clear(); // the loaded class keeps naming them; nothing runs them
+            for (String n : newNested) out.add("a new " + nestedKind(n) + " " + n.replace('$', '.') + " was added");
             for (String n : goneNested) out.add("the " + nestedKind(n) + " " + n.replace('$', '.') + " was removed");
         }
         return out;

@@ -43,6 +43,11 @@ final class Versions {
         this.classFiles = classFiles;
     }
 
+    /** When the session began: a class file written later may hold edits the JVM does not run. */
+    long sessionStart() {
+        return sessionStart;
+    }
+
     Origin origin(ReferenceType type) {
         return origins.computeIfAbsent(type, t -> new Origin(SourceLocator.keyOf(t), Math.max(8, t.majorVersion() - 44)));
     }

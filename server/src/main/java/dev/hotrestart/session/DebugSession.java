@@ -175,6 +175,7 @@ public final class DebugSession {
                     reloads.frames()::currentVersion, reloads::bytesOf);
             Debuggee debuggee = new Debuggee(vm, cfg.integer(Attribute.EVALUATE_TIMEOUT), t -> sources.find(SourceLocator.keyOf(t)));
             variables.callThrough(debuggee);
+            reloads.swapper().callThrough(debuggee::callStatic);
             frameSources.connected(sources, reloads.frames());
             run.connected(vm, process, reloads.rehearsal(), "propagate".equals(cfg.string(Attribute.CONTINUE_ACTION)),
                     hotRestart::continueAtEscape, StepFilters.of(cfg.raw(Attribute.STEP_FILTERS)), cfg.bool(Attribute.SUSPEND_ALL));
