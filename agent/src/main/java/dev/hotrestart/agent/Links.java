@@ -30,7 +30,8 @@ import java.util.Map;
 public final class Links {
     /**
      * Written by the debugger before a redefinition: pairs of {@code "owner#version"} and the
-     * companion's class file, for every class a reload extended, latest versions only.
+     * companion's class file (as a string of chars 0 to 255, one per byte: the debugger makes a
+     * string in one step), for every class a reload extended, latest versions only.
      */
     public static volatile Object[] companions;
 
@@ -102,11 +103,19 @@ public final class Links {
 
     /**
      * Defines a class a reload adds, in the package and loader of {@code host} (called by the
-     * debugger, on a thread stopped at an event, before it redefines the classes that use it).
+     * debugger, on a thread stopped at an event, before it redefines the classes that use it);
+     * the class file comes as a string, one char per byte.
      */
-    public static Class<?> define(Class<?> host, byte[] bytes) throws Throwable {
+    public static Class<?> define(Class<?> host, String classFile) throws Throwable {
         Lookup lookup = privateLookup(host, MethodHandles.lookup());
-        return (Class<?>) unwrap(Lookup.class.getMethod("defineClass", byte[].class), lookup, (Object) bytes);
+        return (Class<?>) unwrap(Lookup.class.getMethod("defineClass", byte[].class), lookup, (Object) bytes(classFile));
+    }
+
+    /** A class file the debugger sent as a string, one char per byte. */
+    private static byte[] bytes(String s) {
+        byte[] b = new byte[s.length()];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) s.charAt(i);
+        return b;
     }
 
     /**
@@ -214,7 +223,7 @@ public final class Links {
         Lookup companion = defined.get((String) entry[0]);
         if (companion == null) {
             Class<?> host = Class.forName(owner.replace('/', '.'), false, caller.lookupClass().getClassLoader());
-            companion = defineHidden(privateLookup(host, caller), (byte[]) entry[1]);
+            companion = defineHidden(privateLookup(host, caller), bytes((String) entry[1]));
             defined.put((String) entry[0], companion);
         }
         return companion;

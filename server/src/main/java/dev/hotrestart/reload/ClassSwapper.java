@@ -6,6 +6,7 @@ import com.sun.jdi.ClassType;
 import com.sun.jdi.Field;
 import com.sun.jdi.ObjectReference;
 import com.sun.jdi.ReferenceType;
+import com.sun.jdi.StringReference;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.Value;
 import com.sun.jdi.VirtualMachine;
@@ -98,18 +99,12 @@ public final class ClassSwapper {
         }
         ClassType links = (ClassType) vm.classesByName(AddedMembers.LINKS.replace('/', '.')).get(0);
         com.sun.jdi.Method defineMethod = links.methodsByName("define").get(0);
-        List<ReferenceType> bytes = vm.classesByName("byte[]");
         for (AddedMembers.NewClass c : plan.defines()) {
-            ArrayReference code = ((ArrayType) bytes.get(0)).newInstance(c.bytes().length);
+            StringReference code = vm.mirrorOf(asChars(c.bytes()));
             code.disableCollection();
             try {
-                List<Value> values = new ArrayList<>(c.bytes().length);
-                for (byte b : c.bytes()) values.add(vm.mirrorOf(b));
-                code.setValues(values);
                 through.callStatic(thread, links, defineMethod, List.of(plan.beside().classObject(), code));
                 plan.defined().add(c.binaryName());
-            } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException e) {
-                throw new UserError(ErrorId.SWAP_REFUSED, "Could not hand " + c.binaryName() + " to the agent (" + e + "); nothing was changed.");
             } catch (RuntimeException e) {
                 if (!c.added()) continue; // its loader has it (loaded, not yet prepared) or will read it: as without the reload
                 throw new UserError(ErrorId.SWAP_REFUSED, "The JVM did not take the class " + c.binaryName().replace('$', '.') + " ("
@@ -119,6 +114,13 @@ public final class ClassSwapper {
                 code.enableCollection();
             }
         }
+    }
+
+    /** A class file as the agent takes it: a string of one char (0 to 255) per byte, which the JVM makes in one step. */
+    static String asChars(byte[] bytes) {
+        char[] c = new char[bytes.length];
+        for (int i = 0; i < bytes.length; i++) c[i] = (char) (bytes[i] & 0xff);
+        return new String(c);
     }
 
     private static String names(List<AddedMembers.NewClass> classes) {
@@ -136,8 +138,7 @@ public final class ClassSwapper {
         if (companions.isEmpty()) return () -> {};
         List<ReferenceType> links = vm.classesByName(AddedMembers.LINKS.replace('/', '.'));
         List<ReferenceType> objects = vm.classesByName("java.lang.Object[]");
-        List<ReferenceType> bytes = vm.classesByName("byte[]");
-        if (links.isEmpty() || objects.isEmpty() || bytes.isEmpty()) {
+        if (links.isEmpty() || objects.isEmpty()) {
             throw new UserError(ErrorId.SWAP_REFUSED, "The agent's Links class is not loaded in the program, so the members this edit "
                     + "adds have nowhere to go; nothing was changed. Restart the program to run the edit.");
         }
@@ -149,20 +150,18 @@ public final class ClassSwapper {
             ArrayReference all = ((ArrayType) objects.get(0)).newInstance(companions.size() * 2);
             all.disableCollection();
             made.add(all);
-            int i = 0;
+            List<Value> values = new ArrayList<>();
             for (Map.Entry<String, byte[]> c : companions.entrySet()) {
-                ObjectReference key = vm.mirrorOf(c.getKey());
+                StringReference key = vm.mirrorOf(c.getKey());
                 key.disableCollection();
                 made.add(key);
-                ArrayReference code = ((ArrayType) bytes.get(0)).newInstance(c.getValue().length);
+                StringReference code = vm.mirrorOf(asChars(c.getValue()));
                 code.disableCollection();
                 made.add(code);
-                List<Value> values = new ArrayList<>(c.getValue().length);
-                for (byte b : c.getValue()) values.add(vm.mirrorOf(b));
-                code.setValues(values);
-                all.setValue(i++, key);
-                all.setValue(i++, code);
+                values.add(key);
+                values.add(code);
             }
+            all.setValues(values);
             type.setValue(field, all);
         } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException e) {
             throw new UserError(ErrorId.SWAP_REFUSED, "Could not hand the added members to the agent (" + e + "); nothing was changed.");

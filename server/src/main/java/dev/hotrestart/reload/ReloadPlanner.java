@@ -240,12 +240,14 @@ public final class ReloadPlanner {
         Map<MethodId, Integer> shiftsById = LineShifts.decode(snap.lineShifts);
         List<String> reloaded = new ArrayList<>(List.of(packageOf(edit) + id.label()));
         List<int[]> broughtLines = new ArrayList<>(); // per brought member: first and last line in the splice, shift
+        CompilationUnit baseCu = null;
+        Map<MethodId, Integer> stored = Map.copyOf(shiftsById);
         if (neu != null) {
             text = edit.text(); // only the method changed: the edited text is the splice
         } else {
             CompilationUnit editedCu = parseEdited(edit, javac, practice);
             neu = MethodSplicer.findOne(editedCu, edit.text(), id, edit.path().toString());
-            CompilationUnit baseCu = MethodSplicer.parse(snap.text, edit.path() + " (as loaded)");
+            baseCu = MethodSplicer.parse(snap.text, edit.path() + " (as loaded)");
             text = MethodSplicer.splice(snap.text, old, edit.text(), neu, baseCu, editedCu);
             text = bring(text, snap.text, baseCu, editedCu, edit, neu, id, shiftsById, reloaded, broughtLines);
         }
@@ -253,7 +255,24 @@ public final class ReloadPlanner {
         int begin = old.beginLine();
         int end = old.beginLine() + (neu.endLine() - neu.beginLine());
         shiftsById.put(id, delta);
-        List<LineShifter.Shift> shifts = LineShifts.where(text, shiftsById, edit.path().toString());
+        List<LineShifter.Shift> shifts;
+        if (baseCu == null) {
+            shifts = LineShifts.where(text, shiftsById, edit.path().toString());
+        } else {
+            // where the spliced text has each shifted method, known without parsing it: the edited method and the
+            // members brought are where they were put, the rest where the text the JVM runs has them (moved by the edit's length)
+            shifts = new ArrayList<>();
+            shifts.add(new LineShifter.Shift(begin, end, delta));
+            for (int[] b : broughtLines) shifts.add(new LineShifter.Shift(b[0], b[1], b[2]));
+            int moved = (neu.endLine() - neu.beginLine()) - (old.endLine() - old.beginLine());
+            for (Map.Entry<MethodId, Integer> e : stored.entrySet()) {
+                if (e.getValue() == 0 || e.getKey().equals(id)) continue;
+                for (Found f : MethodSplicer.find(baseCu, snap.text, e.getKey())) {
+                    int by = f.beginLine() > old.endLine() ? moved : 0;
+                    shifts.add(new LineShifter.Shift(f.beginLine() + by, f.endLine() + by, e.getValue()));
+                }
+            }
+        }
         IntUnaryOperator lineMap = l -> {
             if (l >= begin && l <= end) return l + delta;
             for (int[] b : broughtLines) if (l >= b[0] && l <= b[1]) return l + b[2];
