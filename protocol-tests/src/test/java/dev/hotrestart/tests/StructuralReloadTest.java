@@ -155,6 +155,34 @@ class StructuralReloadTest {
         }
     }
 
+    /**
+     * javac numbers anonymous classes in the order they appear: a new one placed before one that
+     * is loaded would take its name. That is refused with both named; placed after, it reloads.
+     */
+    @Test
+    void anAnonymousClassThatWouldRenumberALoadedOneIsNamed() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = ReloadTest.versions(f)) {
+            int tid = s.launchUntilEscape();
+            String first = "Runnable a = new Runnable() {\n            public void run() {\n            }\n        };\n        a.run();\n        ";
+            f.edit(V, BODY, first + BODY);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            tid = s.threadOf(s.stopped("exception")); // the anonymous Runnable ran: it is loaded
+            String second = "java.util.function.IntSupplier b = new java.util.function.IntSupplier() {\n"
+                    + "            public int getAsInt() {\n                return 1;\n            }\n        };\n        ";
+            f.edit(V, first, second + first);
+            String msg = s.dap.error("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            assertTrue(msg.contains("renumbers") && msg.contains("shop.Versions.1 was a Runnable") && msg.contains("IntSupplier"), msg);
+            // after the loaded one, the new one takes a new number
+            f.edit(V, second + first, first + second);
+            f.edit(V, BODY, "int y = x + b.getAsInt();");
+            f.edit(V, ReloadTest.FIX_FROM, ReloadTest.FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            assertEndsWithoutStopping(s, "the anonymous class placed after");
+            assertTrue(s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
     /** What a reload still cannot change is named, and nothing changes. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {

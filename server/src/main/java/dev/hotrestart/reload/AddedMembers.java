@@ -167,7 +167,7 @@ final class AddedMembers {
             }
             ClassNode companion = new ClassNode();
             List<String> mineProblems = new ArrayList<>();
-            ClassNode redefined = split(t, n, oldNode, mine, companion, mineProblems);
+            ClassNode redefined = split(t, n, oldNode, !nestless.contains(n.name), mine, companion, mineProblems);
             for (MethodNode m : redefined.methods) {
                 rewrite(n.name, m, planned, false, mineProblems);
                 if (nestless.contains(n.name)) reachPrivates(n.name, m, byName, loaded);
@@ -427,7 +427,8 @@ final class AddedMembers {
      * {@code companion}, the methods that move out, with a method per added static field that has
      * an initializer.
      */
-    private static ClassNode split(ReferenceType t, ClassNode n, ClassNode old, Outside mine, ClassNode companion, List<String> problems) {
+    private static ClassNode split(ReferenceType t, ClassNode n, ClassNode old, boolean keepNest, Outside mine, ClassNode companion,
+                                   List<String> problems) {
         companion.version = n.version;
         companion.access = Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC;
         companion.name = n.name + COMPANION;
@@ -472,7 +473,7 @@ final class AddedMembers {
             fields.add(have != null ? have : new FieldNode(f.modifiers(), f.name(), f.signature(), f.genericSignature(), null));
         }
         out.fields = fields;
-        if (old != null) {
+        if (old != null && keepNest) { // a class defined outside its nest has none (see leaveNest)
             out.nestMembers = old.nestMembers;
             out.nestHostClass = old.nestHostClass;
         }

@@ -456,7 +456,7 @@ public final class ReloadPlanner {
             checked.compiled().forEach((t, bytes) -> versions.swapped(t, bytes, t.equals(anchor) ? replacedId : Versions.UNKNOWN));
             checked.unloaded().forEach((name, bytes) -> {
                 ReferenceType t = defined.contains(name) ? loadedBeside(anchor, name) : null; // else left to its loader
-                if (t != null) versions.swapped(t, bytes, Versions.UNKNOWN);
+                if (t != null) versions.swapped(t, added.asDefined(name, bytes), Versions.UNKNOWN);
             });
             if (snap == null) return;
             versions.textReplaced(edit.key(), snap.text);
