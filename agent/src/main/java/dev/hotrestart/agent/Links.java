@@ -119,9 +119,11 @@ public final class Links {
     }
 
     /**
-     * A use of a private member of another class by a class a reload added: such a class cannot
-     * join its outer class's nest, so the access is made through a lookup on the owner.
-     * {@code op}: 0 getstatic, 1 putstatic, 2 getfield, 3 putfield, 4 a static method, 5 an instance method.
+     * A use of a member the JVM's access rules keep from code a reload placed: a private member of
+     * the nest a class added outside it was compiled into, or a protected member from another
+     * package used by a companion. The access is made through a full-privilege lookup on the owner.
+     * {@code op}: 0 getstatic, 1 putstatic, 2 getfield, 3 putfield, 4 a static method, 5 a private
+     * instance method, 6 an instance method called virtually (a protected one, from a companion).
      */
     public static CallSite access(Lookup caller, String name, MethodType type, String owner, String desc, int op) throws Throwable {
         ClassLoader loader = caller.lookupClass().getClassLoader();
@@ -138,7 +140,7 @@ public final class Links {
             }
         } else {
             MethodType mt = MethodType.fromMethodDescriptorString(desc, loader);
-            mh = op == 4 ? l.findStatic(c, name, mt) : l.findSpecial(c, name, mt, c);
+            mh = op == 4 ? l.findStatic(c, name, mt) : op == 5 ? l.findSpecial(c, name, mt, c) : l.findVirtual(c, name, mt);
         }
         return new ConstantCallSite(mh.asType(type));
     }

@@ -199,13 +199,24 @@ public final class DapClient implements Closeable {
         }
     }
 
-    public synchronized void sendRaw(String json) throws IOException {
+    public void sendRaw(String json) throws IOException {
         write(framed(json));
     }
 
+    /**
+     * Held while writing to the adapter, never together with this client's own lock: the reader
+     * needs that one to take the adapter's output, and an adapter whose output is not taken stops
+     * taking input.
+     */
+    private final Object writing = new Object();
+
     /** The JSON as DAP frames it: a Content-Length header, a blank line, the UTF-8 bytes. */
     static byte[] framed(String json) {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        return framed(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A body of any bytes (not UTF-8, say) with its header. */
+    static byte[] framed(byte[] b) {
         byte[] header = ("Content-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] all = java.util.Arrays.copyOf(header, header.length + b.length);
         System.arraycopy(b, 0, all, header.length, b.length);
@@ -213,10 +224,12 @@ public final class DapClient implements Closeable {
     }
 
     /** Writes the bytes as they are, each piece in a write of its own (a message in many pieces, or many in one). */
-    public synchronized void write(byte[]... pieces) throws IOException {
-        for (byte[] piece : pieces) {
-            out.write(piece);
-            out.flush();
+    public void write(byte[]... pieces) throws IOException {
+        synchronized (writing) {
+            for (byte[] piece : pieces) {
+                out.write(piece);
+                out.flush();
+            }
         }
     }
 
@@ -224,16 +237,16 @@ public final class DapClient implements Closeable {
     public JsonObject request(String command, Object args) throws IOException {
         int id;
         BlockingQueue<JsonObject> q = new LinkedBlockingQueue<>();
+        JsonObject req = new JsonObject();
         synchronized (this) {
             id = seq++;
             pending.put(id, q);
-            JsonObject req = new JsonObject();
-            req.addProperty("seq", id);
-            req.addProperty("type", "request");
-            req.addProperty("command", command);
-            if (args != null) req.add("arguments", GSON.toJsonTree(args));
-            sendRaw(req.toString());
         }
+        req.addProperty("seq", id);
+        req.addProperty("type", "request");
+        req.addProperty("command", command);
+        if (args != null) req.add("arguments", GSON.toJsonTree(args));
+        sendRaw(req.toString());
         try {
             JsonObject r = q.poll(WAIT_MS, TimeUnit.MILLISECONDS);
             if (r == null) fail("no response to '" + command + "' within " + WAIT_MS + " ms" + diagnostics());
@@ -351,9 +364,11 @@ public final class DapClient implements Closeable {
     }
 
     /** Answers a reverse request, as an editor would. */
-    public synchronized void respond(JsonObject request, boolean success, Object body) throws IOException {
+    public void respond(JsonObject request, boolean success, Object body) throws IOException {
         JsonObject r = new JsonObject();
-        r.addProperty("seq", seq++);
+        synchronized (this) {
+            r.addProperty("seq", seq++);
+        }
         r.addProperty("type", "response");
         r.addProperty("request_seq", request.get("seq").getAsInt());
         r.addProperty("command", request.get("command").getAsString());

@@ -46,6 +46,8 @@ class StructuralReloadTest {
             "an anonymous class|method|java.util.function.IntUnaryOperator inc = new java.util.function.IntUnaryOperator() {\\n"
                     + "            public int applyAsInt(int v) {\\n                return v + 1 + offset;\\n            }\\n        };\\n"
                     + "        int y = inc.applyAsInt(x);|",
+            "an added method called through a new subclass|class|int y = new Sub().twice(x);|    static class Sub extends Versions {\\n    }\\n\\n"
+                    + "    int twice(int v) {\\n        return v + 1;\\n    }\\n",
             "a local record|method|record P(int v) {\\n            int next() {\\n                return v + 1;\\n            }\\n        }\\n"
                     + "        int y = new P(x).next();|",
     })
@@ -187,6 +189,9 @@ class StructuralReloadTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "an override|    public String toString() {\\n        return \"v\";\\n    }\\n|overrides or implements java.lang.Object.toString()",
+            "a method a new subclass overrides|    int twice(int v) {\\n        return v;\\n    }\\n\\n    static class Sub extends Versions {\\n"
+                    + "        int twice(int v) {\\n            return v + 1;\\n        }\\n    }\\n|would override a method the edit adds to shop.Versions",
+            "a static initializer that branches|    static int base = Boolean.getBoolean(\"hr.no\") ? 2 : 1;\\n|cannot run on its own",
             "a constructor|    Versions(int k) {\\n    }\\n    Versions() {\\n    }\\n|a constructor was added",
     })
     void whatCannotBeAddedIsNamed(String kind, String members, String expected) throws Exception {

@@ -14,19 +14,13 @@ import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.FieldNode;
-import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
-import org.objectweb.asm.tree.JumpInsnNode;
-import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LineNumberNode;
-import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TableSwitchInsnNode;
-import org.objectweb.asm.tree.TryCatchBlockNode;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +45,6 @@ final class AddedMembers {
     static final String LINKS = "dev/hotrestart/agent/Links";
     /** In every companion's name: the agent never wraps such a class, and frames in it are named after their owner. */
     static final String COMPANION = "$$Added";
-    private static final String INIT = "hotrestart$init$";
     private static final String LOOKUP = "Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;";
     private static final Handle CALL = new Handle(Opcodes.H_INVOKESTATIC, LINKS, "call",
             "(" + LOOKUP + "Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
@@ -115,13 +108,20 @@ final class AddedMembers {
         List<String> problems = new ArrayList<>();
         Map<ReferenceType, ClassNode> nodes = new LinkedHashMap<>();
         Map<String, ClassNode> byName = new HashMap<>();
+        ClassMembers members = new ClassMembers(byName, loaded);
         Map<String, Outside> planned = new HashMap<>(outside);
+        Map<String, List<MethodNode>> carried = new HashMap<>();
         for (Map.Entry<ReferenceType, byte[]> e : compiled.entrySet()) {
+            ReferenceType t = e.getKey();
             ClassNode n = read(e.getValue());
-            nodes.put(e.getKey(), n);
+            byte[] javacBefore = before.apply(t); // javac's bytes the loaded class was made from: its lambdas keep their names
+            LambdaNames.match(n, javacBefore == null ? null : read(javacBefore));
+            nodes.put(t, n);
             byName.put(n.name, n);
-            planned.put(n.name, outsideOf(e.getKey(), n, problems));
-            renumbered(e.getKey(), n, sent.get(e.getKey()) != null ? sent.get(e.getKey()) : before.apply(e.getKey()), problems);
+            Outside mine = outsideOf(t, n, problems);
+            carried.put(n.name, carry(n.name, mine, outside.get(n.name), companions.get(n.name)));
+            planned.put(n.name, merged(mine, outside.get(n.name)));
+            renumbered(t, n, javacBefore, problems);
         }
         List<ClassNode> fresh = new ArrayList<>();
         for (byte[] b : unloaded.values()) {
@@ -129,31 +129,31 @@ final class AddedMembers {
             fresh.add(n);
             byName.put(n.name, n);
         }
+        overriddenInPlan(byName.values(), planned, members, problems);
         java.util.Set<String> nestless = new java.util.HashSet<>(outsideNest);
         for (ClassNode n : fresh) {
             if (n.nestHostClass == null || byName.containsKey(n.nestHostClass) && !nodesHave(nodes, n.nestHostClass)) continue;
             ReferenceType host = loaded.apply(n.nestHostClass.replace('/', '.'));
             byte[] hostBytes = host == null ? null : sent.get(host) != null ? sent.get(host) : before.apply(host);
-            List<String> members = hostBytes == null ? null : read(hostBytes).nestMembers;
-            if (members == null || !members.contains(n.name)) {
+            List<String> nest = hostBytes == null ? null : read(hostBytes).nestMembers;
+            if (nest == null || !nest.contains(n.name)) {
                 nestless.add(n.name);
-                leaveNest(n);
+                Reach.leaveNest(n);
             }
         }
         List<NewClass> defines = new ArrayList<>();
         for (ClassNode n : inDefiningOrder(fresh)) {
-            List<String> mineProblems = new ArrayList<>();
+            boolean changed = nestless.contains(n.name);
             for (MethodNode m : n.methods) {
-                rewrite(n.name, m, planned, false, mineProblems);
-                if (nestless.contains(n.name)) reachPrivates(n.name, m, byName, loaded);
+                changed |= rewrite(n.name, m, planned, members, false, problems);
+                if (nestless.contains(n.name)) changed |= Reach.privates(n.name, m, members);
             }
-            problems.addAll(mineProblems);
             String binary = n.name.replace('/', '.');
-            defines.add(new NewClass(binary, write(n), !onDisk.contains(binary)));
+            // a class file on disk is left to the loader only when it is what would be defined
+            defines.add(new NewClass(binary, write(n), !onDisk.contains(binary) || changed));
         }
         Map<ReferenceType, byte[]> classes = new LinkedHashMap<>();
         Map<String, Map.Entry<String, byte[]>> newCompanions = new LinkedHashMap<>(companions);
-        int next = version;
         for (Map.Entry<ReferenceType, ClassNode> e : nodes.entrySet()) {
             ReferenceType t = e.getKey();
             ClassNode n = e.getValue();
@@ -161,38 +161,104 @@ final class AddedMembers {
             byte[] old = sent.get(t) != null ? sent.get(t) : before.apply(t);
             ClassNode oldNode = old == null ? null : read(old);
             boolean nestChanged = oldNode != null && !java.util.Objects.equals(oldNode.nestMembers, n.nestMembers);
-            if (mine.isEmpty() && !nestChanged && !lacksLoaded(t, n) && !refersOutside(n, planned) && !nestless.contains(n.name)) {
+            boolean renamed = lambdasRenamed(n, compiled.get(t));
+            if (mine.isEmpty() && !nestChanged && !renamed && !lacksLoaded(t, n) && !refersOutside(n, planned, members)
+                    && !nestless.contains(n.name)) {
                 classes.put(t, compiled.get(t));
                 continue;
             }
             ClassNode companion = new ClassNode();
-            List<String> mineProblems = new ArrayList<>();
-            ClassNode redefined = split(t, n, oldNode, !nestless.contains(n.name), mine, companion, mineProblems);
+            ClassNode redefined = split(t, n, oldNode, !nestless.contains(n.name), mine, companion, problems);
+            companion.methods.addAll(carried.get(n.name));
             for (MethodNode m : redefined.methods) {
-                rewrite(n.name, m, planned, false, mineProblems);
-                if (nestless.contains(n.name)) reachPrivates(n.name, m, byName, loaded);
+                rewrite(n.name, m, planned, members, false, problems);
+                if (nestless.contains(n.name)) Reach.privates(n.name, m, members);
             }
-            for (MethodNode m : companion.methods) rewrite(n.name, m, planned, true, mineProblems);
-            problems.addAll(mineProblems);
+            for (MethodNode m : companion.methods) {
+                rewrite(n.name, m, planned, members, true, problems);
+                Reach.protectedOnes(n.name, m, members);
+                if (nestless.contains(n.name)) Reach.privates(n.name, m, members);
+            }
             classes.put(t, write(redefined));
             if (!companion.methods.isEmpty()) {
-                newCompanions.put(n.name, Map.entry(n.name + "#" + (++next), write(companion)));
+                // numbered here, not on commit: a refused swap's number is never used again
+                newCompanions.put(n.name, Map.entry(n.name + "#" + (++version), write(companion)));
             }
         }
         Map<String, byte[]> handOver = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> c : newCompanions.values()) handOver.put(c.getKey(), c.getValue());
         boolean changes = !newCompanions.equals(companions);
-        int committedVersion = next;
         Runnable commit = () -> {
             synchronized (this) {
                 outsideNest.addAll(nestless);
                 outside.putAll(planned);
                 companions.putAll(newCompanions);
-                version = Math.max(version, committedVersion);
                 classes.forEach(sent::put);
             }
         };
         return new Fitted(classes, changes ? handOver : Map.of(), defines, problems, commit);
+    }
+
+    /** Whether {@link LambdaNames} renamed a lambda body of the class (its bytes must then be written anew). */
+    private static boolean lambdasRenamed(ClassNode n, byte[] javac) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (MethodNode m : read(javac).methods) names.add(m.name);
+        for (MethodNode m : n.methods) if (!names.contains(m.name)) return true;
+        return false;
+    }
+
+    /**
+     * What reloads before added to the class and the edit no longer declares stays outside it,
+     * its methods in the new companion too: code that is not reloaded, or a frame still running an
+     * older version, may call them. Returns those methods, from the last companion.
+     */
+    private static List<MethodNode> carry(String owner, Outside mine, Outside before, Map.Entry<String, byte[]> lastCompanion) {
+        List<MethodNode> out = new ArrayList<>();
+        if (before == null || lastCompanion == null) return out;
+        ClassNode last = read(lastCompanion.getValue());
+        for (Map.Entry<String, Boolean> e : before.methods().entrySet()) {
+            if (mine.methods().containsKey(e.getKey())) continue;
+            String name = e.getKey().substring(0, e.getKey().indexOf('('));
+            String desc = e.getKey().substring(name.length());
+            String companionDesc = e.getValue() ? desc : receiverFirst(owner, desc);
+            for (MethodNode m : last.methods) if (m.name.equals(name) && m.desc.equals(companionDesc)) out.add(m);
+        }
+        return out;
+    }
+
+    /** The edit's added members, with those added before that it no longer declares. */
+    private static Outside merged(Outside mine, Outside before) {
+        if (before == null || before.isEmpty()) return mine;
+        Map<String, Boolean> methods = new LinkedHashMap<>(before.methods());
+        methods.putAll(mine.methods());
+        Map<String, Boolean> fields = new LinkedHashMap<>(before.fields());
+        fields.putAll(mine.fields());
+        return new Outside(methods, fields);
+    }
+
+    /**
+     * An added instance method runs as its class's, whatever the receiver's class: a subclass
+     * declaring the same method (loaded, or added in the same edit) would not override it. Named.
+     */
+    private static void overriddenInPlan(java.util.Collection<ClassNode> classes, Map<String, Outside> planned, ClassMembers members,
+                                         List<String> problems) {
+        for (ClassNode sub : classes) {
+            Outside subAdded = planned.get(sub.name);
+            for (String sup = members.superOf(sub.name); sup != null; sup = members.superOf(sup)) {
+                Outside supAdded = planned.get(sup);
+                if (supAdded == null) continue;
+                for (Map.Entry<String, Boolean> m : supAdded.methods().entrySet()) {
+                    if (m.getValue()) continue;
+                    boolean declares = subAdded != null && subAdded.methods().containsKey(m.getKey());
+                    for (MethodNode mn : sub.methods) declares |= (mn.name + mn.desc).equals(m.getKey());
+                    if (declares) {
+                        problems.add(sub.name.replace('/', '.').replace('$', '.') + "." + StructureCheck.readable(m.getKey())
+                                + " would override a method the edit adds to " + sup.replace('/', '.').replace('$', '.')
+                                + " (a method a reload adds is not overridden)");
+                    }
+                }
+            }
+        }
     }
 
     private static boolean nodesHave(Map<ReferenceType, ClassNode> nodes, String name) {
@@ -202,25 +268,14 @@ final class AddedMembers {
 
     /**
      * The bytes of a class as this session defines it: a class defined outside its outer class's
-     * nest (see {@link #leaveNest}) is compiled the same way each time, so a reload of it changes
+     * nest (see {@link Reach#leaveNest}) is compiled the same way each time, so a reload of it changes
      * only what the edit changed.
      */
     synchronized byte[] asDefined(String binaryName, byte[] bytes) {
         if (!outsideNest.contains(binaryName.replace('.', '/'))) return bytes;
         ClassNode n = read(bytes);
-        leaveNest(n);
+        Reach.leaveNest(n);
         return write(n);
-    }
-
-    /**
-     * A class the edit adds to a loaded class's nest, which cannot take it: it is defined outside
-     * the nest, its private members package-private (the nest's other classes reach them so), and
-     * its own uses of their private members go through the agent ({@link #reachPrivates}).
-     */
-    private static void leaveNest(ClassNode n) {
-        n.nestHostClass = null;
-        for (FieldNode f : n.fields) f.access &= ~Opcodes.ACC_PRIVATE;
-        for (MethodNode m : n.methods) m.access &= ~Opcodes.ACC_PRIVATE;
     }
 
     /** Superclasses, interfaces and nest hosts before the classes that need them. */
@@ -250,50 +305,7 @@ final class AddedMembers {
         return out;
     }
 
-    /** In a class outside its nest, each use of another class's private member goes through the agent. */
-    private static void reachPrivates(String self, MethodNode m, Map<String, ClassNode> byName, Function<String, ReferenceType> loaded) {
-        for (AbstractInsnNode i = m.instructions.getFirst(); i != null; ) {
-            AbstractInsnNode next = i.getNext();
-            if (i instanceof FieldInsnNode fi && !fi.owner.equals(self) && isPrivate(fi.owner, fi.name, fi.desc, true, byName, loaded)) {
-                int op = switch (fi.getOpcode()) {
-                    case Opcodes.GETSTATIC -> 0;
-                    case Opcodes.PUTSTATIC -> 1;
-                    case Opcodes.GETFIELD -> 2;
-                    default -> 3;
-                };
-                m.instructions.set(i, new InvokeDynamicInsnNode(fi.name, fieldDesc(op, fi.owner, fi.desc), ACCESS, fi.owner, fi.desc, op));
-            } else if (i instanceof MethodInsnNode mi && !mi.owner.equals(self) && !mi.name.equals("<init>")
-                    && isPrivate(mi.owner, mi.name, mi.desc, false, byName, loaded)) {
-                boolean isStatic = mi.getOpcode() == Opcodes.INVOKESTATIC;
-                m.instructions.set(i, new InvokeDynamicInsnNode(mi.name, isStatic ? mi.desc : receiverFirst(mi.owner, mi.desc), ACCESS,
-                        mi.owner, mi.desc, isStatic ? 4 : 5));
-            }
-            i = next;
-        }
-    }
-
-    private static boolean isPrivate(String owner, String name, String desc, boolean field, Map<String, ClassNode> byName,
-                                     Function<String, ReferenceType> loaded) {
-        ClassNode n = byName.get(owner);
-        if (n != null) {
-            if (field) {
-                for (FieldNode f : n.fields) if (f.name.equals(name) && f.desc.equals(desc)) return (f.access & Opcodes.ACC_PRIVATE) != 0;
-            } else {
-                for (MethodNode mm : n.methods) if (mm.name.equals(name) && mm.desc.equals(desc)) return (mm.access & Opcodes.ACC_PRIVATE) != 0;
-            }
-            return false;
-        }
-        ReferenceType t = loaded.apply(owner.replace('/', '.'));
-        if (t == null) return false;
-        if (field) {
-            Field f = t.fieldByName(name);
-            return f != null && f.isPrivate();
-        }
-        for (Method mm : t.methodsByName(name, desc)) return mm.isPrivate();
-        return false;
-    }
-
-    private static String fieldDesc(int op, String owner, String desc) {
+    static String fieldDesc(int op, String owner, String desc) {
         return switch (op) {
             case 0 -> "()" + desc;
             case 1 -> "(" + desc + ")V";
@@ -312,8 +324,9 @@ final class AddedMembers {
         if (oldBytes == null || simple.isEmpty() || !Character.isDigit(simple.charAt(0))) return;
         ClassNode old = read(oldBytes);
         java.util.Set<String> oldFields = new java.util.TreeSet<>(), newFields = new java.util.TreeSet<>();
-        for (FieldNode f : old.fields) oldFields.add(f.name + f.desc);
-        for (FieldNode f : n.fields) newFields.add(f.name + f.desc);
+        // what the class captures (javac's synthetic fields): fields the user declares may be added
+        for (FieldNode f : old.fields) if ((f.access & Opcodes.ACC_SYNTHETIC) != 0) oldFields.add(f.name + f.desc);
+        for (FieldNode f : n.fields) if ((f.access & Opcodes.ACC_SYNTHETIC) != 0) newFields.add(f.name + f.desc);
         if (java.util.Objects.equals(old.outerMethod, n.outerMethod) && java.util.Objects.equals(old.outerMethodDesc, n.outerMethodDesc)
                 && java.util.Objects.equals(old.superName, n.superName) && old.interfaces.equals(n.interfaces) && oldFields.equals(newFields)) {
             return;
@@ -371,10 +384,15 @@ final class AddedMembers {
             } else if (t instanceof InterfaceType && !isStatic && (m.access & Opcodes.ACC_PRIVATE) == 0) {
                 problems.add("a default method was added to the interface " + cls + ": " + label + at);
             } else {
-                String inherited = isStatic || (m.access & Opcodes.ACC_PRIVATE) != 0 ? null : inherited(t, m.name, m.desc);
+                boolean virtual = !isStatic && (m.access & Opcodes.ACC_PRIVATE) == 0;
+                String inherited = virtual ? inherited(t, m.name, m.desc) : null;
+                String overridden = virtual && inherited == null ? overriddenBy(t, m.name, m.desc) : null;
                 if (inherited != null) {
                     problems.add(label + at + " overrides or implements " + inherited + " (a reload cannot add a method that overrides "
                             + "an inherited one)");
+                } else if (overridden != null) {
+                    problems.add(label + at + " is overridden by " + overridden + " (a method a reload adds is not overridden; make it "
+                            + "private, static, or give it another name)");
                 } else {
                     methods.put(key, isStatic);
                 }
@@ -415,6 +433,20 @@ final class AddedMembers {
         return null;
     }
 
+    /** A loaded subclass's method that a new one would have overridden, named; else null. */
+    private static String overriddenBy(ReferenceType t, String name, String desc) {
+        if (!(t instanceof ClassType ct)) return null;
+        java.util.Deque<ClassType> todo = new java.util.ArrayDeque<>(ct.subclasses());
+        while (!todo.isEmpty()) {
+            ClassType sub = todo.poll();
+            if (!sub.methodsByName(name, desc).isEmpty() && sub.methodsByName(name, desc).get(0).declaringType().equals(sub)) {
+                return sub.name().replace('$', '.') + "." + StructureCheck.readable(name + desc);
+            }
+            todo.addAll(sub.subclasses());
+        }
+        return null;
+    }
+
     private static int firstLine(MethodNode m) {
         for (AbstractInsnNode i : m.instructions) if (i instanceof LineNumberNode ln) return ln.line;
         return 0;
@@ -434,6 +466,8 @@ final class AddedMembers {
         companion.name = n.name + COMPANION;
         companion.superName = "java/lang/Object";
         companion.sourceFile = n.sourceFile;
+        MethodNode clinit = null;
+        for (MethodNode m : n.methods) if (m.name.equals("<clinit>")) clinit = m;
         Map<String, MethodNode> kept = new LinkedHashMap<>();
         for (MethodNode m : n.methods) {
             String key = m.name + m.desc;
@@ -454,12 +488,12 @@ final class AddedMembers {
             if (have == null) have = stub(m);
             methods.add(have);
         }
-        MethodNode clinit = kept.remove("<clinit>()V");
+        kept.remove("<clinit>()V"); // a static initializer the loaded class lacks never runs; the added fields' parts go below
         if (!kept.isEmpty()) problems.add("the loaded class lacks " + kept.keySet()); // cannot happen: outsideOf moved or refused them
         for (FieldNode f : n.fields) {
             Boolean isStatic = mine.fields().get(f.name + ":" + f.desc);
             if (isStatic == null || !isStatic) continue;
-            MethodNode init = initializer(n.name, f, clinit);
+            MethodNode init = StaticInitializers.of(n.name, f, clinit, problems);
             if (init != null) companion.methods.add(init);
         }
         ClassNode out = new ClassNode();
@@ -491,7 +525,7 @@ final class AddedMembers {
         return c;
     }
 
-    private static String receiverFirst(String owner, String desc) {
+    static String receiverFirst(String owner, String desc) {
         return "(L" + owner + ";" + desc.substring(1);
     }
 
@@ -515,89 +549,38 @@ final class AddedMembers {
         return s;
     }
 
-    /**
-     * A companion method returning an added static field's initial value, boxed: its constant,
-     * or the instructions of the static initializer that compute it. Null when the field has no
-     * initializer, or one that cannot be taken out of the initializer alone (it branches).
-     */
-    private static MethodNode initializer(String owner, FieldNode f, MethodNode clinit) {
-        MethodNode m = new MethodNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, INIT + f.name,
-                "()Ljava/lang/Object;", null, null);
-        Type type = Type.getType(f.desc);
-        if (f.value != null) {
-            m.instructions.add(new LdcInsnNode(f.value));
-            box(m.instructions, type);
-            m.instructions.add(new InsnNode(Opcodes.ARETURN));
-            m.maxStack = 2;
-            return m;
-        }
-        if (clinit == null) return null;
-        AbstractInsnNode store = null, start = null;
-        for (AbstractInsnNode i : clinit.instructions) {
-            if (i instanceof FieldInsnNode fi && fi.getOpcode() == Opcodes.PUTSTATIC && fi.owner.equals(owner)) {
-                if (fi.name.equals(f.name) && fi.desc.equals(f.desc)) {
-                    store = i;
-                    break;
-                }
-                start = i;
-            }
-        }
-        if (store == null) return null;
-        Map<LabelNode, LabelNode> labels = new HashMap<>();
-        for (AbstractInsnNode i = start == null ? clinit.instructions.getFirst() : start.getNext(); i != store; i = i.getNext()) {
-            if (i instanceof LabelNode l) labels.put(l, new LabelNode());
-        }
-        for (AbstractInsnNode i = start == null ? clinit.instructions.getFirst() : start.getNext(); i != store; i = i.getNext()) {
-            if (i instanceof JumpInsnNode || i instanceof TableSwitchInsnNode || i instanceof LookupSwitchInsnNode
-                    || i instanceof FrameNode) {
-                return null;
-            }
-            m.instructions.add(i.clone(labels));
-        }
-        for (TryCatchBlockNode tc : clinit.tryCatchBlocks) if (labels.containsKey(tc.start) || labels.containsKey(tc.handler)) return null;
-        box(m.instructions, type);
-        m.instructions.add(new InsnNode(Opcodes.ARETURN));
-        m.maxStack = clinit.maxStack + 1;
-        m.maxLocals = clinit.maxLocals;
-        return m;
-    }
-
-    private static void box(InsnList code, Type type) {
-        if (type.getSort() == Type.OBJECT || type.getSort() == Type.ARRAY) return;
-        String box = switch (type.getSort()) {
-            case Type.BOOLEAN -> "java/lang/Boolean";
-            case Type.BYTE -> "java/lang/Byte";
-            case Type.CHAR -> "java/lang/Character";
-            case Type.SHORT -> "java/lang/Short";
-            case Type.INT -> "java/lang/Integer";
-            case Type.LONG -> "java/lang/Long";
-            case Type.FLOAT -> "java/lang/Float";
-            default -> "java/lang/Double";
-        };
-        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, box, "valueOf", "(" + type.getDescriptor() + ")L" + box + ";", false));
-    }
-
     // ---------------------------------------------------------------- uses of added members
 
-    private static boolean refersOutside(ClassNode n, Map<String, Outside> planned) {
+    private static boolean refersOutside(ClassNode n, Map<String, Outside> planned, ClassMembers members) {
         for (MethodNode m : n.methods) {
             for (AbstractInsnNode i : m.instructions) {
-                if (i instanceof MethodInsnNode mi && methodOutside(planned, mi.owner, mi.name + mi.desc) != null) return true;
-                if (i instanceof FieldInsnNode fi && fieldOutside(planned, fi.owner, fi.name + ":" + fi.desc) != null) return true;
+                if (i instanceof MethodInsnNode mi && declaring(planned, members, mi.owner, mi.name + mi.desc, false) != null) return true;
+                if (i instanceof FieldInsnNode fi && declaring(planned, members, fi.owner, fi.name + ":" + fi.desc, true) != null) return true;
                 if (i instanceof InvokeDynamicInsnNode indy && lambdaImpl(indy, planned) != null) return true;
             }
         }
         return false;
     }
 
+    /**
+     * The class that added the member a use names, found as the JVM resolves the use (javac names
+     * the receiver's static type, which may be a subclass); null when the member is not an added one.
+     */
+    private static String declaring(Map<String, Outside> planned, ClassMembers members, String owner, String key, boolean field) {
+        boolean anywhere = false;
+        for (Outside o : planned.values()) anywhere |= (field ? o.fields() : o.methods()).containsKey(key);
+        if (!anywhere) return null;
+        for (String c = owner; c != null; c = members.superOf(c)) {
+            Outside o = planned.get(c);
+            if (o != null && (field ? o.fields() : o.methods()).containsKey(key)) return c;
+            if (members.declares(c, key, field)) return null; // the class itself declares it: not the added one
+        }
+        return null;
+    }
+
     private static Boolean methodOutside(Map<String, Outside> planned, String owner, String key) {
         Outside o = planned.get(owner);
         return o == null ? null : o.methods().get(key);
-    }
-
-    private static Boolean fieldOutside(Map<String, Outside> planned, String owner, String key) {
-        Outside o = planned.get(owner);
-        return o == null ? null : o.fields().get(key);
     }
 
     /** The implementation of a lambda or method reference, when it is an added method; else null. */
@@ -607,20 +590,24 @@ final class AddedMembers {
     }
 
     /**
-     * Turns each use of an added member in {@code m} into an {@code invokedynamic}. In a method
-     * moved to the companion ({@code moved}), a call of the class's own private method, made with
-     * {@code invokespecial}, becomes an {@code invokevirtual} (a nestmate may make it); a super
-     * call cannot be made from there.
+     * Turns each use of an added member in {@code m} into an {@code invokedynamic}; true when one
+     * was. In a method moved to the companion ({@code moved}), a call of the class's own private
+     * method, made with {@code invokespecial}, becomes an {@code invokevirtual} (a nestmate may
+     * make it); a super call cannot be made from there.
      */
-    private static void rewrite(String self, MethodNode m, Map<String, Outside> planned, boolean moved, List<String> problems) {
+    private static boolean rewrite(String self, MethodNode m, Map<String, Outside> planned, ClassMembers members, boolean moved,
+                                   List<String> problems) {
+        boolean changed = false;
         for (AbstractInsnNode i = m.instructions.getFirst(); i != null; ) {
             AbstractInsnNode next = i.getNext();
             AbstractInsnNode replacement = null;
             if (i instanceof MethodInsnNode mi) {
-                Boolean isStatic = methodOutside(planned, mi.owner, mi.name + mi.desc);
-                if (isStatic != null) {
+                String owner = declaring(planned, members, mi.owner, mi.name + mi.desc, false);
+                if (owner != null) {
+                    boolean isStatic = planned.get(owner).methods().get(mi.name + mi.desc);
                     String desc = isStatic ? mi.desc : receiverFirst(mi.owner, mi.desc);
-                    replacement = new InvokeDynamicInsnNode(mi.name, desc, CALL, mi.owner, desc);
+                    String companionDesc = isStatic ? mi.desc : receiverFirst(owner, mi.desc);
+                    replacement = new InvokeDynamicInsnNode(mi.name, desc, CALL, owner, companionDesc);
                 } else if (moved && mi.getOpcode() == Opcodes.INVOKESPECIAL && !mi.name.equals("<init>")) {
                     if (mi.owner.equals(self)) {
                         mi.setOpcode(mi.itf ? Opcodes.INVOKEINTERFACE : Opcodes.INVOKEVIRTUAL);
@@ -630,15 +617,15 @@ final class AddedMembers {
                     }
                 }
             } else if (i instanceof FieldInsnNode fi) {
-                Boolean isStatic = fieldOutside(planned, fi.owner, fi.name + ":" + fi.desc);
-                if (isStatic != null) {
+                String owner = declaring(planned, members, fi.owner, fi.name + ":" + fi.desc, true);
+                if (owner != null) {
                     int op = switch (fi.getOpcode()) {
                         case Opcodes.GETSTATIC -> 0;
                         case Opcodes.PUTSTATIC -> 1;
                         case Opcodes.GETFIELD -> 2;
                         default -> 3;
                     };
-                    replacement = new InvokeDynamicInsnNode(fi.name, fieldDesc(op, fi.owner, fi.desc), FIELD, fi.owner, fi.name, fi.desc, op);
+                    replacement = new InvokeDynamicInsnNode(fi.name, fieldDesc(op, fi.owner, fi.desc), FIELD, owner, fi.name, fi.desc, op);
                 }
             } else if (i instanceof InvokeDynamicInsnNode indy) {
                 Handle h = lambdaImpl(indy, planned);
@@ -660,9 +647,13 @@ final class AddedMembers {
                     && methodOutside(planned, h.getOwner(), h.getName() + h.getDesc()) != null) {
                 problems.add("an added method is used as a constant method handle (line " + lineOf(i) + ")");
             }
-            if (replacement != null) m.instructions.set(i, replacement);
+            if (replacement != null) {
+                m.instructions.set(i, replacement);
+                changed = true;
+            }
             i = next;
         }
+        return changed;
     }
 
     private static int lineOf(AbstractInsnNode i) {

@@ -55,16 +55,18 @@ public final class ClassSwapper {
         }
         Map<ThreadReference, Map<Integer, ReplacedFrames.OldFrame>> noted = frames.before(plan, stopped);
         define(plan, stopped.keySet());
-        Runnable takeBack = handOver(plan.companions());
+        HandedOver handed = handOver(plan.companions());
         try {
             vm.redefineClasses(plan.classes());
         } catch (UnsupportedOperationException e) {
-            takeBack.run();
+            handed.takeBack();
             throw new UserError(ErrorId.SWAP_REFUSED, "The JVM refused the swap (" + e.getMessage() + "); it still runs the old code. "
                     + "Undo the structural change, or restart the program.");
         } catch (LinkageError | RuntimeException e) {
-            takeBack.run();
+            handed.takeBack();
             throw new UserError(ErrorId.SWAP_REFUSED, "The JVM refused the new class (" + e + "); it still runs the old code.");
+        } finally {
+            handed.release();
         }
         frames.swapped(noted);
         plan.commit().run();
@@ -80,39 +82,52 @@ public final class ClassSwapper {
      */
     private void define(ReloadPlan plan, Set<ThreadReference> stopped) {
         if (plan.defines().isEmpty()) return;
-        ThreadReference thread = null;
+        List<AddedMembers.NewClass> added = plan.defines().stream().filter(AddedMembers.NewClass::added).toList();
+        DebuggeeCalls through = calls;
+        List<ThreadReference> threads = new ArrayList<>();
         for (ThreadReference t : stopped) {
             try {
-                if (t.isSuspended() && t.frameCount() > 0) thread = t;
+                if (t.isSuspended() && t.frameCount() > 0) threads.add(t);
             } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException ignored) {
                 // not usable
             }
-            if (thread != null) break;
         }
-        List<AddedMembers.NewClass> added = plan.defines().stream().filter(AddedMembers.NewClass::added).toList();
-        DebuggeeCalls through = calls;
-        if (thread == null || through == null) {
+        String noThread = "The edit adds " + names(added) + ", and a class can be added only while a thread is stopped at a "
+                + "breakpoint, a step or an exception; nothing was changed. Stop the program at a breakpoint and reload again, or "
+                + "restart it.";
+        if (threads.isEmpty() || through == null) {
             if (added.isEmpty()) return;
-            throw new UserError(ErrorId.SWAP_REFUSED, "The edit adds " + names(added) + ", and a class can be added only while a thread "
-                    + "is stopped (at a breakpoint, a step or an exception); nothing was changed. Stop the program at a breakpoint and "
-                    + "reload again, or restart it.");
+            throw new UserError(ErrorId.SWAP_REFUSED, noThread);
         }
         ClassType links = (ClassType) vm.classesByName(AddedMembers.LINKS.replace('/', '.')).get(0);
         com.sun.jdi.Method defineMethod = links.methodsByName("define").get(0);
         for (AddedMembers.NewClass c : plan.defines()) {
-            StringReference code = vm.mirrorOf(asChars(c.bytes()));
-            code.disableCollection();
-            try {
-                through.callStatic(thread, links, defineMethod, List.of(plan.beside().classObject(), code));
-                plan.defined().add(c.binaryName());
-            } catch (RuntimeException e) {
-                if (!c.added()) continue; // its loader has it (loaded, not yet prepared) or will read it: as without the reload
-                throw new UserError(ErrorId.SWAP_REFUSED, "The JVM did not take the class " + c.binaryName().replace('$', '.') + " ("
-                        + e.getMessage() + "); " + (c == plan.defines().get(0) ? "nothing was changed." : "the classes before it "
-                        + "were added, nothing else changed."));
-            } finally {
-                code.enableCollection();
+            String failed = null;
+            boolean onlyNotCallable = true;
+            for (ThreadReference thread : threads) {
+                StringReference code = null;
+                try {
+                    code = vm.mirrorOf(asChars(c.bytes()));
+                    code.disableCollection();
+                    through.callStatic(thread, links, defineMethod, List.of(plan.beside().classObject(), code));
+                    plan.defined().add(c.binaryName());
+                    failed = null;
+                    break;
+                } catch (RuntimeException e) {
+                    failed = e.getMessage();
+                    // a thread paused by the user, or busy with a call, cannot make the call: try the next one
+                    boolean notCallable = failed != null && failed.startsWith("Methods can be called only");
+                    onlyNotCallable &= notCallable;
+                    if (!notCallable) break;
+                } finally {
+                    if (code != null) code.enableCollection();
+                }
             }
+            if (failed == null || !c.added()) continue; // not added: its loader has it (loaded, not prepared) or reads it
+            if (onlyNotCallable) throw new UserError(ErrorId.SWAP_REFUSED, noThread);
+            throw new UserError(ErrorId.SWAP_REFUSED, "The JVM did not take the class " + c.binaryName().replace('$', '.') + " ("
+                    + failed + "); " + (c == plan.defines().get(0) ? "nothing was changed." : "the classes before it "
+                    + "were added, nothing else changed."));
         }
     }
 
@@ -129,13 +144,35 @@ public final class ClassSwapper {
         return String.join(", ", out);
     }
 
+    /** The agent's companions before a hand-over: put back when the JVM refuses the swap, let go of after. */
+    private record HandedOver(ClassType links, Field field, Value before) {
+        static final HandedOver NOTHING = new HandedOver(null, null, null);
+
+        void takeBack() {
+            if (links == null) return;
+            try {
+                links.setValue(field, before); // the refused swap's companions are never linked: the code naming them is not in
+            } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException | RuntimeException ignored) {
+                // the program is gone
+            }
+        }
+
+        void release() {
+            try {
+                if (before instanceof ObjectReference o) o.enableCollection();
+            } catch (RuntimeException ignored) {
+                // the program is gone
+            }
+        }
+    }
+
     /**
      * Leaves the companions in the agent's {@code Links.companions} (no thread needed: the JVM
-     * makes the arrays and sets the field); the redefined code links to them when it first runs.
-     * Returns what puts the previous value back.
+     * makes the strings and the array and sets the field); the redefined code links to them when
+     * it first runs.
      */
-    private Runnable handOver(Map<String, byte[]> companions) {
-        if (companions.isEmpty()) return () -> {};
+    private HandedOver handOver(Map<String, byte[]> companions) {
+        if (companions.isEmpty()) return HandedOver.NOTHING;
         List<ReferenceType> links = vm.classesByName(AddedMembers.LINKS.replace('/', '.'));
         List<ReferenceType> objects = vm.classesByName("java.lang.Object[]");
         if (links.isEmpty() || objects.isEmpty()) {
@@ -145,6 +182,7 @@ public final class ClassSwapper {
         ClassType type = (ClassType) links.get(0);
         Field field = type.fieldByName("companions");
         Value before = type.getValue(field);
+        if (before instanceof ObjectReference o) o.disableCollection();
         List<ObjectReference> made = new ArrayList<>();
         try {
             ArrayReference all = ((ArrayType) objects.get(0)).newInstance(companions.size() * 2);
@@ -163,17 +201,12 @@ public final class ClassSwapper {
             }
             all.setValues(values);
             type.setValue(field, all);
-        } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException e) {
+        } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException | RuntimeException e) {
+            new HandedOver(null, null, before).release();
             throw new UserError(ErrorId.SWAP_REFUSED, "Could not hand the added members to the agent (" + e + "); nothing was changed.");
         } finally {
             for (ObjectReference o : made) o.enableCollection();
         }
-        return () -> {
-            try {
-                type.setValue(field, before);
-            } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException | RuntimeException ignored) {
-                // the companions of a swap the JVM refused are never linked: no code names them
-            }
-        };
+        return new HandedOver(type, field, before);
     }
 }
