@@ -47,8 +47,10 @@ class FuzzTest {
             List<Long> others = new ArrayList<>();
             long seq = 1_000_000_000L;
             long t0 = System.nanoTime();
+            int huge = 0;
             for (int i = 0; i < n; i++, seq++) {
-                Message m = message(r, seq);
+                Message m = message(r, seq, huge < HUGE);
+                if (m.huge()) huge++;
                 (m.request() ? requests : others).add(seq);
                 s.dap.write(DapClient.framed(m.text()));
                 // keep at most a few hundred in flight, as a client would
@@ -78,8 +80,15 @@ class FuzzTest {
         }
     }
 
-    /** One message: its text, and whether it is a request (which must be answered). */
-    record Message(byte[] text, boolean request) {}
+    /** One message: its text, whether it is a request (which must be answered), and whether it is a 10,000-breakpoint one. */
+    record Message(byte[] text, boolean request, boolean huge) {
+        Message(byte[] text, boolean request) {
+            this(text, request, false);
+        }
+    }
+
+    /** How many 10,000-breakpoint requests a run sends at most: the client keeps every response, each about a megabyte. */
+    static final int HUGE = 20;
 
     /** Commands of the protocol and ours, without those that start or end the session. */
     static final List<String> COMMANDS = List.of("setBreakpoints", "setFunctionBreakpoints", "setExceptionBreakpoints",
@@ -92,11 +101,11 @@ class FuzzTest {
             "levels", "startFrame", "value", "filters", "filterOptions", "condition", "hitCondition", "logMessage", "dataId",
             "accessType", "className", "sourceReference", "text", "singleThread", "granularity", "targetId", "x");
 
-    static Message message(Random r, long seq) {
+    static Message message(Random r, long seq, boolean hugeAllowed) {
         int kind = r.nextInt(100);
         if (kind < 3) { // a large but valid request
             JsonArray bps = new JsonArray();
-            int count = r.nextInt(3) == 0 ? 10_000 : 1 + r.nextInt(300);
+            int count = r.nextInt(3) == 0 && hugeAllowed ? 10_000 : 1 + r.nextInt(300);
             for (int i = 0; i < count; i++) {
                 JsonObject b = new JsonObject();
                 b.addProperty("line", 1 + r.nextInt(5_000));
@@ -108,7 +117,7 @@ class FuzzTest {
             source.addProperty("path", "/nowhere/Fuzz" + r.nextInt(5) + ".java");
             args.add("source", source);
             args.add("breakpoints", bps);
-            return new Message(bytes(request(seq, "setBreakpoints", args)), true);
+            return new Message(bytes(request(seq, "setBreakpoints", args)), true, count == 10_000);
         }
         if (kind < 13) { // bad JSON in good framing
             String good = request(seq, pick(r, COMMANDS), value(r, 2)).toString();
