@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -44,6 +45,8 @@ public final class DapClient implements Closeable {
     private final List<JsonObject> reverseRequests = new ArrayList<>();
     private final List<JsonObject> unmatchedResponses = new ArrayList<>();
     private final List<JsonObject> responses = new ArrayList<>();
+    /** Responses by their request_seq as written (a number's text), for lookups among many. */
+    private final Map<String, List<JsonObject>> responsesBySeq = new HashMap<>();
     private final List<String> arrivals = new ArrayList<>();
     private final StringBuilder noise = new StringBuilder();
     private final StringBuilder stdout = new StringBuilder();
@@ -169,6 +172,7 @@ public final class DapClient implements Closeable {
         if (type.equals("response")) {
             synchronized (this) {
                 responses.add(msg);
+                responsesBySeq.computeIfAbsent(seqKey(msg.get("request_seq")), k -> new ArrayList<>()).add(msg);
             }
             BlockingQueue<JsonObject> q = msg.has("request_seq") && msg.get("request_seq").isJsonPrimitive()
                     ? pending.get(msg.get("request_seq").getAsInt()) : null;
@@ -386,9 +390,8 @@ public final class DapClient implements Closeable {
     public synchronized JsonObject responseTo(long requestSeq) {
         long deadline = System.currentTimeMillis() + WAIT_MS;
         while (true) {
-            for (JsonObject r : unmatchedResponses) {
-                if (isResponseTo(r, requestSeq)) return r;
-            }
+            List<JsonObject> answers = responsesBySeq.get(Long.toString(requestSeq));
+            if (answers != null) return answers.get(0); // raw requests' seqs are far from the ones request() numbers
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) fail("no response to request " + requestSeq + " within " + WAIT_MS + " ms" + diagnostics());
             try {
@@ -401,13 +404,19 @@ public final class DapClient implements Closeable {
 
     /** How many responses so far answer the request with this seq. */
     public synchronized long responsesTo(long requestSeq) {
-        return responses.stream().filter(r -> isResponseTo(r, requestSeq)).count();
+        return responsesBySeq.getOrDefault(Long.toString(requestSeq), List.of()).size();
     }
 
-    private static boolean isResponseTo(JsonObject response, long requestSeq) {
-        JsonElement seq = response.get("request_seq");
-        return seq != null && seq.isJsonPrimitive() && seq.getAsJsonPrimitive().isNumber()
-                && seq.getAsBigDecimal().compareTo(java.math.BigDecimal.valueOf(requestSeq)) == 0;
+    /** A request_seq as a key: a whole number's digits (1e3 and 1000 alike), else its JSON text. */
+    private static String seqKey(JsonElement seq) {
+        if (seq != null && seq.isJsonPrimitive() && seq.getAsJsonPrimitive().isNumber()) {
+            try {
+                return seq.getAsBigDecimal().toBigIntegerExact().toString();
+            } catch (ArithmeticException e) {
+                return seq.toString();
+            }
+        }
+        return String.valueOf(seq);
     }
 
     /** Every message from the server in arrival order, as "type command-or-event". */
