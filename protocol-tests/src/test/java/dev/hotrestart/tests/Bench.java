@@ -63,6 +63,29 @@ final class Bench {
             return this;
         }
 
+        /**
+         * Where a debugger is involved, the floor of any JDWP debugger measured in the same run: a
+         * bare JDI client doing the minimum the figure needs. The ratio is value ÷ floor.
+         */
+        Figure floor(String what, double floor) {
+            row.put("floor", what);
+            row.put("floorValue", round(floor));
+            row.put("floorRatio", new BigDecimal(value / floor).round(new MathContext(4)).doubleValue());
+            return this;
+        }
+
+        /** The ratio to the baseline measured otherwise than from the two medians (e.g. the median of paired runs' ratios). */
+        Figure ratio(double r) {
+            row.put("ratio", new BigDecimal(r).round(new MathContext(4)).doubleValue());
+            return this;
+        }
+
+        /** As {@link #ratio}, to the floor. */
+        Figure floorRatio(double r) {
+            row.put("floorRatio", new BigDecimal(r).round(new MathContext(4)).doubleValue());
+            return this;
+        }
+
         /** The target as the issue states it, and whether this run met it (null: for the record). */
         Figure target(String text, Boolean met) {
             row.put("target", text);

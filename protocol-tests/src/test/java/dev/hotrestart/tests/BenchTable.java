@@ -28,7 +28,7 @@ public final class BenchTable {
                 s.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
             }
         }
-        StringBuilder md = new StringBuilder("| figure | measured | baseline (same run) | ratio | target | |\n|---|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| figure | measured | baseline (same run) | ratio | JDWP floor (same run) | ÷ floor | target | |\n|---|---|---|---|---|---|---|---|\n");
         int met = 0, missed = 0;
         for (Path p : files) {
             JsonObject bench = DapClient.GSON.fromJson(Files.readString(p), JsonObject.class);
@@ -56,6 +56,10 @@ public final class BenchTable {
             s.append(String.format(Locale.ROOT, "   baseline %s %s, ratio %s", row.get("baseline"),
                     value(row.get("baselineValue"), row.get("unit")), row.get("ratio")));
         }
+        if (row.get("floor") != null) {
+            s.append(String.format(Locale.ROOT, "   floor %s %s, ratio %s", row.get("floor"),
+                    value(row.get("floorValue"), row.get("unit")), row.get("floorRatio")));
+        }
         if (row.get("target") != null) s.append("   target ").append(row.get("target")).append(verdict(row.get("met")));
         return s.toString();
     }
@@ -63,8 +67,10 @@ public final class BenchTable {
     private static String markdown(Map<?, ?> row) {
         String base = row.get("baseline") == null ? "—" : row.get("baseline") + ": " + value(row.get("baselineValue"), row.get("unit"));
         String ratio = row.get("ratio") == null ? "—" : String.valueOf(row.get("ratio"));
+        String floor = row.get("floor") == null ? "—" : row.get("floor") + ": " + value(row.get("floorValue"), row.get("unit"));
+        String floorRatio = row.get("floorRatio") == null ? "—" : String.valueOf(row.get("floorRatio"));
         return "| " + row.get("figure") + " | " + value(row.get("value"), row.get("unit")) + " | " + base + " | " + ratio + " | "
-                + (row.get("target") == null ? "—" : row.get("target")) + " | " + verdict(row.get("met")).trim() + " |";
+                + floor + " | " + floorRatio + " | " + (row.get("target") == null ? "—" : row.get("target")) + " | " + verdict(row.get("met")).trim() + " |";
     }
 
     private static String verdict(Object met) {

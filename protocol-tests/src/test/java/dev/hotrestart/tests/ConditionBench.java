@@ -1,12 +1,9 @@
 package dev.hotrestart.tests;
 
-import com.sun.jdi.Bootstrap;
 import com.sun.jdi.LocalVariable;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.StackFrame;
 import com.sun.jdi.VirtualMachine;
-import com.sun.jdi.connect.AttachingConnector;
-import com.sun.jdi.connect.Connector;
 import com.sun.jdi.event.BreakpointEvent;
 import com.sun.jdi.event.ClassPrepareEvent;
 import com.sun.jdi.event.Event;
@@ -17,12 +14,8 @@ import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What a conditional breakpoint costs per hit: a loop of N iterations with a breakpoint whose
  * condition reads two locals and is never true, timed by the program itself; the baseline is
- * the same loop in the same kind of debug session with no breakpoint. A second figure is the
+ * the same loop under plain java, no debugger. A second figure is the
  * floor any JDI debugger has here: a bare JDI client, no adapter, that on each hit reads the top
  * frame and the same two locals and resumes (the three JDWP round trips a condition needs). A
  * third is a condition that calls two methods of the program per hit, against the one that reads
@@ -48,40 +41,25 @@ class ConditionBench {
     @Test
     void conditionsPerSecond() throws Exception {
         Fixture f = Fixture.of("eval");
-        double baseline = ThroughputBench.median(() -> run(f, null, N));
+        double plain = ThroughputBench.median(() -> rate(f.plainJava(List.of(), "evalfix.Loop", Integer.toString(N)), N));
         double floor = ThroughputBench.median(() -> bareJdi(f));
         double conditional = ThroughputBench.median(() -> run(f, CONDITION, N));
         double calls = ThroughputBench.median(() -> run(f, CALLS, N / 10));
         Bench bench = new Bench("condition");
         bench.figure("conditionHitsPerSec", String.format("conditional breakpoint hits/s ('%s', never true)", CONDITION), conditional, "/s")
-                .baseline("a bare JDI client reading the same two locals per hit", floor).target("≥ 2,000 /s", conditional >= 2000);
+                .baseline("plain java, the same loop, no breakpoint", plain)
+                .floor("a bare JDI client reading the same two locals per hit", floor).target("≥ 2,000 /s", conditional >= 2000);
         bench.figure("conditionCallsHitsPerSec", String.format("conditional breakpoint hits/s ('%s': two calls into the program)", CALLS), calls, "/s")
                 .baseline("the condition reading two locals", conditional).target(null, null);
         bench.figure("jdiFloorHitsPerSec", "bare JDI client, no adapter: frame + two locals + resume per hit", floor, "/s")
-                .baseline("iterations/s, same loop, no breakpoint", baseline).target(null, null);
+                .baseline("plain java, the same loop, no breakpoint", plain).target(null, null);
         bench.write();
     }
 
     /** The same loop under a plain JDI client: per hit the top frame, one GetValues of the two locals, resume. */
     static double bareJdi(Fixture f) throws Exception {
-        Process p = new ProcessBuilder(Fixture.debuggeeJavaHome().resolve("bin/java").toString(),
-                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0", "-cp", f.classPath(),
-                "evalfix.Loop", Integer.toString(N)).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String first = out.readLine();
-        Matcher port = Pattern.compile("address: .*?(\\d+)\\s*$").matcher(first == null ? "" : first);
-        assertTrue(port.find(), "no JDWP address in: " + first);
-        CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
-            StringBuilder b = new StringBuilder();
-            out.lines().forEach(l -> b.append(l).append('\n'));
-            return b.toString();
-        });
-        AttachingConnector c = Bootstrap.virtualMachineManager().attachingConnectors().stream()
-                .filter(a -> a.transport().name().equals("dt_socket")).findFirst().orElseThrow();
-        Map<String, Connector.Argument> args = c.defaultArguments();
-        args.get("hostname").setValue("127.0.0.1");
-        args.get("port").setValue(port.group(1));
-        VirtualMachine vm = c.attach(args);
+        BareJdi jdi = BareJdi.start(f, List.of(), "evalfix.Loop", Integer.toString(N));
+        VirtualMachine vm = jdi.vm;
         ClassPrepareRequest prepare = vm.eventRequestManager().createClassPrepareRequest();
         prepare.addClassFilter("evalfix.Loop");
         prepare.enable();
@@ -111,9 +89,9 @@ class ConditionBench {
             }
             set.resume();
         }
-        p.waitFor();
-        Matcher m = NS.matcher(rest.get());
-        assertTrue(m.find() && hits == N, "bare JDI run: " + hits + " hits, output " + rest.get());
+        String out = jdi.output();
+        Matcher m = NS.matcher(out);
+        assertTrue(m.find() && hits == N, "bare JDI run: " + hits + " hits, output " + out);
         return N / (Long.parseLong(m.group(2)) / 1e9);
     }
 
@@ -129,10 +107,11 @@ class ConditionBench {
             }
             s.dap.ok("configurationDone", null);
             s.assertExit(0);
-            Matcher m = NS.matcher(s.dap.stdout());
-            assertTrue(m.find(), "no timing in: " + s.dap.stdout());
-            assertTrue(Integer.parseInt(m.group(1)) == n, s.dap.stdout());
-            return n / (Long.parseLong(m.group(2)) / 1e9);
+            return rate(s.dap.stdout(), n);
         }
+    }
+
+    static double rate(String out, int n) {
+        return ThroughputBench.rate(NS, out, n);
     }
 }

@@ -236,4 +236,16 @@ public final class Fixture {
     public String classPath() {
         return classes + java.io.File.pathSeparator + annotationsJar();
     }
+
+    /** Runs {@code mainClass} with plain {@code java} of the debuggee JDK, no debugger: the limit in the benchmarks. What it printed. */
+    public String plainJava(List<String> vmArgs, String mainClass, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(debuggeeJavaHome().resolve("bin/java").toString()));
+        cmd.addAll(vmArgs);
+        cmd.addAll(List.of("-cp", classPath(), mainClass));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
 }

@@ -175,6 +175,11 @@ public final class DebuggeeProcess {
     }
 
     /** Delivers the output the program wrote so far, before an event that stops it is reported. */
+    /** The program's process, for what the system tells of it (its CPU use). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     public void flush() {
         stdout.drain();
         stderr.drain();

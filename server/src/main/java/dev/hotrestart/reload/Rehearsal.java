@@ -2,15 +2,20 @@ package dev.hotrestart.reload;
 
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
+import dev.hotrestart.base.Niceness;
 import dev.hotrestart.base.UserError;
 import dev.hotrestart.reload.MethodSplicer.MethodId;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Gets the reload cycle ready before the user asks for it: the warm-up loads and runs the parser
@@ -51,22 +56,56 @@ public final class Rehearsal {
     // ---------------------------------------------------------------- what the session tells
 
     /**
-     * The session is connected: the warm-up is prepared. {@code programWaits}: the program stops
-     * on entry and waits for the user anyway, so the warm-up waits for the first stop instead of
-     * taking the cores from a program that starts up.
+     * The session is connected: the warm-up starts. It never takes the cores from a program at work
+     * (javac and the parser take both cores for a few hundred ms, which cost a busy program a fifth
+     * of its speed when they ran beside it at the same priority). Javac's and the parser's code warm
+     * up on a thread of the lowest priority the system gives (nice 19 on Linux) with a javac of its
+     * own, which no reload waits for. The reloads' own javac is set up once the program idles (its
+     * CPU use, sampled every {@value #IDLE_SAMPLE_MS} ms, below a quarter of a core) or a thread
+     * stops, whichever comes first. {@code program}: the program's process, null when its CPU use
+     * cannot be read (an attached JVM): then the first stop; {@code programWaits}: the program stops
+     * on entry and waits for the user, which is that first stop.
      */
-    public void connected(boolean programWaits) {
-        background(() -> {
-            compilers.forReloads().warmUp();
+    public void connected(boolean programWaits, ProcessHandle program) {
+        quietly(javac -> {
+            javac.warmUp();
             MethodSplicer.parse("class Warm { int f(int x) { return x + 1; } }", "Warm.java");
         });
-        if (!programWaits) release();
+        background(() -> compilers.forReloads().warmUp());
+        if (!programWaits && program != null) releaseWhenIdle(program);
+    }
+
+    /** How often the program's CPU use is sampled while the warm-up waits for it to idle. */
+    static final long IDLE_SAMPLE_MS = 100;
+
+    private void releaseWhenIdle(ProcessHandle program) {
+        Thread watch = new Thread(() -> {
+            long last = cpuNanos(program);
+            while (last >= 0 && !closed && !released()) {
+                try {
+                    Thread.sleep(IDLE_SAMPLE_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = cpuNanos(program);
+                if (now >= 0 && now - last < TimeUnit.MILLISECONDS.toNanos(IDLE_SAMPLE_MS) / 4) release();
+                last = now;
+            }
+        }, "warm-up-when-idle");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    /** The CPU time the program's process has used so far, or -1 when the system does not tell. */
+    private static long cpuNanos(ProcessHandle program) {
+        return program.isAlive() ? program.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L) : -1;
     }
 
     /**
      * A class loaded. The first program file with a source is parsed and compiled once, in the
-     * background, and thrown away: javac then has the program's class path open and its own
-     * classes for real code loaded before the first reload needs them.
+     * background, and thrown away: by the quiet thread's javac as soon as it can (javac's code for
+     * real programs loaded and compiled), and by the reloads' javac once the warm-up is released
+     * (the program's class path open in it) before the first reload needs them.
      */
     public void classLoaded(ReferenceType type, String key) {
         if (warmedWithProgram.get() || key == null) return; // once per session; this runs for every class that loads
@@ -75,10 +114,13 @@ public final class Rehearsal {
         String text = snap.text;
         String fileName = snap.path.getFileName().toString();
         int release = Math.max(8, type.majorVersion() - 44);
-        background(() -> {
-            MethodSplicer.parse(text, fileName);
-            compilers.forReloads().compile(fileName, text, release, l -> l, fileName);
-        });
+        if (JavaCompilerService.inProcess(release)) { // else the debuggee JDK's javac, in a worker JVM of the reloads' javac
+            quietly(javac -> {
+                MethodSplicer.parse(text, fileName);
+                javac.compile(fileName, text, release, l -> l, fileName);
+            });
+        }
+        background(() -> compilers.forReloads().compile(fileName, text, release, l -> l, fileName));
     }
 
     /** A thread stopped: the program no longer needs the cores, the held warm-up runs. */
@@ -127,6 +169,11 @@ public final class Rehearsal {
     public void ended() {
         closed = true;
         threadResumed();
+        Thread quiet;
+        synchronized (this) {
+            quiet = quietThread;
+        }
+        if (quiet != null) quiet.interrupt();
         compilers.close();
     }
 
@@ -135,6 +182,48 @@ public final class Rehearsal {
     private final AtomicBoolean warmedWithProgram = new AtomicBoolean();
     /** Warm-up work waiting for {@link #release}: javac and the parser take both cores for a few hundred ms. */
     private List<Runnable> held = new ArrayList<>();
+
+    /** Warm-up work for the thread of the lowest priority, each given that thread's own javac. */
+    private final BlockingQueue<Consumer<JavaCompilerService>> quietWork = new LinkedBlockingQueue<>();
+    private Thread quietThread;
+
+    private void quietly(Consumer<JavaCompilerService> work) {
+        quietWork.add(work);
+        synchronized (this) {
+            if (quietThread != null || closed) return;
+            quietThread = new Thread(this::quietWarmUp, "javac-warmup");
+            quietThread.setDaemon(true);
+            quietThread.start();
+        }
+    }
+
+    private void quietWarmUp() {
+        Niceness.lowerThisThread();
+        JavaCompilerService javac = null;
+        try {
+            while (!closed) {
+                Consumer<JavaCompilerService> work = quietWork.poll(PRACTICE_IDLE_MS, TimeUnit.MILLISECONDS);
+                if (work == null) break;
+                if (javac == null) javac = compilers.fresh();
+                try {
+                    work.accept(javac);
+                } catch (RuntimeException ignored) {
+                    // warming is best effort
+                }
+            }
+        } catch (InterruptedException e) {
+            // the session ended
+        } finally {
+            if (javac != null) javac.close();
+            synchronized (this) {
+                quietThread = null;
+            }
+        }
+    }
+
+    private synchronized boolean released() {
+        return held == null;
+    }
 
     /** Runs the warm-up work held so far, and any that comes later, at once. */
     private void release() {

@@ -194,7 +194,7 @@ public final class DebugSession {
             if (waitsOnEntry) jdiEvents.stopOnEntry(LaunchCommand.mainClassName(cfg.string(Attribute.MAIN_CLASS)));
             debuggee.waitForCallsWith(EventLoop.start(vm, jdiEvents)::await);
             // stopped on entry, the program waits for the user anyway: warm up then, not while it starts
-            reloads.rehearsal().connected(waitsOnEntry);
+            reloads.rehearsal().connected(waitsOnEntry, process == null ? null : process.handle());
         }
 
         @Override
