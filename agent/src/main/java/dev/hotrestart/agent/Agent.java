@@ -26,6 +26,7 @@ public final class Agent {
         arguments = args == null ? "" : args;
         load("dev.hotrestart.agent.PageText");
         load("dev.hotrestart.agent.Links"); // the debugger hands it what a reload adds
+        load("dev.hotrestart.agent.Hook"); // conditions compiled into methods call it
         inst.addTransformer(new WrapTransformer(WrapPolicy.decode(args), new HookPlacement(inst)), false);
     }
 

@@ -17,4 +17,13 @@ public final class Hook {
         // the debugger stops here; the wrapped method's frame is the caller
         return false;
     }
+
+    /**
+     * Called where a breakpoint condition the debugger compiled into a method holds (an even
+     * marker) or threw (the odd one after it). The debugger keeps a breakpoint here, so the method
+     * that tests the condition has none and stays compiled by the JIT.
+     */
+    public static void mark(int marker) {
+        // the debugger stops here; the method that tested the condition is the caller
+    }
 }

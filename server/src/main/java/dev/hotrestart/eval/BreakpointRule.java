@@ -170,10 +170,32 @@ public final class BreakpointRule {
         return locals;
     }
 
+    /** The condition as the user wrote it, or null when the rule has none. */
+    public String conditionText() {
+        return condition == null ? null : conditionText;
+    }
+
     /** Decides a hit; {@code evaluator} makes the evaluator for the hit's frame (only when needed). */
     public Decision decide(Supplier<Evaluator> evaluator) {
+        return decide(evaluator, false);
+    }
+
+    /**
+     * A hit where the program itself threw evaluating the condition compiled into it: the thread
+     * stops, as where the debugger's evaluation of it throws.
+     */
+    public Decision threw(String exceptionClass, String message) {
+        return new Decision(true, null, "Breakpoint condition '" + conditionText + "' threw: " + exceptionClass
+                + (message == null ? "" : ": " + message), exceptionClass, null);
+    }
+
+    /**
+     * Decides a hit; {@code conditionHeld}: the program tested the condition itself (it is compiled
+     * into the method) and only a hit where it holds is reported.
+     */
+    public Decision decide(Supplier<Evaluator> evaluator, boolean conditionHeld) {
         Evaluator ev = null;
-        if (condition != null) {
+        if (condition != null && !conditionHeld) {
             ev = evaluator.get();
             try {
                 if (!ev.test(condition)) return GO_ON;

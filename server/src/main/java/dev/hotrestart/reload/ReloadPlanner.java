@@ -50,6 +50,42 @@ public final class ReloadPlanner {
     private final Predicate<Method> keepsArguments;
     /** Members the edits add, kept outside their loaded classes. */
     private final AddedMembers added;
+    /** Breakpoint conditions compiled into the classes of a file (see {@link ConditionSites}). */
+    private volatile ConditionCode conditions = ConditionCode.NONE;
+
+    /**
+     * The breakpoints' side of compiled conditions: the sites each file's classes should carry,
+     * and, once the JVM runs a compile, which of them it carries.
+     */
+    public interface ConditionCode {
+        ConditionCode NONE = new ConditionCode() {
+            @Override
+            public List<ConditionSites.Site> sitesOf(String key) {
+                return List.of();
+            }
+
+            @Override
+            public void carried(String key, ConditionSites.Instrumented result) {}
+
+            @Override
+            public boolean viaHook(ReferenceType anchor) {
+                return false;
+            }
+        };
+
+        /** The conditions to compile into the classes of the file with this source key. */
+        List<ConditionSites.Site> sitesOf(String key);
+
+        /** The JVM now runs the file's classes with {@code result.placed()} compiled in; the others, with why. */
+        void carried(String key, ConditionSites.Instrumented result);
+
+        /** Whether the classes of the anchor's file reach the agent's hook, so the markers can call it (see {@link HookMarks}). */
+        boolean viaHook(ReferenceType anchor);
+    }
+
+    public void conditionCode(ConditionCode code) {
+        this.conditions = code;
+    }
 
     ReloadPlanner(VirtualMachine vm, SourceLocator sources, SourceSnapshots snapshots, ClassFiles classFiles, ClassIndex index,
                   Versions versions, Compilers compilers, Runnable reloadStarts, Predicate<Method> keepsArguments, AddedMembers added) {
@@ -125,19 +161,91 @@ public final class ReloadPlanner {
         Future<?> shapeAsked = askAhead(anchor);
         Edit edit = readEdit(anchor, id, scope, warnings);
         Splice splice = edit.methodScope() ? spliceMethod(edit, id, javac, practice) : wholeFile(edit, id, javac, practice);
-        Map<String, byte[]> compiled;
-        try {
-            compiled = javac.compile(edit.fileName(), splice.text(), edit.origin().release(), splice.lineMap(), edit.path().toString());
-        } catch (CompileFailure failed) {
-            // the text compiled was the file as saved: the failure is true of it as it is
-            if (splice.text() == edit.text() || practice) throw failed;
-            throw spliceFailed(anchor, id, edit, javac, failed);
+        return compileAndCheck(anchor, id, edit, splice, warnings, javac, practice, shapeAsked);
+    }
+
+    private ReloadPlan compileAndCheck(ReferenceType anchor, MethodId id, Edit edit, Splice splice, List<String> warnings,
+                                       JavaCompilerService javac, boolean practice, Future<?> shapeAsked) {
+        ConditionSites.Instrumented withConditions = practice ? null : instrument(edit, splice);
+        Map<String, byte[]> compiled = null;
+        if (withConditions != null) {
+            try {
+                compiled = javac.compile(edit.fileName(), withConditions.text(), edit.origin().release(), splice.lineMap(),
+                        edit.path().toString());
+            } catch (CompileFailure failed) {
+                // the code as the user wrote it is compiled below, and its errors (if any) are the ones reported
+                Map<ConditionSites.Site, String> refused = new java.util.LinkedHashMap<>(withConditions.refused());
+                for (ConditionSites.Site s : withConditions.placed()) {
+                    refused.put(s, "javac does not take the condition at that line: " + failed.getMessage());
+                }
+                withConditions = new ConditionSites.Instrumented(splice.text(), List.of(), refused);
+            }
+        }
+        if (compiled != null && !withConditions.placed().isEmpty() && conditions.viaHook(anchor)) {
+            java.util.Set<Integer> markers = new java.util.HashSet<>();
+            for (ConditionSites.Site s : withConditions.placed()) markers.add(s.marker());
+            compiled = HookMarks.rewrite(compiled, markers);
+        }
+        if (compiled == null) {
+            try {
+                compiled = javac.compile(edit.fileName(), splice.text(), edit.origin().release(), splice.lineMap(), edit.path().toString());
+            } catch (CompileFailure failed) {
+                // the text compiled was the file as saved: the failure is true of it as it is
+                if (splice.text() == edit.text() || practice) throw failed;
+                throw spliceFailed(anchor, id, edit, javac, failed);
+            }
         }
         awaitQuietly(shapeAsked); // done long since; waited for so no answer lands after the redefinition
         Checked checked = checkStructure(anchor, compiled, splice.shifts(), practice);
         java.util.Set<String> defined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Runnable commit = commit(anchor, id, edit, splice, checked, defined);
+        ConditionSites.Instrumented carried = withConditions;
+        ConditionCode code = conditions;
+        Runnable all = carried == null ? commit : () -> {
+            commit.run();
+            code.carried(edit.key(), carried);
+        };
         return new ReloadPlan(checked.classes(), checked.companions(), checked.defines(), anchor, defined, splice.reloaded(), warnings,
-                commit(anchor, id, edit, splice, checked, defined), edit.methodScope() ? id : null, splice.found());
+                all, edit.methodScope() ? id : null, splice.found());
+    }
+
+    /** The text with the file's breakpoint conditions compiled in; null when the file has none. */
+    private ConditionSites.Instrumented instrument(Edit edit, Splice splice) {
+        List<ConditionSites.Site> sites = conditions.sitesOf(edit.key());
+        if (sites.isEmpty()) return null;
+        if (!splice.shifts().isEmpty()) {
+            Map<ConditionSites.Site, String> refused = new java.util.LinkedHashMap<>();
+            for (ConditionSites.Site s : sites) {
+                refused.put(s, "the file has edits around the reloaded method that are not reloaded yet, so its lines are not the ones the JVM runs");
+            }
+            return new ConditionSites.Instrumented(splice.text(), List.of(), refused);
+        }
+        try {
+            return ConditionSites.instrument(MethodSplicer.parse(splice.text(), edit.path().toString()), splice.text(), sites);
+        } catch (CompileFailure e) {
+            return null; // javac reports what is wrong with the file
+        }
+    }
+
+    /**
+     * Recompiles the classes of {@code anchor}'s file from the text the JVM runs, with the
+     * breakpoint conditions compiled in (or none, to take them out again).
+     */
+    public ReloadPlan planConditions(ReferenceType anchor) {
+        Future<?> shapeAsked = askAhead(anchor);
+        Versions.Origin origin = versions.origin(anchor);
+        SourceSnapshots.Snapshot snap = origin.key() == null ? null : snapshots.get(origin.key());
+        if (snap == null) {
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, "the source of " + anchor.name() + " was not read when it loaded");
+        }
+        long compiledAt = classFiles.modified(anchor.name());
+        if (snap.savedAt > 0 && compiledAt > 0 && snap.savedAt > compiledAt) {
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, snap.path.getFileName() + " was saved after " + anchor.name()
+                    + " was compiled, so it may not be the code the JVM runs");
+        }
+        Edit edit = new Edit(snap.path, snap.path.getFileName().toString(), origin.key(), origin, snap.text, snap, false);
+        Splice splice = new Splice(snap.text, l -> l, Map.of(), List.of(), List.of(), null, null);
+        return compileAndCheck(anchor, null, edit, splice, new ArrayList<>(), compilers.forReloads(), false, shapeAsked);
     }
 
     /**

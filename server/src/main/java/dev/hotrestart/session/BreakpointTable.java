@@ -35,6 +35,8 @@ final class BreakpointTable {
     }
 
     private final List<Kind> kinds = new ArrayList<>();
+    /** The line breakpoints' compiled conditions (set by the session). */
+    CompiledConditions conditions;
     private final Map<Integer, ClientBreakpoint> byId = new HashMap<>();
     private final Consumer<Breakpoint> changed;
     private int nextId = 1;

@@ -13,6 +13,7 @@ import dev.hotrestart.base.ClassIndex;
 import dev.hotrestart.base.SourceLocator;
 import dev.hotrestart.eval.BreakpointRule;
 import dev.hotrestart.jvm.Requests;
+import dev.hotrestart.reload.ConditionSites;
 import org.eclipse.lsp4j.debug.Breakpoint;
 import org.eclipse.lsp4j.debug.Source;
 
@@ -41,12 +42,20 @@ public final class Breakpoints implements BreakpointTable.Kind {
         final FileBreakpoints file;
         final int line;
         int actualLine;
+        /** The value of the marker stores a compiled condition puts in the method (see {@code reload/ConditionSites}). */
+        final int marker;
 
         LineBreakpoint(int id, FileBreakpoints file, int line, Object rule) {
             super(id, rule);
             this.file = file;
             this.line = line;
             this.actualLine = line;
+            this.marker = ConditionSites.FIRST_MARKER + 2 * (id % 6000);
+        }
+
+        /** The condition to compile into the method, or null. */
+        String condition() {
+            return refused == null && rule != null ? rule.conditionText() : null;
         }
 
         @Override
@@ -74,7 +83,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
         }
     }
 
-    private static final class FileBreakpoints {
+    static final class FileBreakpoints {
         final String key;
         final Path path;
         final List<LineBreakpoint> list = new ArrayList<>();
@@ -87,6 +96,8 @@ public final class Breakpoints implements BreakpointTable.Kind {
     }
 
     private final Map<String, FileBreakpoints> files = new LinkedHashMap<>();
+    /** Compiled conditions: which sites each file should carry, and which the JVM runs. */
+    final CompiledConditions compiled = new CompiledConditions();
     private final ClassIndex index;
     private SourceLocator sources;
     private final BreakpointTable table;
@@ -124,7 +135,14 @@ public final class Breakpoints implements BreakpointTable.Kind {
             f.list.add(table.add(new LineBreakpoint(table.nextId(), f, lines[i], rules == null ? null : rules[i])));
         }
         if (!f.list.isEmpty()) files.put(key, f);
-        if (vm != null) resolveAll(f);
+        if (vm != null) {
+            resolveAll(f);
+            compiled.want(key, f.list, types(key));
+            compiled.apply(key, index.typesOf(key)); // a swap sets the requests again (redefined)
+            for (LineBreakpoint b : f.list) b.message = message(b);
+        } else {
+            compiled.want(key, List.of(), l -> false);
+        }
         List<Breakpoint> out = new ArrayList<>();
         for (LineBreakpoint b : f.list) out.add(b.toDap());
         return out;
@@ -175,6 +193,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
         String key = SourceLocator.keyOf(type);
         FileBreakpoints f = key == null ? null : files.get(key);
         if (f == null || vm == null) return;
+
         List<String> text = readLines(f.path);
         for (LineBreakpoint b : f.list) {
             if (b.refused != null) continue;
@@ -188,6 +207,28 @@ public final class Breakpoints implements BreakpointTable.Kind {
                 table.changed(b);
             } else if (!b.verified && b.conditionProblem != null && !b.conditionProblem.equals(b.message)) {
                 b.message = b.conditionProblem;
+                table.changed(b);
+            }
+        }
+        compiled.want(key, f.list, types(key));
+        if (compiled.missing(key)) {
+            compiled.apply(key, index.typesOf(key)); // its swap sets the requests again (redefined)
+            tellNotes(f);
+        }
+    }
+
+    /** What a verified breakpoint says: why its condition is evaluated by the debugger, when it could not be compiled in. */
+    private String message(LineBreakpoint b) {
+        if (!b.verified) return b.message;
+        String note = compiled.note(b);
+        return note == null ? null : "The condition is evaluated by the debugger, a round trip per hit: " + note + ".";
+    }
+
+    private void tellNotes(FileBreakpoints f) {
+        for (LineBreakpoint b : f.list) {
+            String m = message(b);
+            if (b.verified && !java.util.Objects.equals(m, b.message)) {
+                b.message = m;
                 table.changed(b);
             }
         }
@@ -208,6 +249,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
                 for (ReferenceType t : types) addRequests(b, t);
                 b.arm();
             }
+            tellNotes(f);
         }
     }
 
@@ -221,6 +263,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
         Set<Method> seen = new HashSet<>();
         for (Location loc : locs) {
             if (!seen.add(loc.method())) continue; // one stop per method and line
+            if (compiled.carries(b) && addCompiled(b, loc.method())) continue;
             String problem = b.rule == null ? null : conditionCheck.apply(b.rule, loc);
             if (problem != null) {
                 b.conditionProblem = problem;
@@ -231,6 +274,58 @@ public final class Breakpoints implements BreakpointTable.Kind {
             if (exists) continue;
             b.requests.add(b.tag(vm.eventRequestManager().createBreakpointRequest(loc))); // enabled by arm()
         }
+    }
+
+    /**
+     * The requests of a condition compiled into the method: at its two marker stores, reached
+     * only when the condition holds and when it threw. False when the method has no such code.
+     */
+    private boolean addCompiled(LineBreakpoint b, Method m) {
+        Location held = CompiledConditions.marker(m, b.marker), threw = CompiledConditions.marker(m, b.marker + 1);
+        if (held == null || threw == null) return false;
+        for (EventRequest r : b.requests) if (((BreakpointRequest) r).location().equals(held)) return true;
+        try {
+            List<Location> line = m.locationsOfLine(b.actualLine);
+            if (!line.isEmpty()) compiled.tested(m, line.get(0), held);
+        } catch (AbsentInformationException ignored) {
+            // the marker was found by its line's code: there is a line table
+        }
+        if (CompiledConditions.callsHook(m, held)) {
+            // the markers call the agent's hook: the breakpoint is there, and this method has none
+            for (EventRequest r : b.requests) if (r.getProperty(CompiledConditions.MARK) != null) return true;
+            boolean any = false;
+            for (ReferenceType hook : vm.classesByName(CompiledConditions.HOOK)) {
+                for (Method mark : hook.methodsByName("mark", "(I)V")) {
+                    BreakpointRequest r = b.tag(vm.eventRequestManager().createBreakpointRequest(mark.location()));
+                    r.putProperty(CompiledConditions.MARK, Boolean.TRUE);
+                    b.requests.add(r);
+                    any = true;
+                }
+            }
+            return any;
+        }
+        BreakpointRequest h = b.tag(vm.eventRequestManager().createBreakpointRequest(held));
+        h.putProperty(CompiledConditions.HELD, Boolean.TRUE);
+        BreakpointRequest t = b.tag(vm.eventRequestManager().createBreakpointRequest(threw));
+        t.putProperty(CompiledConditions.THREW, b.marker);
+        b.requests.add(h);
+        b.requests.add(t);
+        return true;
+    }
+
+    /** The loaded classes of a file with code at each line, for the compiled conditions. */
+    private java.util.function.IntPredicate types(String key) {
+        List<ReferenceType> types = vm == null ? List.of() : index.typesOf(key);
+        return line -> {
+            for (ReferenceType t : types) {
+                try {
+                    if (!t.locationsOfLine(line).isEmpty()) return true;
+                } catch (AbsentInformationException | RuntimeException ignored) {
+                    // no line table
+                }
+            }
+            return false;
+        };
     }
 
     /**

@@ -60,6 +60,7 @@ public final class DebugSession {
         functionBreakpoints = new FunctionBreakpoints(breakpointTable, frameSources::of);
         dataBreakpoints = new DataBreakpoints(breakpointTable, variables);
         breakpointTable.add(breakpoints);
+        breakpointTable.conditions = breakpoints.compiled;
         breakpointTable.add(functionBreakpoints);
         breakpointTable.add(dataBreakpoints);
         startUp = new StartUp(stops, events, clientInfo, new Wiring());
@@ -189,6 +190,14 @@ public final class DebugSession {
                 // the platform's classes have no sources here; asking each its source name costs a round trip
                 if (t.isPrepared() && !WrapPolicy.neverWrapped(t.name())) jdiEvents.classLoaded(t);
             }
+            reloads.planner().conditionCode(breakpoints.compiled);
+            breakpoints.compiled.applier(new ConditionSwap(vm, reloads, index));
+            breakpoints.compiled.hookReachable(type -> {
+                for (ReferenceType hook : vm.classesByName(CompiledConditions.HOOK)) {
+                    if (hook.classLoader() == null || hook.classLoader().equals(type.classLoader())) return true;
+                }
+                return false;
+            });
             breakpointTable.attach(vm, (rule, loc) -> rule.check(debuggee, loc));
             boolean waitsOnEntry = cfg.launch && cfg.bool(Attribute.STOP_ON_ENTRY);
             if (waitsOnEntry) jdiEvents.stopOnEntry(LaunchCommand.mainClassName(cfg.string(Attribute.MAIN_CLASS)));

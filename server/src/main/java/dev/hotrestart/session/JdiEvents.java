@@ -239,21 +239,40 @@ public final class JdiEvents implements EventLoop.Handler {
         return false;
     }
 
-    /** A hit of a client's breakpoint that stops the thread, with what the stop says. */
-    private record Hit(ClientBreakpoint breakpoint, LocatableEvent event, ClientBreakpoint.Said said) {}
+    /** A hit of a client's breakpoint that stops the thread, with what the stop says; {@code hidden}: the agent's hook on top. */
+    private record Hit(ClientBreakpoint breakpoint, LocatableEvent event, ClientBreakpoint.Said said, int hidden) {}
 
     /** A line, function or data breakpoint was hit: its condition, hit count and log message decide whether it stops. */
     private void clientHit(LocatableEvent e, List<Hit> hits) {
         ClientBreakpoint b = breakpoints.byRequest(e.request());
         if (b == null) return;
+        if (e instanceof BreakpointEvent && breakpoints.conditions != null && breakpoints.conditions.insideTest(e.thread())) {
+            skipped(e, "it was testing a breakpoint condition compiled into the program");
+            return;
+        }
+        // a condition compiled into the program held (or threw) and called the agent's hook with its marker
+        int mark = e.request().getProperty(CompiledConditions.MARK) != null ? CompiledConditions.markOf(e.thread()) : -1;
+        int marker = b instanceof Breakpoints.LineBreakpoint lb ? lb.marker : -1;
+        if (e.request().getProperty(CompiledConditions.MARK) != null && (mark < 0 || (mark != marker && mark != marker + 1))) return;
+        int hidden = mark >= 0 ? 1 : 0;
+        Location at = e.location();
+        if (hidden > 0) {
+            try {
+                at = e.thread().frame(hidden).location();
+            } catch (IncompatibleThreadStateException | IndexOutOfBoundsException err) {
+                return;
+            }
+        }
         String description = null;
         BreakpointRule rule = b.rule;
         if (rule != null) {
             rule.passedOver(ClientBreakpoint.passedOver(e.request()));
-            BreakpointRule.Decision d = rule.decide(() -> new Evaluator(debuggee, e.thread(), 0, Evaluator.Mode.CALLS, null)
-                    .prefetch(rule.locals()));
+            boolean threw = mark == marker + 1 || e.request().getProperty(CompiledConditions.THREW) != null;
+            boolean held = mark == marker || Boolean.TRUE.equals(e.request().getProperty(CompiledConditions.HELD));
+            BreakpointRule.Decision d = threw ? conditionThrew(rule, e.thread(), hidden, marker)
+                    : rule.decide(() -> new Evaluator(debuggee, e.thread(), hidden, Evaluator.Mode.CALLS, null).prefetch(rule.locals()), held);
             b.counted(vm.eventRequestManager(), e.request());
-            if (d.log() != null) events.output(d.log() + "\n", frameSources.of(e.location()), e.location().lineNumber());
+            if (d.log() != null) events.output(d.log() + "\n", frameSources.of(at), at.lineNumber());
             if (d.conditionError() != null) breakpoints.unverify(b, d.conditionError());
             if (!d.stop()) return;
             if (d.problem() != null) {
@@ -262,7 +281,24 @@ public final class JdiEvents implements EventLoop.Handler {
             }
         }
         ClientBreakpoint.Said said = b.said(e);
-        hits.add(new Hit(b, e, description == null ? said : new ClientBreakpoint.Said(description, said.console())));
+        hits.add(new Hit(b, e, description == null ? said : new ClientBreakpoint.Said(description, said.console()), hidden));
+    }
+
+    /** A condition compiled into the program threw there: what it threw is in the catch's local, in the frame at {@code depth}. */
+    private static BreakpointRule.Decision conditionThrew(BreakpointRule rule, ThreadReference thread, int depth, int marker) {
+        String type = "java.lang.Throwable", message = null;
+        try {
+            com.sun.jdi.StackFrame f = thread.frame(depth);
+            com.sun.jdi.LocalVariable v = f.visibleVariableByName(dev.hotrestart.reload.ConditionSites.thrownLocal(marker));
+            if (v != null && f.getValue(v) instanceof ObjectReference thrown) {
+                type = thrown.referenceType().name();
+                com.sun.jdi.Field detail = thrown.referenceType().fieldByName("detailMessage");
+                if (detail != null && thrown.getValue(detail) instanceof com.sun.jdi.StringReference text) message = text.value();
+            }
+        } catch (IncompatibleThreadStateException | AbsentInformationException | RuntimeException ignored) {
+            // the stop still says the condition threw
+        }
+        return rule.threw(type, message);
     }
 
     /**
@@ -276,7 +312,8 @@ public final class JdiEvents implements EventLoop.Handler {
         Integer[] ids = new Integer[hits.size()];
         for (int i = 0; i < ids.length; i++) ids[i] = hits.get(i).breakpoint().id;
         for (Hit h : hits) if (h.said().console() != null) events.output("console", h.said().console());
-        run.stopped(first.event().thread(), Stop.plain(first.breakpoint().reason()), ids, null, first.said().description());
+        Stop stop = first.hidden() > 0 ? Stop.underHook(first.breakpoint().reason(), first.hidden()) : Stop.plain(first.breakpoint().reason());
+        run.stopped(first.event().thread(), stop, ids, null, first.said().description());
     }
 
     private boolean stepped(StepEvent e) {
@@ -347,6 +384,10 @@ public final class JdiEvents implements EventLoop.Handler {
     /** Says once per breakpoint that it did not stop: its thread was running a method for an evaluation. */
     @Override
     public void skippedDuringCall(LocatableEvent e) {
+        skipped(e, "it was running a method for an evaluation");
+    }
+
+    private void skipped(LocatableEvent e, String why) {
         if (!(e instanceof BreakpointEvent) || e.request().getProperty(ClientBreakpoint.BP_ID) == null) return;
         if (!skipsTold.add(e.request().getProperty(ClientBreakpoint.BP_ID))) return;
         Location loc = e.location();
@@ -357,7 +398,7 @@ public final class JdiEvents implements EventLoop.Handler {
             file = loc.declaringType().name();
         }
         events.output("console", "hotrestart: the breakpoint at " + file + ":" + loc.lineNumber() + " did not stop thread \""
-                + e.thread().name() + "\": it was running a method for an evaluation.\n");
+                + e.thread().name() + "\": " + why + ".\n");
     }
 
     @Override

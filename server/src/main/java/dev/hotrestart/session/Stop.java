@@ -26,6 +26,11 @@ public record Stop(String reason, ObjectReference exception, List<Integer> wrapp
         return new Stop(reason, null, List.of(), List.of(), 0, ExceptionBreakMode.USER_UNHANDLED, 0, null, null);
     }
 
+    /** A stop in the agent's hook ({@code hidden} frames on top), shown at the frame that called it: a condition compiled into a method held there. */
+    public static Stop underHook(String reason, int hidden) {
+        return new Stop(reason, null, List.of(), List.of(), 0, ExceptionBreakMode.USER_UNHANDLED, hidden, 0, null);
+    }
+
     /** An exception escaped the wrapped frames at these depths; {@code hidden}: frames of the agent's hook on top. */
     public static Stop escape(ObjectReference exception, List<Integer> wrappedDepths, List<Method> wrappedMethods, int hidden) {
         return new Stop("exception", exception, wrappedDepths, wrappedMethods, 0, ExceptionBreakMode.USER_UNHANDLED, hidden, null, null);

@@ -1,0 +1,186 @@
+package dev.hotrestart.session;
+
+import com.sun.jdi.Location;
+import com.sun.jdi.Method;
+import com.sun.jdi.ReferenceType;
+import dev.hotrestart.reload.Bytecode;
+import dev.hotrestart.reload.ConditionSites;
+import dev.hotrestart.reload.ConditionSites.Site;
+import dev.hotrestart.reload.ReloadPlanner;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
+
+/**
+ * Line breakpoint conditions compiled into the program: the program tests the condition itself at
+ * the line, and only hits where it holds reach the debugger (about a million tests a second
+ * instead of about a thousand round trips). The code goes in through the reload pipeline: the
+ * classes of the file are recompiled from the text the JVM runs with each condition's test in front
+ * of its line's statement (see {@code reload/ConditionSites}), and every later reload of the file
+ * compiles them in again. A condition that cannot go in is evaluated by the debugger as before,
+ * and its breakpoint says why.
+ */
+final class CompiledConditions implements ReloadPlanner.ConditionCode {
+    /** On the request at a compiled condition's first marker: the condition held there. */
+    static final String HELD = "hotrestart.conditionHeld";
+    /** On the request at its second marker (the value: the first marker's): the condition threw. */
+    static final String THREW = "hotrestart.conditionThrew";
+    /** On a breakpoint's request in the agent's hook, which its compiled condition calls with its marker. */
+    static final String MARK = "hotrestart.conditionMark";
+    /** The agent's class with the method the markers call. */
+    static final String HOOK = "dev.hotrestart.agent.Hook";
+
+    /** Compiles the file's classes with the wanted conditions and swaps them in; why not, or null. */
+    interface Applier {
+        String apply(ReferenceType anchor, Set<Integer> lines);
+    }
+
+    private final Map<String, List<Site>> wanted = new ConcurrentHashMap<>();
+    /** What the JVM runs, per source key: the compiled sites by marker. */
+    private final Map<String, Map<Integer, Site>> carried = new ConcurrentHashMap<>();
+    /** Why a site is not compiled in, by marker. */
+    private final Map<Integer, String> notes = new ConcurrentHashMap<>();
+    private volatile Applier applier;
+    private volatile java.util.function.Predicate<ReferenceType> hookReachable = t -> false;
+
+    void applier(Applier a) {
+        this.applier = a;
+    }
+
+    /** Whether a class reaches the agent's hook (the markers then call it, and the method has no breakpoint). */
+    void hookReachable(java.util.function.Predicate<ReferenceType> p) {
+        this.hookReachable = p;
+    }
+
+    @Override
+    public boolean viaHook(ReferenceType anchor) {
+        return hookReachable.test(anchor);
+    }
+
+    /** The marker the thread, stopped in the hook's {@code mark}, passed it; -1 when unreadable. */
+    static int markOf(com.sun.jdi.ThreadReference thread) {
+        try {
+            List<com.sun.jdi.Value> args = thread.frame(0).getArgumentValues();
+            return !args.isEmpty() && args.get(0) instanceof com.sun.jdi.IntegerValue v ? v.value() : -1;
+        } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Whether the marker at {@code at} calls the hook (the instruction after its push is {@code invokestatic}). */
+    static boolean callsHook(Method m, Location at) {
+        try {
+            byte[] code = m.bytecodes();
+            int i = (int) at.codeIndex() + 3;
+            return i < code.length && (code[i] & 0xff) == 0xb8;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The file's breakpoints now: each with a condition on a line with code in a loaded class should be compiled in. */
+    void want(String key, List<Breakpoints.LineBreakpoint> list, IntPredicate hasCode) {
+        List<Site> sites = new ArrayList<>();
+        for (Breakpoints.LineBreakpoint b : list) {
+            String condition = b.condition();
+            if (condition != null && hasCode.test(b.actualLine)) sites.add(new Site(b.actualLine, condition, b.marker));
+        }
+        if (sites.isEmpty()) wanted.remove(key);
+        else wanted.put(key, sites);
+    }
+
+    /** Whether a wanted site of the file is neither compiled in nor refused. */
+    boolean missing(String key) {
+        Map<Integer, Site> have = carried.getOrDefault(key, Map.of());
+        for (Site s : wanted.getOrDefault(key, List.of())) if (!have.containsKey(s.marker()) && !notes.containsKey(s.marker())) return true;
+        return false;
+    }
+
+    /** Recompiles the file's classes when what they carry is not what is wanted (a condition set, changed, removed). */
+    void apply(String key, List<ReferenceType> types) {
+        Applier a = applier;
+        if (a == null || types.isEmpty()) return;
+        List<Site> want = wanted.getOrDefault(key, List.of());
+        Map<Integer, Site> have = carried.getOrDefault(key, Map.of());
+        Set<Integer> wantMarkers = new TreeSet<>();
+        for (Site s : want) if (!notes.containsKey(s.marker())) wantMarkers.add(s.marker());
+        if (wantMarkers.equals(new TreeSet<>(have.keySet()))) return;
+        Set<Integer> lines = new TreeSet<>();
+        for (Site s : want) lines.add(s.line());
+        for (Site s : have.values()) lines.add(s.line());
+        String why = a.apply(types.get(0), lines);
+        if (why != null) for (Site s : want) if (!have.containsKey(s.marker())) notes.put(s.marker(), why);
+    }
+
+    @Override
+    public List<Site> sitesOf(String key) {
+        return wanted.getOrDefault(key, List.of());
+    }
+
+    @Override
+    public void carried(String key, ConditionSites.Instrumented result) {
+        Map<Integer, Site> now = new HashMap<>();
+        for (Site s : result.placed()) {
+            now.put(s.marker(), s);
+            notes.remove(s.marker());
+        }
+        result.refused().forEach((s, why) -> notes.put(s.marker(), why));
+        if (now.isEmpty()) carried.remove(key);
+        else carried.put(key, now);
+    }
+
+    boolean carries(Breakpoints.LineBreakpoint b) {
+        return carried.getOrDefault(b.file.key, Map.of()).containsKey(b.marker);
+    }
+
+    /** Why the breakpoint's condition is evaluated by the debugger rather than compiled in, or null. */
+    String note(Breakpoints.LineBreakpoint b) {
+        return b.condition() == null || carries(b) ? null : notes.get(b.marker);
+    }
+
+    /** Per method running a compiled condition: the code index ranges of its tests (from the line's start to the marker). */
+    private final Map<Method, List<long[]>> tests = new ConcurrentHashMap<>();
+
+    /** A compiled condition's test runs in {@code m} from {@code start} up to its marker at {@code marker}. */
+    void tested(Method m, Location start, Location marker) {
+        if (start.codeIndex() >= marker.codeIndex()) return;
+        tests.computeIfAbsent(m, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(new long[]{start.codeIndex(), marker.codeIndex()});
+    }
+
+    /**
+     * Whether the thread, stopped at a breakpoint, got there from a compiled condition's test (it
+     * called a method with a breakpoint in it): as where the debugger evaluates a condition, such a
+     * breakpoint does not stop it. One round trip, and only while some condition is compiled in.
+     */
+    boolean insideTest(com.sun.jdi.ThreadReference thread) {
+        if (tests.isEmpty()) return false;
+        try {
+            List<com.sun.jdi.StackFrame> frames = thread.frames();
+            for (int i = 1; i < frames.size(); i++) {
+                Location at = frames.get(i).location();
+                List<long[]> ranges = tests.get(at.method());
+                if (ranges == null) continue;
+                for (long[] r : ranges) if (at.codeIndex() >= r[0] && at.codeIndex() < r[1]) return true;
+            }
+        } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** The location of the one {@code sipush value} in the method, or null. */
+    static Location marker(Method m, int value) {
+        try {
+            List<Integer> at = Bytecode.sipushes(m.bytecodes(), value);
+            return at.size() == 1 ? m.locationOfCodeIndex(at.get(0)) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.hotrestart.reload;
+
+import dev.hotrestart.reload.ConditionSites.Instrumented;
+import dev.hotrestart.reload.ConditionSites.Site;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Where a breakpoint condition can go into the source, and what goes in; finding its marker in bytecode. */
+class ConditionSitesTest {
+    static final String SRC = String.join("\n",
+            "package p;",                                              // 1
+            "class C {",                                               // 2
+            "    C(int n) {",                                          // 3
+            "        super();",                                        // 4
+            "        int k = n;",                                      // 5
+            "    }",                                                   // 6
+            "    long sum(int n) {",                                   // 7
+            "        long total = 0;",                                 // 8
+            "        for (int i = 0; i < n; i++) {",                   // 9
+            "            total += i;",                                 // 10
+            "            Runnable r = () -> System.out.println(i);",   // 11
+            "            int a = 1; int b = 2;",                       // 12
+            "            if (i > 3) total++;",                         // 13
+            "        }",                                               // 14
+            "        return total;",                                   // 15
+            "    }",                                                   // 16
+            "}");
+
+    private static Instrumented at(int line, String condition) {
+        return ConditionSites.instrument(MethodSplicer.parse(SRC, "C.java"), SRC, List.of(new Site(line, condition, 20_000)));
+    }
+
+    @Test
+    void theTestGoesInFrontOfTheStatementOnItsOwnLine() {
+        Instrumented r = at(10, "i == 7");
+        assertEquals(List.of(new Site(10, "i == 7", 20_000)), r.placed());
+        String[] lines = r.text().split("\n", -1);
+        assertEquals(SRC.split("\n", -1).length, lines.length, "no line may move");
+        assertEquals("            try { if (i == 7) { int hotrestart$c20000 = 20000; hotrestart$c20000++; } } catch (Throwable "
+                + "hotrestart$e20000) { try { int hotrestart$t20000 = 20001; hotrestart$t20000++; } catch (Throwable hotrestart$f20000) "
+                + "{ } } total += i;", lines[9]);
+        assertEquals(SRC.split("\n", -1)[10], lines[10]);
+    }
+
+    @Test
+    void returnsDeclarationsAndConstructorBodiesTakeIt() {
+        assertEquals(1, at(15, "total > 0").placed().size());
+        assertEquals(1, at(8, "n > 0").placed().size());
+        assertEquals(1, at(5, "n > 0").placed().size());
+    }
+
+    @Test
+    void linesWhereTheDebuggerWouldStopElsewhereTooAreRefused() {
+        for (int line : new int[]{4, 9, 11, 12, 13, 14, 16}) {
+            Instrumented r = at(line, "n > 0");
+            assertTrue(r.placed().isEmpty(), "line " + line + ": " + r.text());
+            assertEquals(SRC, r.text());
+            assertTrue(r.refused().values().iterator().next().contains("line " + line), r.refused().toString());
+        }
+    }
+
+    @Test
+    void conditionsWithCodeOfTheirOwnOrCommentsAreRefused() {
+        for (String c : new String[]{"java.util.List.of(1).stream().anyMatch(x -> x == i)", "java.util.Objects.nonNull(this::sum)",
+                "new Object() { }.hashCode() == i", "i == 1 // one", "i == /* one */ 1", "i ==\n1", "i = = 1"}) {
+            Instrumented r = at(10, c);
+            assertTrue(r.placed().isEmpty(), c);
+            assertEquals(SRC, r.text());
+        }
+    }
+
+    @Test
+    void severalSitesGoInTogether() {
+        Instrumented r = ConditionSites.instrument(MethodSplicer.parse(SRC, "C.java"), SRC,
+                List.of(new Site(15, "total > 2", 20_002), new Site(10, "i == 7", 20_000), new Site(9, "n > 0", 20_004)));
+        assertEquals(2, r.placed().size());
+        assertEquals(1, r.refused().size());
+        assertTrue(r.text().split("\n")[14].contains("if (total > 2) { int hotrestart$c20002 = 20002; hotrestart$c20002++;"));
+        assertTrue(r.text().split("\n")[9].contains("if (i == 7)"));
+    }
+
+    @Test
+    void theMarkerIsFoundPastSwitchesAndWideInstructions() {
+        byte[] code = {
+                0x1b,                                   // 0 iload_1
+                (byte) 0xaa, 0, 0,                      // 1 tableswitch, padded to 4
+                0, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 1,    // 4 default, low 0, high 1
+                0, 0, 0, 20, 0, 0, 0, 20,               // 16 two offsets
+                (byte) 0xc4, 0x15, 0x01, 0x00,          // 24 wide iload 256
+                0x11, 0x4e, 0x20,                       // 28 sipush 20000
+                0x3d,                                   // 31 istore_2
+                0x11, 0x4e, 0x21,                       // 32 sipush 20001
+                (byte) 0xb1};                           // 35 return
+        assertEquals(List.of(28), Bytecode.sipushes(code, 20_000));
+        assertEquals(List.of(32), Bytecode.sipushes(code, 20_001));
+        assertEquals(List.of(), Bytecode.sipushes(code, 20_002));
+    }
+}
