@@ -217,4 +217,32 @@ class CompiledConditionTest {
             s.assertStdout("caught=2000000");
         }
     }
+
+    @Test
+    void aBreakpointAddedBesideACompiledConditionLeavesItCompiled() throws Exception {
+        Fixture f = Fixture.shared("eval");
+        try (Session s = Session.start(f, "evalfix.Repeat").with("args", List.of("3", "1000000"))) {
+            launch(s, f, "i == 100");
+            JsonObject stop = s.stopped("breakpoint");
+            int tid = s.threadOf(stop);
+            // stopped inside sum, where the code cannot change: the condition keeps its code, nothing is recompiled
+            int mainLine = f.line(REPEAT, "total += sum(r, n);");
+            JsonArray set = s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", f.file(REPEAT).toString()),
+                    "breakpoints", List.of(bp(f, "i == 100"), Map.of("line", mainLine)))).getAsJsonArray("breakpoints");
+            assertNull(set.get(0).getAsJsonObject().get("message"), set.toString());
+            long t0 = System.nanoTime();
+            s.continueThread(tid);
+            s.stopped("breakpoint");
+            assertEquals(mainLine, s.topFrame(tid).get("line").getAsInt());
+            s.continueThread(tid);
+            s.stopped("breakpoint");
+            assertEquals("100", value(s, tid, "i"));
+            assertEquals("1", value(s, tid, "round"));
+            s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", f.file(REPEAT).toString()), "breakpoints", List.of()));
+            s.continueThread(tid);
+            assertEquals(0, s.exitCode());
+            double secs = (System.nanoTime() - t0) / 1e9;
+            assertTrue(secs < 60, "the rounds took " + secs + " s: the condition was not tested in the program");
+        }
+    }
 }

@@ -18,6 +18,7 @@ import com.github.javaparser.ast.stmt.LocalClassDeclarationStmt;
 import com.github.javaparser.ast.stmt.ReturnStmt;
 import com.github.javaparser.ast.stmt.Statement;
 import com.github.javaparser.ast.stmt.ThrowStmt;
+import com.github.javaparser.ast.stmt.TryStmt;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,7 +62,7 @@ public final class ConditionSites {
             Statement st = why == null ? statementAt(cu, s.line()) : null;
             if (why == null && st == null) {
                 why = "line " + s.line() + " does not start a simple statement (an expression, a declaration, a return or a throw) "
-                        + "that is the only code on it, with no lambda or class body";
+                        + "that is the only code on it, with no lambda or class body, outside a finally block";
             }
             if (why != null) {
                 refused.put(s, why);
@@ -133,8 +134,12 @@ public final class ConditionSites {
         if (block.getBegin().map(b -> b.line == line).orElse(true)) return null; // `{ stmt` on one line
         // inside a method or constructor of a class, not a lambda's or an initializer's block
         Node up = block;
+        Node below = st;
         while (up != null && !(up instanceof BodyDeclaration)) {
             if (up instanceof LambdaExpr || up instanceof LocalClassDeclarationStmt) return null;
+            // javac copies a finally block into every way out of its try: the test would be there several times
+            if (up instanceof TryStmt t && t.getFinallyBlock().isPresent() && t.getFinallyBlock().get() == below) return null;
+            below = up;
             up = up.getParentNode().orElse(null);
         }
         // (this(...) and super(...) are no such statement: nothing goes in front of them)

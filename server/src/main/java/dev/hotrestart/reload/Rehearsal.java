@@ -61,8 +61,8 @@ public final class Rehearsal {
      * of its speed when they ran beside it at the same priority). Javac's and the parser's code warm
      * up on a thread of the lowest priority the system gives (nice 19 on Linux) with a javac of its
      * own, which no reload waits for. The reloads' own javac is set up once the program idles (its
-     * CPU use, sampled every {@value #IDLE_SAMPLE_MS} ms, below a quarter of a core) or a thread
-     * stops, whichever comes first. {@code program}: the program's process, null when its CPU use
+     * CPU use, sampled every {@value #IDLE_SAMPLE_MS} ms, below a quarter of a core twice in a row,
+     * after it has started running) or a thread stops, whichever comes first. {@code program}: the program's process, null when its CPU use
      * cannot be read (an attached JVM): then the first stop; {@code programWaits}: the program stops
      * on entry and waits for the user, which is that first stop.
      */
@@ -81,6 +81,10 @@ public final class Rehearsal {
     private void releaseWhenIdle(ProcessHandle program) {
         Thread watch = new Thread(() -> {
             long last = cpuNanos(program);
+            long quarter = TimeUnit.MILLISECONDS.toNanos(IDLE_SAMPLE_MS) / 4;
+            // idle only once it has run: a launched JVM waits for configurationDone first, doing nothing
+            boolean ran = false;
+            int idle = 0;
             while (last >= 0 && !closed && !released()) {
                 try {
                     Thread.sleep(IDLE_SAMPLE_MS);
@@ -88,7 +92,10 @@ public final class Rehearsal {
                     return;
                 }
                 long now = cpuNanos(program);
-                if (now >= 0 && now - last < TimeUnit.MILLISECONDS.toNanos(IDLE_SAMPLE_MS) / 4) release();
+                boolean quiet = now >= 0 && now - last < quarter;
+                ran |= !quiet;
+                idle = ran && quiet ? idle + 1 : 0;
+                if (idle >= 2) release();
                 last = now;
             }
         }, "warm-up-when-idle");
@@ -169,12 +176,8 @@ public final class Rehearsal {
     public void ended() {
         closed = true;
         threadResumed();
-        Thread quiet;
-        synchronized (this) {
-            quiet = quietThread;
-        }
-        if (quiet != null) quiet.interrupt();
-        compilers.close();
+        quietWork.add(javac -> { }); // wakes the quiet thread, which then ends after the compile under way (never interrupted:
+        compilers.close();            // an interrupt closes the file systems javac reads, which other sessions share)
     }
 
     // ---------------------------------------------------------------- warm-up
@@ -203,7 +206,15 @@ public final class Rehearsal {
         try {
             while (!closed) {
                 Consumer<JavaCompilerService> work = quietWork.poll(PRACTICE_IDLE_MS, TimeUnit.MILLISECONDS);
-                if (work == null) break;
+                if (work == null) {
+                    synchronized (this) {
+                        if (quietWork.isEmpty()) { // under the lock: work added from now on starts another thread
+                            quietThread = null;
+                            break;
+                        }
+                    }
+                    continue;
+                }
                 if (javac == null) javac = compilers.fresh();
                 try {
                     work.accept(javac);
@@ -216,7 +227,7 @@ public final class Rehearsal {
         } finally {
             if (javac != null) javac.close();
             synchronized (this) {
-                quietThread = null;
+                if (quietThread == Thread.currentThread()) quietThread = null;
             }
         }
     }

@@ -175,8 +175,9 @@ public final class ReloadPlanner {
             } catch (CompileFailure failed) {
                 // the code as the user wrote it is compiled below, and its errors (if any) are the ones reported
                 Map<ConditionSites.Site, String> refused = new java.util.LinkedHashMap<>(withConditions.refused());
+                String first = failed.getMessage() == null ? "" : failed.getMessage().strip().lines().findFirst().orElse("");
                 for (ConditionSites.Site s : withConditions.placed()) {
-                    refused.put(s, "javac does not take the condition at that line: " + failed.getMessage());
+                    refused.put(s, "javac does not take the file's conditions where they are (" + first + ")");
                 }
                 withConditions = new ConditionSites.Instrumented(splice.text(), List.of(), refused);
             }
@@ -241,7 +242,12 @@ public final class ReloadPlanner {
         long compiledAt = classFiles.modified(anchor.name());
         if (snap.savedAt > 0 && compiledAt > 0 && snap.savedAt > compiledAt) {
             throw new UserError(ErrorId.SOURCE_NOT_FOUND, snap.path.getFileName() + " was saved after " + anchor.name()
-                    + " was compiled, so it may not be the code the JVM runs");
+                    + " was compiled, so it may not be the code the JVM runs (a reload of the file, or a rebuild and a new launch, "
+                    + "lets the condition go in)");
+        }
+        if (snap.lineShifts.values().stream().anyMatch(n -> n != 0)) {
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, "a reload of one method moved the lines the JVM runs away from the text it "
+                    + "was compiled from (a reload of the whole file, reloadClass, lets the condition go in)");
         }
         Edit edit = new Edit(snap.path, snap.path.getFileName().toString(), origin.key(), origin, snap.text, snap, false);
         Splice splice = new Splice(snap.text, l -> l, Map.of(), List.of(), List.of(), null, null);

@@ -42,15 +42,22 @@ public final class Breakpoints implements BreakpointTable.Kind {
         final FileBreakpoints file;
         final int line;
         int actualLine;
-        /** The value of the marker stores a compiled condition puts in the method (see {@code reload/ConditionSites}). */
-        final int marker;
+        /** The value of the marker stores a compiled condition puts in the method (see {@code reload/ConditionSites}); -1: none. */
+        private int marker = -1;
 
         LineBreakpoint(int id, FileBreakpoints file, int line, Object rule) {
             super(id, rule);
             this.file = file;
             this.line = line;
             this.actualLine = line;
-            this.marker = ConditionSites.FIRST_MARKER + 2 * (id % 6000);
+        }
+
+        int marker() {
+            return marker;
+        }
+
+        void marker(int m) {
+            marker = m;
         }
 
         /** The condition to compile into the method, or null. */
@@ -135,6 +142,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
             f.list.add(table.add(new LineBreakpoint(table.nextId(), f, lines[i], rules == null ? null : rules[i])));
         }
         if (!f.list.isEmpty()) files.put(key, f);
+        compiled.assignMarkers(old == null ? List.of() : old.list, f.list);
         if (vm != null) {
             resolveAll(f);
             compiled.want(key, f.list, types(key));
@@ -237,6 +245,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
     /** After a redefinition the JVM dropped the requests in these classes: set them again. */
     @Override
     public synchronized void redefined(Set<ReferenceType> types) {
+        compiled.forget(types);
         Set<String> keys = new HashSet<>();
         for (ReferenceType t : types) keys.add(SourceLocator.keyOf(t));
         for (String k : keys) {
@@ -281,7 +290,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
      * only when the condition holds and when it threw. False when the method has no such code.
      */
     private boolean addCompiled(LineBreakpoint b, Method m) {
-        Location held = CompiledConditions.marker(m, b.marker), threw = CompiledConditions.marker(m, b.marker + 1);
+        Location held = CompiledConditions.marker(m, b.marker()), threw = CompiledConditions.marker(m, b.marker() + 1);
         if (held == null || threw == null) return false;
         for (EventRequest r : b.requests) if (((BreakpointRequest) r).location().equals(held)) return true;
         try {
@@ -307,7 +316,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
         BreakpointRequest h = b.tag(vm.eventRequestManager().createBreakpointRequest(held));
         h.putProperty(CompiledConditions.HELD, Boolean.TRUE);
         BreakpointRequest t = b.tag(vm.eventRequestManager().createBreakpointRequest(threw));
-        t.putProperty(CompiledConditions.THREW, b.marker);
+        t.putProperty(CompiledConditions.THREW, b.marker());
         b.requests.add(h);
         b.requests.add(t);
         return true;

@@ -44,8 +44,10 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
     private final Map<String, List<Site>> wanted = new ConcurrentHashMap<>();
     /** What the JVM runs, per source key: the compiled sites by marker. */
     private final Map<String, Map<Integer, Site>> carried = new ConcurrentHashMap<>();
-    /** Why a site is not compiled in, by marker. */
+    /** Why a site is not compiled in, by marker: the site itself does not fit (the same each time it is tried). */
     private final Map<Integer, String> notes = new ConcurrentHashMap<>();
+    /** Why a site could not go in this time (a call running, a compile refused): tried again when the file's breakpoints are set. */
+    private final Map<Integer, String> failed = new ConcurrentHashMap<>();
     private volatile Applier applier;
     private volatile java.util.function.Predicate<ReferenceType> hookReachable = t -> false;
 
@@ -89,7 +91,7 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         List<Site> sites = new ArrayList<>();
         for (Breakpoints.LineBreakpoint b : list) {
             String condition = b.condition();
-            if (condition != null && hasCode.test(b.actualLine)) sites.add(new Site(b.actualLine, condition, b.marker));
+            if (condition != null && b.marker() >= 0 && hasCode.test(b.actualLine)) sites.add(new Site(b.actualLine, condition, b.marker()));
         }
         if (sites.isEmpty()) wanted.remove(key);
         else wanted.put(key, sites);
@@ -98,7 +100,9 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
     /** Whether a wanted site of the file is neither compiled in nor refused. */
     boolean missing(String key) {
         Map<Integer, Site> have = carried.getOrDefault(key, Map.of());
-        for (Site s : wanted.getOrDefault(key, List.of())) if (!have.containsKey(s.marker()) && !notes.containsKey(s.marker())) return true;
+        for (Site s : wanted.getOrDefault(key, List.of())) {
+            if (!s.equals(have.get(s.marker())) && !notes.containsKey(s.marker()) && !failed.containsKey(s.marker())) return true;
+        }
         return false;
     }
 
@@ -108,9 +112,10 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         if (a == null || types.isEmpty()) return;
         List<Site> want = wanted.getOrDefault(key, List.of());
         Map<Integer, Site> have = carried.getOrDefault(key, Map.of());
-        Set<Integer> wantMarkers = new TreeSet<>();
-        for (Site s : want) if (!notes.containsKey(s.marker())) wantMarkers.add(s.marker());
-        if (wantMarkers.equals(new TreeSet<>(have.keySet()))) return;
+        // the sites, not only their markers: a freed marker may be given out again while old code still carries it
+        Set<Site> wantSites = new java.util.HashSet<>();
+        for (Site s : want) if (!notes.containsKey(s.marker()) && !failed.containsKey(s.marker())) wantSites.add(s);
+        if (wantSites.equals(new java.util.HashSet<>(have.values()))) return;
         Set<Integer> lines = new TreeSet<>();
         for (Site s : want) lines.add(s.line());
         for (Site s : have.values()) lines.add(s.line());
@@ -129,6 +134,7 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         for (Site s : result.placed()) {
             now.put(s.marker(), s);
             notes.remove(s.marker());
+            failed.remove(s.marker());
         }
         result.refused().forEach((s, why) -> notes.put(s.marker(), why));
         if (now.isEmpty()) carried.remove(key);
@@ -136,16 +142,70 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
     }
 
     boolean carries(Breakpoints.LineBreakpoint b) {
-        return carried.getOrDefault(b.file.key, Map.of()).containsKey(b.marker);
+        Site s = b.marker() < 0 ? null : carried.getOrDefault(b.file.key, Map.of()).get(b.marker());
+        return s != null && s.line() == b.actualLine && s.condition().equals(b.condition());
     }
 
     /** Why the breakpoint's condition is evaluated by the debugger rather than compiled in, or null. */
     String note(Breakpoints.LineBreakpoint b) {
-        return b.condition() == null || carries(b) ? null : notes.get(b.marker);
+        if (b.condition() == null || carries(b)) return null;
+        if (b.marker() < 0) return "more conditional breakpoints are set than can be compiled in";
+        String why = notes.get(b.marker());
+        return why != null ? why : failed.get(b.marker());
     }
 
     /** Per method running a compiled condition: the code index ranges of its tests (from the line's start to the marker). */
     private final Map<Method, List<long[]>> tests = new ConcurrentHashMap<>();
+
+    /** These classes were redefined: their tests are found again in their new code. */
+    void forget(Set<ReferenceType> types) {
+        tests.keySet().removeIf(m -> types.contains(m.declaringType()));
+    }
+
+    /** Whether the thread, stopped in the hook, was sent there from a class of the breakpoint's file. */
+    boolean calledFrom(com.sun.jdi.ThreadReference thread, ClientBreakpoint b) {
+        if (!(b instanceof Breakpoints.LineBreakpoint lb)) return false;
+        try {
+            return lb.file.key.equals(dev.hotrestart.base.SourceLocator.keyOf(thread.frame(1).location().declaringType()));
+        } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- markers
+
+    /** The markers in use: even numbers from {@link ConditionSites#FIRST_MARKER}, each breakpoint's own while it lives. */
+    private final java.util.BitSet used = new java.util.BitSet();
+    private static final int MARKERS = (Short.MAX_VALUE - ConditionSites.FIRST_MARKER) / 2;
+
+    /**
+     * Gives the file's new breakpoints their markers: one that keeps its line and condition keeps
+     * its marker (the code need not change), the others get free ones; the old ones no longer used
+     * are freed. -1 for a breakpoint without a condition, or when all are taken.
+     */
+    synchronized void assignMarkers(List<Breakpoints.LineBreakpoint> old, List<Breakpoints.LineBreakpoint> now) {
+        Map<String, Integer> kept = new HashMap<>();
+        for (Breakpoints.LineBreakpoint b : old) if (b.marker() >= 0) kept.put(b.line + "\u0000" + b.condition(), b.marker());
+        for (Breakpoints.LineBreakpoint b : now) {
+            if (b.condition() == null) continue;
+            Integer m = kept.remove(b.line + "\u0000" + b.condition());
+            if (m != null) failed.remove(m); // set again: tried again
+            if (m == null) {
+                int free = used.nextClearBit(0);
+                if (free >= MARKERS) continue;
+                used.set(free);
+                m = ConditionSites.FIRST_MARKER + 2 * free;
+                notes.remove(m);
+                failed.remove(m);
+            }
+            b.marker(m);
+        }
+        for (int m : kept.values()) {
+            used.clear((m - ConditionSites.FIRST_MARKER) / 2);
+            notes.remove(m);
+            failed.remove(m);
+        }
+    }
 
     /** A compiled condition's test runs in {@code m} from {@code start} up to its marker at {@code marker}. */
     void tested(Method m, Location start, Location marker) {
@@ -154,15 +214,16 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
     }
 
     /**
-     * Whether the thread, stopped at a breakpoint, got there from a compiled condition's test (it
-     * called a method with a breakpoint in it): as where the debugger evaluates a condition, such a
-     * breakpoint does not stop it. One round trip, and only while some condition is compiled in.
+     * Whether the thread, stopped at an event, got there from a compiled condition's test (it called
+     * a method with a breakpoint in it, read a watched field, threw): as where the debugger evaluates
+     * a condition, such an event does not stop it. Frames from {@code from} on count (below a
+     * breakpoint's own). One round trip, and only while some condition is compiled in.
      */
-    boolean insideTest(com.sun.jdi.ThreadReference thread) {
+    boolean insideTest(com.sun.jdi.ThreadReference thread, int from) {
         if (tests.isEmpty()) return false;
         try {
             List<com.sun.jdi.StackFrame> frames = thread.frames();
-            for (int i = 1; i < frames.size(); i++) {
+            for (int i = from; i < frames.size(); i++) {
                 Location at = frames.get(i).location();
                 List<long[]> ranges = tests.get(at.method());
                 if (ranges == null) continue;

@@ -37,6 +37,15 @@ final class ConditionSwap implements CompiledConditions.Applier {
 
     @Override
     public String apply(ReferenceType anchor, Set<Integer> lines) {
+        List<ReferenceType> types = index.typesOf(SourceLocator.keyOf(anchor));
+        // asked first as well, so a breakpoint set again while its method runs costs no compile
+        vm.suspend();
+        try {
+            String running = running(types, lines);
+            if (running != null) return running;
+        } finally {
+            vm.resume();
+        }
         ReloadPlan plan;
         try {
             plan = reloads.planner().planConditions(anchor);
@@ -45,7 +54,7 @@ final class ConditionSwap implements CompiledConditions.Applier {
         }
         vm.suspend();
         try {
-            String running = running(index.typesOf(SourceLocator.keyOf(anchor)), lines);
+            String running = running(types, lines);
             if (running != null) return running;
             reloads.swapper().apply(plan, Map.of());
             return null;

@@ -246,15 +246,12 @@ public final class JdiEvents implements EventLoop.Handler {
     private void clientHit(LocatableEvent e, List<Hit> hits) {
         ClientBreakpoint b = breakpoints.byRequest(e.request());
         if (b == null) return;
-        if (e instanceof BreakpointEvent && breakpoints.conditions != null && breakpoints.conditions.insideTest(e.thread())) {
-            skipped(e, "it was testing a breakpoint condition compiled into the program");
-            return;
-        }
         // a condition compiled into the program held (or threw) and called the agent's hook with its marker
-        int mark = e.request().getProperty(CompiledConditions.MARK) != null ? CompiledConditions.markOf(e.thread()) : -1;
-        int marker = b instanceof Breakpoints.LineBreakpoint lb ? lb.marker : -1;
-        if (e.request().getProperty(CompiledConditions.MARK) != null && (mark < 0 || (mark != marker && mark != marker + 1))) return;
-        int hidden = mark >= 0 ? 1 : 0;
+        boolean viaHook = e.request().getProperty(CompiledConditions.MARK) != null;
+        int marker = b instanceof Breakpoints.LineBreakpoint lb ? lb.marker() : -1;
+        int mark = viaHook ? CompiledConditions.markOf(e.thread()) : -1;
+        if (viaHook && (marker < 0 || (mark != marker && mark != marker + 1) || !breakpoints.conditions.calledFrom(e.thread(), b))) return;
+        int hidden = viaHook ? 1 : 0;
         Location at = e.location();
         if (hidden > 0) {
             try {
@@ -263,12 +260,17 @@ public final class JdiEvents implements EventLoop.Handler {
                 return;
             }
         }
+        // a breakpoint's own location may be where a test starts: only the frames below it count there
+        if (breakpoints.conditions != null && breakpoints.conditions.insideTest(e.thread(), e instanceof BreakpointEvent ? 1 + hidden : 0)) {
+            skipped(e, at, "it was testing a breakpoint condition compiled into the program");
+            return;
+        }
+        boolean threw = viaHook ? mark == marker + 1 : e.request().getProperty(CompiledConditions.THREW) != null;
+        boolean held = viaHook ? mark == marker : Boolean.TRUE.equals(e.request().getProperty(CompiledConditions.HELD));
         String description = null;
         BreakpointRule rule = b.rule;
         if (rule != null) {
             rule.passedOver(ClientBreakpoint.passedOver(e.request()));
-            boolean threw = mark == marker + 1 || e.request().getProperty(CompiledConditions.THREW) != null;
-            boolean held = mark == marker || Boolean.TRUE.equals(e.request().getProperty(CompiledConditions.HELD));
             BreakpointRule.Decision d = threw ? conditionThrew(rule, e.thread(), hidden, marker)
                     : rule.decide(() -> new Evaluator(debuggee, e.thread(), hidden, Evaluator.Mode.CALLS, null).prefetch(rule.locals()), held);
             b.counted(vm.eventRequestManager(), e.request());
@@ -360,6 +362,9 @@ public final class JdiEvents implements EventLoop.Handler {
             return true;
         }
         boolean uncaught = e.catchLocation() == null;
+        if (breakpoints.conditions != null && breakpoints.conditions.insideTest(e.thread(), 0)) {
+            return false; // thrown by a condition compiled into the program, which catches it: not the program's
+        }
         if (exceptionFilters.stops(e)) {
             run.stopped(e.thread(), Stop.exceptionBreakpoint(ex, uncaught), null,
                     MethodLabel.simple(ex.referenceType().name()), StopDescription.exceptionBreakpoint(ex.referenceType().name(), uncaught));
@@ -384,13 +389,12 @@ public final class JdiEvents implements EventLoop.Handler {
     /** Says once per breakpoint that it did not stop: its thread was running a method for an evaluation. */
     @Override
     public void skippedDuringCall(LocatableEvent e) {
-        skipped(e, "it was running a method for an evaluation");
+        if (e instanceof BreakpointEvent) skipped(e, e.location(), "it was running a method for an evaluation");
     }
 
-    private void skipped(LocatableEvent e, String why) {
-        if (!(e instanceof BreakpointEvent) || e.request().getProperty(ClientBreakpoint.BP_ID) == null) return;
+    private void skipped(LocatableEvent e, Location loc, String why) {
+        if (e.request().getProperty(ClientBreakpoint.BP_ID) == null) return;
         if (!skipsTold.add(e.request().getProperty(ClientBreakpoint.BP_ID))) return;
-        Location loc = e.location();
         String file;
         try {
             file = loc.sourceName();

@@ -84,6 +84,23 @@ class ConditionSitesTest {
     }
 
     @Test
+    void aFinallyBlockWhichJavacCopiesIsRefusedItsTryIsNot() {
+        String src = String.join("\n",
+                "class F {",
+                "    void f(int n) {",
+                "        try {",
+                "            n++;",
+                "        } finally {",
+                "            n--;",
+                "        }",
+                "    }",
+                "}");
+        var cu = MethodSplicer.parse(src, "F.java");
+        assertEquals(1, ConditionSites.instrument(cu, src, List.of(new Site(4, "n > 0", 20_000))).placed().size());
+        assertTrue(ConditionSites.instrument(cu, src, List.of(new Site(6, "n > 0", 20_000))).placed().isEmpty());
+    }
+
+    @Test
     void theMarkerIsFoundPastSwitchesAndWideInstructions() {
         byte[] code = {
                 0x1b,                                   // 0 iload_1
