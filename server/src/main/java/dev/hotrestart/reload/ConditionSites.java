@@ -45,13 +45,21 @@ public final class ConditionSites {
     private ConditionSites() {}
 
     /** The first marker value: {@code sipush} takes 128 to 32767; each site takes two. */
-    public static final int FIRST_MARKER = 20_000;
+    public static final int FIRST_MARKER = 23_456; // not a round number: programs seldom hold it themselves
 
     /** A condition to compile in at a line; {@code marker} and marker + 1 are its two stores. */
     public record Site(int line, String condition, int marker) {}
 
-    /** The text with the sites that fit compiled in, and, for each site that does not, why. */
-    public record Instrumented(String text, List<Site> placed, Map<Site, String> refused) {}
+    /**
+     * The text with the sites that fit compiled in; for each site that does not fit, why
+     * ({@code refused}: the same whenever it is tried; {@code retried}: javac refused the file's
+     * conditions together, worth another try once they change).
+     */
+    public record Instrumented(String text, List<Site> placed, Map<Site, String> refused, Map<Site, String> retried) {
+        public Instrumented(String text, List<Site> placed, Map<Site, String> refused) {
+            this(text, placed, refused, Map.of());
+        }
+    }
 
     public static Instrumented instrument(CompilationUnit cu, String text, List<Site> sites) {
         Map<Site, String> refused = new LinkedHashMap<>();

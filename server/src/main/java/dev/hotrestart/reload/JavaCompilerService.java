@@ -45,7 +45,13 @@ public final class JavaCompilerService {
     private Map<String, ByteArrayOutputStream> sink;
     private DiagnosticCollector<JavaFileObject> diagnostics;
     private final JavaFileManager memory;
-    private final TaskPool pool;
+    private TaskPool pool;
+    /**
+     * The file the pooled context compiled last. A context that compiled one file from source and
+     * then compiles another that uses its classes does not find them any more ("cannot find
+     * symbol" for a class on the class path), so a compile of another file gets a fresh context.
+     */
+    private String pooledFile;
 
     public JavaCompilerService(List<Path> classPath, Path debuggeeJavaHome) {
         if (javac == null) throw new UserError(ErrorId.COMPILER_UNAVAILABLE, "This Java runtime has no compiler (java.compiler module); run hotrestart with a full JDK 17+.");
@@ -171,6 +177,8 @@ public final class JavaCompilerService {
 
     /** Compiles in this JVM; {@code release} is at most this JDK's. */
     synchronized Outcome compileHere(String fileName, String source, int release) {
+        if (pooledFile != null && !pooledFile.equals(fileName)) pool = new TaskPool();
+        pooledFile = fileName;
         DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
         Map<String, ByteArrayOutputStream> out = new LinkedHashMap<>();
         sink = out;

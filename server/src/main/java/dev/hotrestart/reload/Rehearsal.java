@@ -167,6 +167,7 @@ public final class Rehearsal {
 
     /** The stopped thread runs on, or a reload starts: practice stops after the compile under way. */
     public void threadResumed() {
+        resumes.incrementAndGet(); // the warm-up under way leaves what it has not begun to the reload that comes
         synchronized (practiceLock) {
             practiceFrom = 0;
         }
@@ -232,6 +233,9 @@ public final class Rehearsal {
         }
     }
 
+    /** How often the program ran on or a reload started: the released warm-up stops between steps when it changes. */
+    private final AtomicInteger resumes = new AtomicInteger();
+
     private synchronized boolean released() {
         return held == null;
     }
@@ -243,7 +247,15 @@ public final class Rehearsal {
             work = held;
             held = null;
         }
-        if (work != null) work.forEach(Rehearsal::start);
+        // one after the other, in the order they came: the reloads' javac compiles the program's file last
+        if (work == null) return;
+        int at = resumes.get();
+        start(() -> {
+            for (Runnable w : work) {
+                if (resumes.get() != at) return; // the program runs again, or a reload started: it sets javac up itself
+                quietlyRun(w);
+            }
+        });
     }
 
     private void background(Runnable work) {
@@ -256,14 +268,16 @@ public final class Rehearsal {
         start(work);
     }
 
+    private static void quietlyRun(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException ignored) {
+            // warming is best effort
+        }
+    }
+
     private static void start(Runnable work) {
-        Thread t = new Thread(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException ignored) {
-                // warming is best effort
-            }
-        }, "javac-warmup");
+        Thread t = new Thread(() -> quietlyRun(work), "reload-javac-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();

@@ -174,12 +174,12 @@ public final class ReloadPlanner {
                         edit.path().toString());
             } catch (CompileFailure failed) {
                 // the code as the user wrote it is compiled below, and its errors (if any) are the ones reported
-                Map<ConditionSites.Site, String> refused = new java.util.LinkedHashMap<>(withConditions.refused());
+                Map<ConditionSites.Site, String> retried = new java.util.LinkedHashMap<>();
                 String first = failed.getMessage() == null ? "" : failed.getMessage().strip().lines().findFirst().orElse("");
                 for (ConditionSites.Site s : withConditions.placed()) {
-                    refused.put(s, "javac does not take the file's conditions where they are (" + first + ")");
+                    retried.put(s, "javac does not take the file's conditions where they are (" + first + ")");
                 }
-                withConditions = new ConditionSites.Instrumented(splice.text(), List.of(), refused);
+                withConditions = new ConditionSites.Instrumented(splice.text(), List.of(), withConditions.refused(), retried);
             }
         }
         if (compiled != null && !withConditions.placed().isEmpty() && conditions.viaHook(anchor)) {
@@ -200,9 +200,11 @@ public final class ReloadPlanner {
         Checked checked = checkStructure(anchor, compiled, splice.shifts(), practice);
         java.util.Set<String> defined = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Runnable commit = commit(anchor, id, edit, splice, checked, defined);
-        ConditionSites.Instrumented carried = withConditions;
+        // the JVM runs what this compile carries: no conditions at all when none were wanted
+        ConditionSites.Instrumented carried = withConditions != null ? withConditions
+                : new ConditionSites.Instrumented(splice.text(), List.of(), Map.of());
         ConditionCode code = conditions;
-        Runnable all = carried == null ? commit : () -> {
+        Runnable all = practice ? commit : () -> {
             commit.run();
             code.carried(edit.key(), carried);
         };

@@ -120,7 +120,7 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         for (Site s : want) lines.add(s.line());
         for (Site s : have.values()) lines.add(s.line());
         String why = a.apply(types.get(0), lines);
-        if (why != null) for (Site s : want) if (!have.containsKey(s.marker())) notes.put(s.marker(), why);
+        if (why != null) for (Site s : want) if (!s.equals(have.get(s.marker()))) failed.put(s.marker(), why);
     }
 
     @Override
@@ -137,6 +137,7 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
             failed.remove(s.marker());
         }
         result.refused().forEach((s, why) -> notes.put(s.marker(), why));
+        result.retried().forEach((s, why) -> failed.put(s.marker(), why));
         if (now.isEmpty()) carried.remove(key);
         else carried.put(key, now);
     }
@@ -162,11 +163,12 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         tests.keySet().removeIf(m -> types.contains(m.declaringType()));
     }
 
-    /** Whether the thread, stopped in the hook, was sent there from a class of the breakpoint's file. */
+    /** Whether the thread, stopped in the hook, was sent there from the breakpoint's line in its file (not from old code that had the marker before). */
     boolean calledFrom(com.sun.jdi.ThreadReference thread, ClientBreakpoint b) {
         if (!(b instanceof Breakpoints.LineBreakpoint lb)) return false;
         try {
-            return lb.file.key.equals(dev.hotrestart.base.SourceLocator.keyOf(thread.frame(1).location().declaringType()));
+            Location caller = thread.frame(1).location();
+            return caller.lineNumber() == lb.actualLine && lb.file.key.equals(dev.hotrestart.base.SourceLocator.keyOf(caller.declaringType()));
         } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException e) {
             return false;
         }
@@ -184,11 +186,14 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
      * are freed. -1 for a breakpoint without a condition, or when all are taken.
      */
     synchronized void assignMarkers(List<Breakpoints.LineBreakpoint> old, List<Breakpoints.LineBreakpoint> now) {
-        Map<String, Integer> kept = new HashMap<>();
-        for (Breakpoints.LineBreakpoint b : old) if (b.marker() >= 0) kept.put(b.line + "\u0000" + b.condition(), b.marker());
+        Map<String, java.util.ArrayDeque<Integer>> kept = new HashMap<>();
+        for (Breakpoints.LineBreakpoint b : old) {
+            if (b.marker() >= 0) kept.computeIfAbsent(b.line + "\u0000" + b.condition(), k -> new java.util.ArrayDeque<>()).add(b.marker());
+        }
         for (Breakpoints.LineBreakpoint b : now) {
             if (b.condition() == null) continue;
-            Integer m = kept.remove(b.line + "\u0000" + b.condition());
+            java.util.ArrayDeque<Integer> same = kept.get(b.line + "\u0000" + b.condition());
+            Integer m = same == null ? null : same.poll();
             if (m != null) failed.remove(m); // set again: tried again
             if (m == null) {
                 int free = used.nextClearBit(0);
@@ -200,17 +205,21 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
             }
             b.marker(m);
         }
-        for (int m : kept.values()) {
-            used.clear((m - ConditionSites.FIRST_MARKER) / 2);
-            notes.remove(m);
-            failed.remove(m);
+        for (java.util.ArrayDeque<Integer> left : kept.values()) {
+            for (int m : left) {
+                used.clear((m - ConditionSites.FIRST_MARKER) / 2);
+                notes.remove(m);
+                failed.remove(m);
+            }
         }
     }
 
     /** A compiled condition's test runs in {@code m} from {@code start} up to its marker at {@code marker}. */
     void tested(Method m, Location start, Location marker) {
         if (start.codeIndex() >= marker.codeIndex()) return;
-        tests.computeIfAbsent(m, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(new long[]{start.codeIndex(), marker.codeIndex()});
+        List<long[]> ranges = tests.computeIfAbsent(m, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        for (long[] r : ranges) if (r[0] == start.codeIndex() && r[1] == marker.codeIndex()) return;
+        ranges.add(new long[]{start.codeIndex(), marker.codeIndex()});
     }
 
     /**

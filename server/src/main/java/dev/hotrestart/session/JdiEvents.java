@@ -199,6 +199,8 @@ public final class JdiEvents implements EventLoop.Handler {
             List<Value> args = hookFrame.getArgumentValues();
             if (args.isEmpty() || !(args.get(0) instanceof ObjectReference ex)) return false;
             if (stops.isPropagating(ex) || escapes.isPropagated(ex.referenceType())) return false;
+            // a method a compiled condition called: the condition's catch takes it, and says the condition threw
+            if (breakpoints.conditions != null && breakpoints.conditions.insideTest(t, 1)) return false;
             Method wrapped = replaced.currentVersion(t, 1, t.frame(1).location());
             escaped(t, Stop.escape(ex, List.of(1), List.of(wrapped), 1));
             return true;
@@ -350,6 +352,9 @@ public final class JdiEvents implements EventLoop.Handler {
     private boolean exceptionThrown(ExceptionEvent e) {
         ObjectReference ex = e.exception();
         if (stops.isPropagating(ex)) return false;
+        if (breakpoints.conditions != null && breakpoints.conditions.insideTest(e.thread(), 0)) {
+            return false; // thrown inside a condition compiled into the program, which catches it: not the program's
+        }
         EscapeDetector.Escape escape;
         try {
             escape = handlerMode ? null : escapes.check(e);
@@ -362,9 +367,6 @@ public final class JdiEvents implements EventLoop.Handler {
             return true;
         }
         boolean uncaught = e.catchLocation() == null;
-        if (breakpoints.conditions != null && breakpoints.conditions.insideTest(e.thread(), 0)) {
-            return false; // thrown by a condition compiled into the program, which catches it: not the program's
-        }
         if (exceptionFilters.stops(e)) {
             run.stopped(e.thread(), Stop.exceptionBreakpoint(ex, uncaught), null,
                     MethodLabel.simple(ex.referenceType().name()), StopDescription.exceptionBreakpoint(ex.referenceType().name(), uncaught));

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Where a breakpoint condition can go into the source, and what goes in; finding its marker in bytecode. */
 class ConditionSitesTest {
+    static final int FIRST = ConditionSites.FIRST_MARKER;
     static final String SRC = String.join("\n",
             "package p;",                                              // 1
             "class C {",                                               // 2
@@ -31,17 +32,17 @@ class ConditionSitesTest {
             "}");
 
     private static Instrumented at(int line, String condition) {
-        return ConditionSites.instrument(MethodSplicer.parse(SRC, "C.java"), SRC, List.of(new Site(line, condition, 20_000)));
+        return ConditionSites.instrument(MethodSplicer.parse(SRC, "C.java"), SRC, List.of(new Site(line, condition, FIRST)));
     }
 
     @Test
     void theTestGoesInFrontOfTheStatementOnItsOwnLine() {
         Instrumented r = at(10, "i == 7");
-        assertEquals(List.of(new Site(10, "i == 7", 20_000)), r.placed());
+        assertEquals(List.of(new Site(10, "i == 7", FIRST)), r.placed());
         String[] lines = r.text().split("\n", -1);
         assertEquals(SRC.split("\n", -1).length, lines.length, "no line may move");
-        assertEquals("            try { if (i == 7) { int hotrestart$c20000 = 20000; hotrestart$c20000++; } } catch (Throwable "
-                + "hotrestart$e20000) { try { int hotrestart$t20000 = 20001; hotrestart$t20000++; } catch (Throwable hotrestart$f20000) "
+        assertEquals("            try { if (i == 7) { int hotrestart$c23456 = 23456; hotrestart$c23456++; } } catch (Throwable "
+                + "hotrestart$e23456) { try { int hotrestart$t23456 = 23457; hotrestart$t23456++; } catch (Throwable hotrestart$f23456) "
                 + "{ } } total += i;", lines[9]);
         assertEquals(SRC.split("\n", -1)[10], lines[10]);
     }
@@ -76,10 +77,10 @@ class ConditionSitesTest {
     @Test
     void severalSitesGoInTogether() {
         Instrumented r = ConditionSites.instrument(MethodSplicer.parse(SRC, "C.java"), SRC,
-                List.of(new Site(15, "total > 2", 20_002), new Site(10, "i == 7", 20_000), new Site(9, "n > 0", 20_004)));
+                List.of(new Site(15, "total > 2", FIRST + 2), new Site(10, "i == 7", FIRST), new Site(9, "n > 0", FIRST + 4)));
         assertEquals(2, r.placed().size());
         assertEquals(1, r.refused().size());
-        assertTrue(r.text().split("\n")[14].contains("if (total > 2) { int hotrestart$c20002 = 20002; hotrestart$c20002++;"));
+        assertTrue(r.text().split("\n")[14].contains("if (total > 2) { int hotrestart$c23458 = 23458; hotrestart$c23458++;"));
         assertTrue(r.text().split("\n")[9].contains("if (i == 7)"));
     }
 
@@ -96,8 +97,8 @@ class ConditionSitesTest {
                 "    }",
                 "}");
         var cu = MethodSplicer.parse(src, "F.java");
-        assertEquals(1, ConditionSites.instrument(cu, src, List.of(new Site(4, "n > 0", 20_000))).placed().size());
-        assertTrue(ConditionSites.instrument(cu, src, List.of(new Site(6, "n > 0", 20_000))).placed().isEmpty());
+        assertEquals(1, ConditionSites.instrument(cu, src, List.of(new Site(4, "n > 0", FIRST))).placed().size());
+        assertTrue(ConditionSites.instrument(cu, src, List.of(new Site(6, "n > 0", FIRST))).placed().isEmpty());
     }
 
     @Test
