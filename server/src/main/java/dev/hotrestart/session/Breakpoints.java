@@ -290,8 +290,9 @@ public final class Breakpoints implements BreakpointTable.Kind {
      * only when the condition holds and when it threw. False when the method has no such code.
      */
     private boolean addCompiled(LineBreakpoint b, Method m) {
-        Location held = CompiledConditions.marker(m, b.marker()), threw = CompiledConditions.marker(m, b.marker() + 1);
-        if (held == null || threw == null) return false;
+        CompiledConditions.Markers markers = CompiledConditions.markers(m, b.marker());
+        if (markers == null) return false;
+        Location held = markers.held(), threw = markers.threw();
         for (EventRequest r : b.requests) if (((BreakpointRequest) r).location().equals(held)) return true;
         try {
             List<Location> line = m.locationsOfLine(b.actualLine);
@@ -299,7 +300,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
         } catch (AbsentInformationException ignored) {
             // the marker was found by its line's code: there is a line table
         }
-        if (CompiledConditions.callsHook(m, held)) {
+        if (markers.callHook()) {
             // the markers call the agent's hook: the breakpoint is there, and this method has none
             for (EventRequest r : b.requests) if (r.getProperty(CompiledConditions.MARK) != null) return true;
             boolean any = false;

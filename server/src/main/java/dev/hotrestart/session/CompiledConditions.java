@@ -75,16 +75,6 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         }
     }
 
-    /** Whether the marker at {@code at} calls the hook (the instruction after its push is {@code invokestatic}). */
-    static boolean callsHook(Method m, Location at) {
-        try {
-            byte[] code = m.bytecodes();
-            int i = (int) at.codeIndex() + 3;
-            return i < code.length && (code[i] & 0xff) == 0xb8;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
 
     /** The file's breakpoints now: each with a condition on a line with code in a loaded class should be compiled in. */
     void want(String key, List<Breakpoints.LineBreakpoint> list, IntPredicate hasCode) {
@@ -244,13 +234,20 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         return false;
     }
 
-    /** The location of the one {@code sipush value} in the method, or null. */
-    static Location marker(Method m, int value) {
+    /** The locations of the one {@code sipush marker} and the one {@code sipush marker + 1} in the method, or null. */
+    static Markers markers(Method m, int marker) {
         try {
-            List<Integer> at = Bytecode.sipushes(m.bytecodes(), value);
-            return at.size() == 1 ? m.locationOfCodeIndex(at.get(0)) : null;
+            byte[] code = m.bytecodes(); // one round trip for both markers
+            List<Integer> held = Bytecode.sipushes(code, marker), threw = Bytecode.sipushes(code, marker + 1);
+            if (held.size() != 1 || threw.size() != 1) return null;
+            int next = held.get(0) + 3; // the instruction after the push: invokestatic where it calls the hook
+            return new Markers(m.locationOfCodeIndex(held.get(0)), m.locationOfCodeIndex(threw.get(0)),
+                    next < code.length && (code[next] & 0xff) == 0xb8);
         } catch (RuntimeException e) {
             return null;
         }
     }
+
+    /** Where a compiled condition's two markers are in a method, and whether they call the agent's hook. */
+    record Markers(Location held, Location threw, boolean callHook) {}
 }
