@@ -143,7 +143,11 @@ class TcpAndAttachTest {
                     "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"));
             cmd.addAll(List.of(vmArgs));
             cmd.addAll(List.of("-cp", f.classPath(), mainClass));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            return listening(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        }
+
+        /** A started JVM, once its first line says on which port JDWP listens. */
+        static Ticker listening(Process p) throws IOException {
             BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String first = r.readLine();
             Matcher m = Pattern.compile("Listening for transport dt_socket at address: (\\d+)").matcher(first == null ? "" : first);
@@ -151,7 +155,8 @@ class TcpAndAttachTest {
                 p.destroyForcibly();
                 fail("the JVM did not start: " + first);
             }
-            Ticker t = new Ticker(p, Integer.parseInt(m.group(1)));
+            int port = Integer.parseInt(m.group(1));
+            Ticker t = new Ticker(p, port);
             Thread pump = new Thread(() -> {
                 try {
                     for (String l; (l = r.readLine()) != null; ) {

@@ -3,6 +3,8 @@ package dev.hotrestart.reload;
 import dev.hotrestart.base.ErrorId;
 import dev.hotrestart.base.UserError;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -17,16 +19,39 @@ public final class CompileFailure extends UserError {
     private final List<Diagnostic> diagnostics;
 
     public CompileFailure(List<Diagnostic> diagnostics) {
-        super(ErrorId.COMPILE_ERROR, text(diagnostics));
+        this(diagnostics, List.of());
+    }
+
+    /**
+     * javac's errors against a class path of which {@code classPath} are the entries: when some
+     * are not on this machine (an attached JVM's own class path, from another host), the message
+     * says so first, as the likely cause, and how to give the right one.
+     */
+    public CompileFailure(List<Diagnostic> diagnostics, List<Path> classPath) {
+        super(ErrorId.COMPILE_ERROR, text(diagnostics, absent(classPath)));
         this.diagnostics = List.copyOf(diagnostics);
+    }
+
+    /** The class path entries that are not on this machine. */
+    public static List<Path> absent(List<Path> classPath) {
+        return classPath.stream().filter(p -> !Files.exists(p)).toList();
     }
 
     public List<Diagnostic> diagnostics() {
         return diagnostics;
     }
 
-    private static String text(List<Diagnostic> diagnostics) {
-        StringBuilder b = new StringBuilder("The edit does not compile; nothing was changed:");
+    private static String text(List<Diagnostic> diagnostics, List<Path> absent) {
+        StringBuilder b = new StringBuilder();
+        if (absent.isEmpty()) {
+            b.append("The edit does not compile; nothing was changed:");
+        } else {
+            List<String> names = absent.stream().limit(3).map(Path::toString).toList();
+            b.append("The edit does not compile against the class path on this machine, which lacks ").append(absent.size())
+                    .append(absent.size() == 1 ? " entry" : " entries").append(" of the program's (").append(String.join(", ", names))
+                    .append(absent.size() > 3 ? ", …" : "").append("): the program may run on another machine. Set 'classPaths' to ")
+                    .append("your build's output here (its classes folder and the jars it needs); nothing was changed:");
+        }
         for (Diagnostic d : diagnostics) {
             b.append('\n').append(d.path());
             if (d.line() > 0) b.append(':').append(d.line());

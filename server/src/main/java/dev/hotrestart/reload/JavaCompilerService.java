@@ -172,7 +172,7 @@ public final class JavaCompilerService {
             int line = e.line() > 0 ? lineMap.applyAsInt((int) e.line()) : 0;
             found.add(new CompileFailure.Diagnostic(displayPath, line, e.line() > 0 ? (int) e.column() : 0, e.message()));
         }
-        throw new CompileFailure(found);
+        throw new CompileFailure(found, classPath);
     }
 
     /** Compiles in this JVM; {@code release} is at most this JDK's. */
@@ -255,7 +255,7 @@ public final class JavaCompilerService {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) p.destroyForcibly();
-            if (p.exitValue() != 0) throw new CompileFailure(printedErrors(text, fileName, lineMap, displayPath));
+            if (p.exitValue() != 0) throw new CompileFailure(printedErrors(text, fileName, lineMap, displayPath), classPath);
             Map<String, byte[]> classes = new LinkedHashMap<>();
             try (Stream<Path> files = Files.walk(outDir)) {
                 for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {

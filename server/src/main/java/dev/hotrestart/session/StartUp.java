@@ -19,6 +19,7 @@ import dev.hotrestart.jvm.AgentAttach;
 import dev.hotrestart.jvm.DebuggeeProcess;
 import dev.hotrestart.jvm.JvmConnector;
 import dev.hotrestart.jvm.Requests;
+import dev.hotrestart.reload.CompileFailure;
 import org.eclipse.lsp4j.debug.DisconnectArguments;
 import org.eclipse.lsp4j.debug.InitializeRequestArguments;
 import org.eclipse.lsp4j.debug.RunInTerminalRequestArguments;
@@ -152,6 +153,14 @@ public final class StartUp {
         List<Path> classPath = new ArrayList<>(cfg.classPaths());
         if (classPath.isEmpty() && vm instanceof PathSearchingVirtualMachine psvm) {
             for (String s : psvm.classPath()) classPath.add(Paths.get(s));
+            List<Path> absent = CompileFailure.absent(classPath);
+            if (!absent.isEmpty()) {
+                events.output("console", "hotrestart: " + absent.size() + " of the " + classPath.size() + " entries of the JVM's class path "
+                        + "are not on this machine (" + String.join(", ", absent.stream().limit(3).map(Path::toString).toList())
+                        + (absent.size() > 3 ? ", …" : "") + "): it runs elsewhere. Reloads and expressions compile against "
+                        + "the class path here: set 'classPaths' in the attach configuration to your build's output (its classes "
+                        + "folder and the jars it needs), and 'sourcePaths' to its sources.\n");
+            }
         }
         EventRequestManager erm = vm.eventRequestManager();
         ClassPrepareRequest all = erm.createClassPrepareRequest();
@@ -188,9 +197,10 @@ public final class StartUp {
         if (!agent.isEmpty()) {
             Field f = agent.get(0).fieldByName("arguments");
             Value v = f == null ? null : agent.get(0).getValue(f);
-            if (v instanceof StringReference str && !str.value().equals(wanted)) {
+            String had = v instanceof StringReference str ? str.value() : null;
+            if (had != null && !(had.isEmpty() ? WrapPolicy.encode(List.of(), List.of()) : had).equals(wanted)) {
                 events.output("console", "hotrestart: the hotrestart agent in this JVM was loaded with other wrap patterns ("
-                        + (str.value().isEmpty() ? "none" : str.value()) + "); those stay in force, this session's 'wrap' and "
+                        + (had.isEmpty() ? "none" : had) + "); those stay in force, this session's 'wrap' and "
                         + "'noWrap' apply only where the agent wraps too. Restart the JVM to change them.\n");
             }
             return true;
