@@ -123,9 +123,24 @@ public final class DapClient implements Closeable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** Until when the reader leaves the adapter's output unread (a client that stops reading). */
+    private volatile long readAgainAt;
+
+    /** From the next message on, reads nothing for {@code ms}: the adapter's writes back up as when a client hangs. */
+    public void stopReadingFor(long ms) {
+        readAgainAt = System.currentTimeMillis() + ms;
+    }
+
     private void readLoop() {
         try {
             while (true) {
+                for (long left; (left = readAgainAt - System.currentTimeMillis()) > 0; ) {
+                    try {
+                        Thread.sleep(left);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
                 int len = -1;
                 StringBuilder line = new StringBuilder();
                 while (true) {

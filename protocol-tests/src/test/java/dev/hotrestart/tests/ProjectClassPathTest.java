@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProjectClassPathTest {
 
     /** A session on the shop project with neither 'mainClass' nor 'classPaths', and its own cache folder. */
-    private static Session shopSession(Fixture shop, Path cache) throws IOException {
+    static Session shopSession(Fixture shop, Path cache) throws IOException {
         Session s = Session.start(DapClient.stdio(Map.of("XDG_CACHE_HOME", cache.toString())), shop, "unused",
                 Map.of("supportsProgressReporting", true));
         s.launchArgs.remove("mainClass");

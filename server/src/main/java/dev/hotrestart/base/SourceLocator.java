@@ -77,6 +77,23 @@ public final class SourceLocator {
         return null;
     }
 
+    /**
+     * The key of a file a client names: from its package line, or, when it cannot be read now
+     * (deleted or moved since), the key it had when this session found it.
+     */
+    public String keyOfFile(Path file) {
+        if (!Files.isReadable(file)) {
+            Path p = file.toAbsolutePath().normalize();
+            for (var e : found.entrySet()) if (e.getValue().toAbsolutePath().normalize().equals(p)) return e.getKey();
+        }
+        return keyOf(file);
+    }
+
+    /** Where the file for a key was found earlier in the session, whether or not it is still there; null when never. */
+    public Path lastKnown(String key) {
+        return key == null ? null : found.get(key);
+    }
+
     /** Remembers where a file the client named lives, so classes of it find it too. */
     public void remember(String key, Path file) {
         found.put(key, file);

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +28,14 @@ public final class DebuggeeProcess {
     private final Pump stderr;
     private final Thread stdoutPump;
     private final Thread stderrPump;
+    private final Path cwd;
+    /** The debugger ended it (disconnect, terminate): its exit code is no news to the user. */
+    private volatile boolean killedHere;
     public final int port;
 
-    private DebuggeeProcess(Process process, int port, InputStream stdoutRest, BiConsumer<String, String> output) {
+    private DebuggeeProcess(Process process, int port, Path cwd, InputStream stdoutRest, BiConsumer<String, String> output) {
         this.process = process;
+        this.cwd = cwd;
         this.port = port;
         this.stdout = new Pump(stdoutRest, "stdout", output, process);
         this.stderr = new Pump(process.getErrorStream(), "stderr", output, process);
@@ -69,7 +75,7 @@ public final class DebuggeeProcess {
                     + (first != null && !first.isBlank() ? " (" + first.strip() + ")" : "")
                     + ". Check 'vmArgs' and 'javaHome'.");
         }
-        return new DebuggeeProcess(p, Integer.parseInt(m.group(1)), out, output);
+        return new DebuggeeProcess(p, Integer.parseInt(m.group(1)), cwd, out, output);
     }
 
     private static String readLine(InputStream in) throws IOException {
@@ -201,8 +207,37 @@ public final class DebuggeeProcess {
         }
     }
 
+    /**
+     * What the user should read when the JVM did not end by itself (a crash, a signal from outside
+     * the debugger), from its exit code (128 + the signal on Linux and macOS) and the crash report
+     * it left; null when it ended normally, with its own code, or because the debugger ended it.
+     */
+    public String endNote(int code) {
+        if (killedHere || code <= 128 || code > 128 + 31) return null;
+        String report = "hs_err_pid" + process.pid() + ".log";
+        Path written = null;
+        for (Path dir : List.of(cwd, Path.of(System.getProperty("java.io.tmpdir")))) {
+            if (Files.isRegularFile(dir.resolve(report))) {
+                written = dir.resolve(report);
+                break;
+            }
+        }
+        if (written != null) {
+            return "hotrestart: the program's JVM crashed (exit code " + code + "). Its crash report: " + written + "\n";
+        }
+        String how = switch (code - 128) {
+            case 6 -> "as from SIGABRT: the JVM aborted, which is how it ends on a fatal error (its output above says why and where its report is)";
+            case 9 -> "as from SIGKILL: killed from outside the debugger (kill -9, or the system's out-of-memory killer: see dmesg)";
+            case 15 -> "as from SIGTERM: asked to end from outside the debugger";
+            case 11, 7, 4, 8 -> "as from signal " + (code - 128) + ": the JVM crashed in native code";
+            default -> "as from signal " + (code - 128) + ", sent from outside the debugger";
+        };
+        return "hotrestart: the program ended with exit code " + code + ", " + how + ".\n";
+    }
+
     /** Ends the debuggee at once (disconnect, terminate, adapter exit): no orphan JVM is left. */
     public void kill() {
+        killedHere = true;
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }

@@ -5,6 +5,8 @@ import java.util.List;
 
 /**
  * A project's class path: {@code fromBuildTool} when the build tool was asked this time (the
- * slow case, seconds), false when the cache answered; {@code millis} what it took.
+ * slow case, seconds), false when the cache answered; {@code millis} what it took;
+ * {@code notKept} why the answer could not be kept for the next launch (null when it was, or
+ * came from the cache).
  */
-public record ClassPath(List<Path> entries, boolean fromBuildTool, long millis) {}
+public record ClassPath(List<Path> entries, boolean fromBuildTool, long millis, String notKept) {}

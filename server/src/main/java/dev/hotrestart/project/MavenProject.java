@@ -94,7 +94,7 @@ final class MavenProject implements BuildProject {
         String stamp = stamp(scope);
         Path cached = cacheFile(module, scope);
         List<Path> hit = read(cached, stamp);
-        if (hit != null) return new ClassPath(hit, false, (System.nanoTime() - t0) / 1_000_000);
+        if (hit != null) return new ClassPath(hit, false, (System.nanoTime() - t0) / 1_000_000, null);
 
         List<Path> entries = new ArrayList<>();
         if (scope == Scope.TEST) entries.add(module.resolve("target/test-classes"));
@@ -109,8 +109,8 @@ final class MavenProject implements BuildProject {
         } finally {
             progress.end(outcome);
         }
-        write(cached, stamp, entries);
-        return new ClassPath(entries, true, (System.nanoTime() - t0) / 1_000_000);
+        String notKept = write(cached, stamp, entries);
+        return new ClassPath(entries, true, (System.nanoTime() - t0) / 1_000_000, notKept);
     }
 
     @Override
@@ -264,8 +264,9 @@ final class MavenProject implements BuildProject {
         }
     }
 
-    private static void write(Path file, String stamp, List<Path> entries) {
-        if (file == null) return;
+    /** Keeps the answer; null when kept, else why not. */
+    private static String write(Path file, String stamp, List<Path> entries) {
+        if (file == null) return "there is no cache folder (no $XDG_CACHE_HOME or home folder)";
         try {
             Files.createDirectories(file.getParent());
             StringBuilder sb = new StringBuilder(stamp).append('\n');
@@ -273,8 +274,10 @@ final class MavenProject implements BuildProject {
             Path tmp = Files.createTempFile(file.getParent(), "classpath-", ".part");
             Files.writeString(tmp, sb, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return null;
         } catch (IOException e) {
             // no cache: the next launch asks Maven again
+            return "the cache folder " + file.getParent().getParent() + " cannot be written (" + e + ")";
         }
     }
 }

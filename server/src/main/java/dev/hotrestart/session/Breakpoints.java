@@ -133,7 +133,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
 
     /** {@code rules[i]} is the i-th breakpoint's BreakpointRule, null, or a String saying why it was refused. */
     public synchronized List<Breakpoint> set(Path path, int[] lines, Object[] rules) {
-        String key = SourceLocator.keyOf(path);
+        String key = sources.keyOfFile(path);
         sources.remember(key, path);
         FileBreakpoints old = files.remove(key);
         if (old != null) clear(old);

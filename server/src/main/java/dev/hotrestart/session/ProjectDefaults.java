@@ -55,8 +55,10 @@ final class ProjectDefaults {
                 added.put(Attribute.SOURCE_PATHS.key, project.sourceRoots(Scope.TEST).stream().map(Path::toString).toList());
             }
             if (cp.fromBuildTool()) {
-                events.output("console", String.format("hotrestart: class path of %s from Maven in %.1f s (kept until a pom.xml changes)%n",
-                        project.buildFile(), cp.millis() / 1000.0));
+                events.output("console", String.format("hotrestart: class path of %s from Maven in %.1f s (%s)%n",
+                        project.buildFile(), cp.millis() / 1000.0, cp.notKept() == null ? "kept until a pom.xml changes"
+                                : "not kept: " + cp.notKept() + "; every launch asks Maven until it can be. Set XDG_CACHE_HOME to a "
+                                + "folder you can write"));
             }
             LOG.info(() -> "project class path of " + project.buildFile() + (cp.fromBuildTool() ? " from the build tool in " : " from the cache in ")
                     + cp.millis() + " ms");

@@ -273,7 +273,12 @@ public final class StartUp {
             if (ended) return;
             ended = true;
         }
-        if (process != null) events.exited(process.awaitExit(5000));
+        if (process != null) {
+            int code = process.awaitExit(5000);
+            String note = process.endNote(code);
+            if (note != null) events.output("console", note);
+            events.exited(code);
+        }
         events.terminated();
     }
 }
