@@ -40,7 +40,12 @@ final class BareJdi {
 
     /** Starts {@code mainClass} of the fixture under JDWP with {@code vmArgs} and attaches; the program waits to be resumed. */
     static BareJdi start(Fixture f, List<String> vmArgs, String mainClass, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Fixture.debuggeeJavaHome().resolve("bin/java").toString(),
+        return start(Fixture.debuggeeJavaHome(), f, vmArgs, mainClass, args);
+    }
+
+    /** As {@link #start(Fixture, List, String, String...)}, on the JDK in {@code jdk}. */
+    static BareJdi start(java.nio.file.Path jdk, Fixture f, List<String> vmArgs, String mainClass, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/java").toString(),
                 "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0"));
         cmd.addAll(vmArgs);
         cmd.addAll(List.of("-cp", f.classPath(), mainClass));

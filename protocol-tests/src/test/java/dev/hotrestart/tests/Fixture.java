@@ -44,6 +44,11 @@ public final class Fixture {
         return Path.of(System.getProperty("debuggee.java.home", System.getProperty("java.home")));
     }
 
+    /** The Java 25 JDK the second test pass and the virtual-thread benchmark use (the pom's jdk25.home). */
+    static Path jdk25() {
+        return Path.of(System.getProperty("hotrestart.jdk25.home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+    }
+
     static int debuggeeFeature() {
         try {
             for (String l : Files.readAllLines(debuggeeJavaHome().resolve("release"))) {
@@ -239,7 +244,12 @@ public final class Fixture {
 
     /** Runs {@code mainClass} with plain {@code java} of the debuggee JDK, no debugger: the limit in the benchmarks. What it printed. */
     public String plainJava(List<String> vmArgs, String mainClass, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(debuggeeJavaHome().resolve("bin/java").toString()));
+        return plainJava(debuggeeJavaHome(), vmArgs, mainClass, args);
+    }
+
+    /** As {@link #plainJava(List, String, String...)}, on the JDK in {@code jdk}. */
+    public String plainJava(Path jdk, List<String> vmArgs, String mainClass, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/java").toString()));
         cmd.addAll(vmArgs);
         cmd.addAll(List.of("-cp", classPath(), mainClass));
         cmd.addAll(List.of(args));

@@ -205,7 +205,7 @@ public final class DapServer implements HotRestartProtocol {
 
     @Override
     public CompletableFuture<ThreadsResponse> threads() {
-        return call(() -> locked(() -> session().stacks().threads()));
+        return call(() -> locked(() -> session().threads()));
     }
 
     @Override

@@ -60,7 +60,8 @@ public final class Rehearsal {
      * (javac and the parser take both cores for a few hundred ms, which cost a busy program a fifth
      * of its speed when they ran beside it at the same priority). Javac's and the parser's code warm
      * up on a thread of the lowest priority the system gives (nice 19 on Linux) with a javac of its
-     * own, which no reload waits for. The reloads' own javac is set up once the program idles (its
+     * own, which no reload waits for, once a launched program has run {@value #QUIET_AFTER_MS} ms
+     * (or idles, or stops). The reloads' own javac is set up once the program idles (its
      * CPU use, sampled every {@value #IDLE_SAMPLE_MS} ms, below a quarter of a core twice in a row,
      * after it has started running) or a thread stops, whichever comes first. {@code program}: the program's process, null when its CPU use
      * cannot be read (an attached JVM): then the first stop; {@code programWaits}: the program stops
@@ -73,7 +74,20 @@ public final class Rehearsal {
         });
         background(() -> compilers.forReloads().warmUp());
         if (!programWaits && program != null) releaseWhenIdle(program);
+        else quietGate.countDown();
     }
+
+    /**
+     * How long a launched program runs before the quiet warm-up begins (unless it idles or stops
+     * first): a JVM's start-up, when it loads and compiles most of its code, is the busiest time of
+     * many programs, and even a thread of the lowest priority beside it (with the compiler and
+     * collector threads of the adapter's JVM that work for it) cost a program that spent its first
+     * 200 ms on 20,000 virtual threads a fifth of its speed.
+     */
+    static final long QUIET_AFTER_MS = 500;
+
+    /** Opened once the program has had its start-up (see {@link #QUIET_AFTER_MS}), idles, or stops. */
+    private final java.util.concurrent.CountDownLatch quietGate = new java.util.concurrent.CountDownLatch(1);
 
     /** How often the program's CPU use is sampled while the warm-up waits for it to idle. */
     static final long IDLE_SAMPLE_MS = 100;
@@ -84,6 +98,7 @@ public final class Rehearsal {
             long quarter = TimeUnit.MILLISECONDS.toNanos(IDLE_SAMPLE_MS) / 4;
             // idle only once it has run: a launched JVM waits for configurationDone first, doing nothing
             boolean ran = false;
+            long ranFrom = 0;
             int idle = 0;
             while (last >= 0 && !closed && !released()) {
                 try {
@@ -93,11 +108,14 @@ public final class Rehearsal {
                 }
                 long now = cpuNanos(program);
                 boolean quiet = now >= 0 && now - last < quarter;
+                if (!ran && !quiet) ranFrom = System.nanoTime();
                 ran |= !quiet;
+                if (ran && System.nanoTime() - ranFrom >= TimeUnit.MILLISECONDS.toNanos(QUIET_AFTER_MS)) quietGate.countDown();
                 idle = ran && quiet ? idle + 1 : 0;
                 if (idle >= 2) release();
                 last = now;
             }
+            quietGate.countDown(); // the program ended, or its CPU use cannot be read
         }, "warm-up-when-idle");
         watch.setDaemon(true);
         watch.start();
@@ -177,6 +195,7 @@ public final class Rehearsal {
     public void ended() {
         closed = true;
         threadResumed();
+        quietGate.countDown();
         quietWork.add(javac -> { }); // wakes the quiet thread, which then ends after the compile under way (never interrupted:
         compilers.close();            // an interrupt closes the file systems javac reads, which other sessions share)
     }
@@ -205,6 +224,7 @@ public final class Rehearsal {
         Niceness.lowerThisThread();
         JavaCompilerService javac = null;
         try {
+            quietGate.await();
             while (!closed) {
                 Consumer<JavaCompilerService> work = quietWork.poll(PRACTICE_IDLE_MS, TimeUnit.MILLISECONDS);
                 if (work == null) {
@@ -242,6 +262,7 @@ public final class Rehearsal {
 
     /** Runs the warm-up work held so far, and any that comes later, at once. */
     private void release() {
+        quietGate.countDown();
         List<Runnable> work;
         synchronized (this) {
             work = held;

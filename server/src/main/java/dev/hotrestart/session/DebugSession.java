@@ -16,6 +16,7 @@ import dev.hotrestart.wrap.WrapRules;
 import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.ExceptionBreakpointsFilter;
 import org.eclipse.lsp4j.debug.InitializeRequestArguments;
+import org.eclipse.lsp4j.debug.ThreadsResponse;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -49,6 +50,7 @@ public final class DebugSession {
     private SourceLocator sources = new SourceLocator(List.of());
     /** Set once connected; the session's end closes it. */
     private ReloadCycle reloads;
+    private ThreadWatch threadWatch;
 
     /** {@code hoverCalls}: hover evaluations may call methods (the adapter's --hover-calls). */
     public DebugSession(HotRestartClient client, InitializeRequestArguments clientInfo, boolean hoverCalls) {
@@ -100,6 +102,12 @@ public final class DebugSession {
 
     public StackTraces stacks() {
         return stacks;
+    }
+
+    /** The program's threads; the client has been told of each (see ThreadWatch) before it reads the list. */
+    public ThreadsResponse threads() {
+        if (threadWatch != null) threadWatch.look();
+        return stacks.threads();
     }
 
     public VariableRequests variables() {
@@ -183,6 +191,8 @@ public final class DebugSession {
             events.suspendAll(cfg.bool(Attribute.SUSPEND_ALL));
             exceptionFilters.connected(vm, handlerMode);
             jdiEvents.connected(vm, debuggee, snapshots, reloads.rehearsal(), reloads.frames(), escapes, handlerMode);
+            threadWatch = ThreadWatch.start(vm, stops, events, jdiEvents::threadEnded);
+            run.watchThreads(threadWatch);
             stacks.connected(vm, reloads.frames(), debuggee);
             evaluation.connected(debuggee);
             hotRestart.connected(reloads, wrapRules, cfg.bool(Attribute.RELOAD_ON_CONTINUE));
@@ -209,6 +219,7 @@ public final class DebugSession {
         @Override
         public void ending() {
             if (reloads != null) reloads.rehearsal().ended();
+            if (threadWatch != null) threadWatch.stop();
         }
     }
 }

@@ -153,9 +153,7 @@ public final class JdiEvents implements EventLoop.Handler {
                     events.thread(ts.thread(), "started");
                 } else if (e instanceof ThreadDeathEvent td) {
                     events.thread(td.thread(), "exited");
-                    run.forget(td.thread());
-                    if (replaced != null) replaced.threadEnded(td.thread());
-                    stops.threadEnded(td.thread());
+                    threadEnded(td.thread());
                 }
             }
             if (!hits.isEmpty()) {
@@ -164,6 +162,13 @@ public final class JdiEvents implements EventLoop.Handler {
             }
             return resume;
         }
+    }
+
+    /** A thread ended (the client was told): what the session kept of it goes. */
+    void threadEnded(ThreadReference t) {
+        run.forget(t);
+        if (replaced != null) replaced.threadEnded(t);
+        stops.threadEnded(t);
     }
 
     /** A class is loaded (or was before we connected): indexed by source, its source read as it was compiled. */

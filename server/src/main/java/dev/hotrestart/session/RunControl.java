@@ -78,6 +78,13 @@ public final class RunControl {
         this.suspendAll = suspendAll;
     }
 
+    /** Compares looks at the JVM's threads (Java 21+, see ThreadWatch); null when the JVM reports them. */
+    private ThreadWatch threadWatch;
+
+    void watchThreads(ThreadWatch watch) {
+        this.threadWatch = watch;
+    }
+
     StepFilters stepFilters() {
         return filters;
     }
@@ -87,6 +94,7 @@ public final class RunControl {
     /** The thread stopped: the client is told, after what the program printed before it stopped. */
     void stopped(ThreadReference thread, Stop stop, Integer[] hitIds, String text, String description) {
         if (process != null) process.flush();
+        if (threadWatch != null) threadWatch.look(); // the client knows every thread the stop may list
         stop = endReturnWatch(thread, stop);
         if (rehearsal != null) rehearsal.threadStopped();
         stops.stopped(thread, stop);

@@ -64,12 +64,15 @@ public final class StackTraces {
         } catch (VMDisconnectedException e) {
             all = List.of(); // the program ended: it has no threads, which is no error
         }
-        for (ThreadReference t : all) {
+        List<ThreadReference> listed = new ArrayList<>(all);
+        // a virtual thread is in no list of the JVM's (JDWP's default): it shows while it is stopped
+        for (ThreadReference t : stops.stops().keySet()) if (!all.contains(t)) listed.add(t);
+        for (ThreadReference t : listed) {
             Thread th = new Thread();
             try {
                 // a thread stopped for the user is shown whoever it belongs to
                 if (stops.stop(t) == null && jvmOwned(t)) continue;
-                th.setName(t.name());
+                th.setName(VirtualThreads.isVirtual(t) ? VirtualThreads.label(t) : t.name());
             } catch (ObjectCollectedException | VMDisconnectedException e) {
                 continue;
             }

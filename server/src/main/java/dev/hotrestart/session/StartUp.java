@@ -166,8 +166,10 @@ public final class StartUp {
         ClassPrepareRequest all = erm.createClassPrepareRequest();
         for (String ex : StepFilters.JDK_CLASSES) all.addClassExclusionFilter(ex);
         Requests.noting(all);
-        Requests.noting(erm.createThreadStartRequest());
-        Requests.noting(erm.createThreadDeathRequest());
+        if (ThreadWatch.byEvents(vm)) { // else ThreadWatch compares looks: no event per virtual thread
+            Requests.noting(erm.createThreadStartRequest());
+            Requests.noting(erm.createThreadDeathRequest());
+        }
         boolean handlerMode = "handler".equals(cfg.string(Attribute.STOP_AT)) && (cfg.launch || agentInAttachedJvm(cfg));
         if (!cfg.launch) loadedBefore.run();
         wiring.connected(vm, cfg, process, classPath, handlerMode, loaded(loadedBefore));
