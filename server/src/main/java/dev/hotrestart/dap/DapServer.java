@@ -184,6 +184,11 @@ public final class DapServer implements HotRestartProtocol {
     }
 
     @Override
+    public CompletableFuture<BreakpointLocationsResponse> breakpointLocations(BreakpointLocationsArguments args) {
+        return call(() -> locked(() -> session().breakpoints().breakpointLocations(args)));
+    }
+
+    @Override
     public CompletableFuture<SetExceptionBreakpointsResponse> setExceptionBreakpoints(SetExceptionBreakpointsArguments args) {
         return call(() -> locked(() -> session().breakpoints().setExceptionBreakpoints(args)));
     }
@@ -240,7 +245,12 @@ public final class DapServer implements HotRestartProtocol {
 
     @Override
     public CompletableFuture<Void> stepIn(StepInArguments args) {
-        return run(() -> locked(() -> session().run().step(args.getThreadId(), com.sun.jdi.request.StepRequest.STEP_INTO, Boolean.TRUE.equals(args.getSingleThread()))));
+        return run(() -> locked(() -> session().run().stepIn(args.getThreadId(), args.getTargetId(), Boolean.TRUE.equals(args.getSingleThread()))));
+    }
+
+    @Override
+    public CompletableFuture<StepInTargetsResponse> stepInTargets(StepInTargetsArguments args) {
+        return call(() -> locked(() -> session().stepInTargets(args)));
     }
 
     @Override

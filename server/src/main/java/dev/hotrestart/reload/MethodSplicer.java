@@ -48,6 +48,11 @@ public final class MethodSplicer {
         return new JavaParser(config);
     });
 
+    /** This thread's parser, set up as reloads parse (newest language level, no validation pass, no comments attributed). */
+    public static JavaParser parser() {
+        return PARSER.get();
+    }
+
     /** A method as the JVM names it: nested class path (Outer, Inner), name and erased parameter types. */
     public record MethodId(List<String> typePath, String name, List<String> paramTypes) {
         /** From a binary class name, e.g. com.acme.Outer$Inner, and JDI's argument type names. */

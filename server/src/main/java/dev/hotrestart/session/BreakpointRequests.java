@@ -4,6 +4,9 @@ import dev.hotrestart.base.ErrorId;
 import dev.hotrestart.base.UserError;
 import dev.hotrestart.eval.BreakpointRule;
 import org.eclipse.lsp4j.debug.Breakpoint;
+import org.eclipse.lsp4j.debug.BreakpointLocation;
+import org.eclipse.lsp4j.debug.BreakpointLocationsArguments;
+import org.eclipse.lsp4j.debug.BreakpointLocationsResponse;
 import org.eclipse.lsp4j.debug.SetBreakpointsArguments;
 import org.eclipse.lsp4j.debug.SetBreakpointsResponse;
 import org.eclipse.lsp4j.debug.SetExceptionBreakpointsArguments;
@@ -12,6 +15,8 @@ import org.eclipse.lsp4j.debug.Source;
 import org.eclipse.lsp4j.debug.SourceBreakpoint;
 
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * setBreakpoints and setExceptionBreakpoints. Line breakpoints live in {@link Breakpoints}; the
@@ -34,12 +39,17 @@ public final class BreakpointRequests {
         }
         SourceBreakpoint[] sbs = args.getBreakpoints();
         int[] lines;
+        int[] columns = null;
         Object[] rules = null;
         if (sbs != null) {
             lines = new int[sbs.length];
             rules = new Object[sbs.length];
             for (int i = 0; i < sbs.length; i++) {
                 lines[i] = sbs[i].getLine();
+                if (sbs[i].getColumn() != null && sbs[i].getColumn() > 0) {
+                    if (columns == null) columns = new int[sbs.length];
+                    columns[i] = sbs[i].getColumn();
+                }
                 try {
                     rules[i] = BreakpointRule.parse(sbs[i].getCondition(), sbs[i].getHitCondition(), sbs[i].getLogMessage());
                 } catch (UserError err) {
@@ -53,7 +63,32 @@ public final class BreakpointRequests {
             lines = new int[0];
         }
         SetBreakpointsResponse r = new SetBreakpointsResponse();
-        r.setBreakpoints(breakpoints.set(Paths.get(src.getPath()).toAbsolutePath().normalize(), lines, rules).toArray(new Breakpoint[0]));
+        r.setBreakpoints(breakpoints.set(Paths.get(src.getPath()).toAbsolutePath().normalize(), lines, columns, rules).toArray(new Breakpoint[0]));
+        return r;
+    }
+
+    /**
+     * Where on the lines asked a breakpoint can stop: each line's own code, and each lambda whose
+     * body starts there. An editor shows these as places for column breakpoints.
+     */
+    public BreakpointLocationsResponse breakpointLocations(BreakpointLocationsArguments args) {
+        BreakpointLocationsResponse r = new BreakpointLocationsResponse();
+        if (args == null || args.getSource() == null || args.getSource().getPath() == null) {
+            r.setBreakpoints(new BreakpointLocation[0]);
+            return r;
+        }
+        java.nio.file.Path path = Paths.get(args.getSource().getPath()).toAbsolutePath().normalize();
+        int last = args.getEndLine() == null ? args.getLine() : Math.min(args.getEndLine(), args.getLine() + 1000);
+        List<BreakpointLocation> out = new ArrayList<>();
+        for (int line = args.getLine(); line <= last; line++) {
+            for (LinePositions.Place p : breakpoints.places(path, line)) {
+                BreakpointLocation l = new BreakpointLocation();
+                l.setLine(p.line());
+                l.setColumn(p.column());
+                out.add(l);
+            }
+        }
+        r.setBreakpoints(out.toArray(new BreakpointLocation[0]));
         return r;
     }
 

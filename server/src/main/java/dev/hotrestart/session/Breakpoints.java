@@ -44,6 +44,14 @@ public final class Breakpoints implements BreakpointTable.Kind {
         int actualLine;
         /** The value of the marker stores a compiled condition puts in the method (see {@code reload/ConditionSites}); -1: none. */
         private int marker = -1;
+        /** The column the client gave (a column breakpoint, 1-based), moved to where its place starts; 0: none. */
+        int column;
+        /** What a column breakpoint stops in: the line's own code ({@link #OWN_CODE}), or the n-th lambda of the line; {@link #WHOLE_LINE} without a column. */
+        int place = WHOLE_LINE;
+        /** How many lambdas start on the line with their body there (see LinePositions). */
+        int lambdasOnLine;
+        static final int WHOLE_LINE = -2;
+        static final int OWN_CODE = -1;
 
         LineBreakpoint(int id, FileBreakpoints file, int line, Object rule) {
             super(id, rule);
@@ -76,6 +84,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
             bp.setId(id);
             bp.setVerified(verified);
             bp.setLine(actualLine);
+            if (column > 0 && actualLine == line) bp.setColumn(column);
             bp.setMessage(message);
             Source s = new Source();
             s.setPath(file.path.toString());
@@ -133,13 +142,27 @@ public final class Breakpoints implements BreakpointTable.Kind {
 
     /** {@code rules[i]} is the i-th breakpoint's BreakpointRule, null, or a String saying why it was refused. */
     public synchronized List<Breakpoint> set(Path path, int[] lines, Object[] rules) {
+        return set(path, lines, null, rules);
+    }
+
+    /** As {@link #set(Path, int[], Object[])}; {@code columns[i]} > 0 makes the i-th a column breakpoint (null: none is). */
+    public synchronized List<Breakpoint> set(Path path, int[] lines, int[] columns, Object[] rules) {
         String key = sources.keyOfFile(path);
         sources.remember(key, path);
         FileBreakpoints old = files.remove(key);
         if (old != null) clear(old);
         FileBreakpoints f = new FileBreakpoints(key, path);
+        String text = columns == null ? null : readText(path);
         for (int i = 0; i < lines.length; i++) {
-            f.list.add(table.add(new LineBreakpoint(table.nextId(), f, lines[i], rules == null ? null : rules[i])));
+            LineBreakpoint b = new LineBreakpoint(table.nextId(), f, lines[i], rules == null ? null : rules[i]);
+            if (columns != null && columns[i] > 0 && text != null) {
+                List<LinePositions.Place> places = LinePositions.of(text, lines[i]);
+                LinePositions.Place at = LinePositions.at(text, lines[i], columns[i]);
+                b.column = at.column();
+                b.place = at.lambda();
+                b.lambdasOnLine = (int) places.stream().filter(p -> p.lambda() >= 0).count();
+            }
+            f.list.add(table.add(b));
         }
         if (!f.list.isEmpty()) files.put(key, f);
         compiled.assignMarkers(old == null ? List.of() : old.list, f.list);
@@ -270,8 +293,10 @@ public final class Breakpoints implements BreakpointTable.Kind {
             return;
         }
         Set<Method> seen = new HashSet<>();
+        List<Method> lambdas = b.place == LineBreakpoint.WHOLE_LINE ? List.of() : lambdasStartingAt(locs, b.actualLine);
         for (Location loc : locs) {
             if (!seen.add(loc.method())) continue; // one stop per method and line
+            if (!inPlace(b, loc.method(), lambdas)) continue;
             if (compiled.carries(b) && addCompiled(b, loc.method())) continue;
             String problem = b.rule == null ? null : conditionCheck.apply(b.rule, loc);
             if (problem != null) {
@@ -282,6 +307,47 @@ public final class Breakpoints implements BreakpointTable.Kind {
             for (EventRequest r : b.requests) exists |= ((BreakpointRequest) r).location().equals(loc);
             if (exists) continue;
             b.requests.add(b.tag(vm.eventRequestManager().createBreakpointRequest(loc))); // enabled by arm()
+        }
+    }
+
+    /**
+     * Whether a column breakpoint stops in this method. The lambdas of a line are the methods javac
+     * made of them that have code there and none before (their bodies start on the line), in the
+     * order of their numbers ({@code lambda$main$0}, {@code lambda$main$1}), which is the source
+     * order of lambdas side by side. When the class and the source disagree on how many there are
+     * (lambdas nested on one line), a lambda's breakpoint stops in each of them.
+     */
+    private static boolean inPlace(LineBreakpoint b, Method m, List<Method> lambdas) {
+        if (b.place == LineBreakpoint.WHOLE_LINE || b.lambdasOnLine == 0) return true;
+        if (b.place == LineBreakpoint.OWN_CODE) return !lambdas.contains(m);
+        if (lambdas.size() != b.lambdasOnLine) return lambdas.contains(m);
+        return lambdas.get(b.place).equals(m);
+    }
+
+    /** The lambda methods with code at the line and none before it, by their numbers. */
+    private static List<Method> lambdasStartingAt(List<Location> locs, int line) {
+        List<Method> out = new ArrayList<>();
+        for (Location loc : locs) {
+            Method m = loc.method();
+            if (out.contains(m) || !m.name().startsWith("lambda$")) continue;
+            try {
+                boolean before = false;
+                for (Location l : m.allLineLocations()) before |= l.lineNumber() < line;
+                if (!before) out.add(m);
+            } catch (AbsentInformationException e) {
+                // no lines: not one of the line's
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(Breakpoints::lambdaNumber));
+        return out;
+    }
+
+    private static int lambdaNumber(Method m) {
+        String n = m.name();
+        try {
+            return Integer.parseInt(n.substring(n.lastIndexOf('$') + 1));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
         }
     }
 
@@ -368,6 +434,21 @@ public final class Breakpoints implements BreakpointTable.Kind {
         String l = line.replaceAll("//.*$", "");
         return NO_CODE.matcher(l).matches() || HEADER.matcher(l).matches()
                 || l.matches("\\s*(public|private|protected|static|final|abstract|class|interface|enum|record|\\s)*\\s*(class|interface|enum|record)\\b.*");
+    }
+
+    /** The file's text, or null when it cannot be read. */
+    static String readText(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Where on a line of the file a breakpoint can stop (see LinePositions); the line alone when the file cannot be read. */
+    public List<LinePositions.Place> places(Path path, int line) {
+        String text = readText(path);
+        return text == null ? List.of(new LinePositions.Place(line, 1, LineBreakpoint.OWN_CODE)) : LinePositions.of(text, line);
     }
 
     private static List<String> readLines(Path p) {

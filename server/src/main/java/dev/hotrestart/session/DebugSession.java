@@ -16,6 +16,9 @@ import dev.hotrestart.wrap.WrapRules;
 import org.eclipse.lsp4j.debug.Capabilities;
 import org.eclipse.lsp4j.debug.ExceptionBreakpointsFilter;
 import org.eclipse.lsp4j.debug.InitializeRequestArguments;
+import org.eclipse.lsp4j.debug.StepInTarget;
+import org.eclipse.lsp4j.debug.StepInTargetsArguments;
+import org.eclipse.lsp4j.debug.StepInTargetsResponse;
 import org.eclipse.lsp4j.debug.ThreadsResponse;
 
 import java.nio.file.Path;
@@ -104,6 +107,37 @@ public final class DebugSession {
         return stacks;
     }
 
+    /**
+     * The calls the frame's line makes, for the user to pick the one to step into: read from the
+     * method's bytecode as the JVM runs it, lambdas labelled with their source.
+     */
+    public StepInTargetsResponse stepInTargets(StepInTargetsArguments args) {
+        ThreadStops.FrameRef ref = stops.requiredFrame(args == null ? null : args.getFrameId(), "stepInTargets needs");
+        com.sun.jdi.Location loc;
+        try {
+            loc = ref.thread().frame(ref.depth()).location();
+        } catch (com.sun.jdi.IncompatibleThreadStateException e) {
+            throw ThreadStops.running(ref.thread());
+        }
+        com.sun.jdi.Method m = loc.method();
+        int line = loc.lineNumber();
+        java.nio.file.Path file = sources.find(SourceLocator.keyOf(loc.declaringType()));
+        String text = file == null ? null : Breakpoints.readText(file);
+        List<StepTargets.Target> found = StepTargets.of(reloads == null ? null : reloads.bytesOf(loc.declaringType()), m.name(), m.signature(),
+                line, text == null ? List.of() : LinePositions.lambdaTexts(text, line));
+        List<Integer> ids = run.offer(found);
+        StepInTarget[] out = new StepInTarget[found.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new StepInTarget();
+            out[i].setId(ids.get(i));
+            out[i].setLabel(found.get(i).label());
+            out[i].setLine(line);
+        }
+        StepInTargetsResponse r = new StepInTargetsResponse();
+        r.setTargets(out);
+        return r;
+    }
+
     /** The program's threads; the client has been told of each (see ThreadWatch) before it reads the list. */
     public ThreadsResponse threads() {
         if (threadWatch != null) threadWatch.look();
@@ -138,6 +172,8 @@ public final class DebugSession {
         c.setSupportsHitConditionalBreakpoints(true);
         c.setSupportsLogPoints(true);
         c.setSupportsFunctionBreakpoints(true);
+        c.setSupportsBreakpointLocationsRequest(true); // a line's own code and its lambdas, for column breakpoints
+        c.setSupportsStepInTargetsRequest(true);
         c.setSupportsDataBreakpoints(true);
         c.setSupportsSetExpression(true);
         c.setSupportsValueFormattingOptions(true);

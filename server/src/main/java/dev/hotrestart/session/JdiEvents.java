@@ -16,6 +16,7 @@ import com.sun.jdi.event.Event;
 import com.sun.jdi.event.EventSet;
 import com.sun.jdi.event.ExceptionEvent;
 import com.sun.jdi.event.LocatableEvent;
+import com.sun.jdi.event.MethodEntryEvent;
 import com.sun.jdi.event.MethodExitEvent;
 import com.sun.jdi.event.StepEvent;
 import com.sun.jdi.event.ThreadDeathEvent;
@@ -139,6 +140,11 @@ public final class JdiEvents implements EventLoop.Handler {
                     resume &= !breakpointHit(bp, hits);
                 } else if (e instanceof WatchpointEvent w) {
                     clientHit(w, hits);
+                } else if (e instanceof MethodEntryEvent me && me.request().getProperty(RunControl.TARGET) != null) {
+                    if (run.enteredTarget(me)) {
+                        run.stopped(me.thread(), Stop.plain("step"), null, null, null);
+                        resume = false;
+                    }
                 } else if (e instanceof MethodExitEvent mx) {
                     run.methodExited(mx);
                 } else if (e instanceof StepEvent st) {

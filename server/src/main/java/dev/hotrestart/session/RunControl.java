@@ -95,6 +95,7 @@ public final class RunControl {
     void stopped(ThreadReference thread, Stop stop, Integer[] hitIds, String text, String description) {
         if (process != null) process.flush();
         if (threadWatch != null) threadWatch.look(); // the client knows every thread the stop may list
+        endTargetStep(thread); // a step to a target ends with any stop: the line ran out, or a breakpoint came first
         stop = endReturnWatch(thread, stop);
         if (rehearsal != null) rehearsal.threadStopped();
         stops.stopped(thread, stop);
@@ -299,6 +300,92 @@ public final class RunControl {
             }
         });
         if (all) resumeEveryThread(t);
+    }
+
+    // ---------------------------------------------------------------- step into a target
+
+    /** The targets the client was last offered (stepInTargets), by id. */
+    private final java.util.Map<Integer, StepTargets.Target> stepTargets = new java.util.HashMap<>();
+    private int nextTargetId = 1;
+    static final String TARGET = "hotrestart.stepTarget";
+    private static final String TARGET_DEPTH = "hotrestart.stepTargetDepth";
+    private static final String TARGET_SEEN = "hotrestart.stepTargetSeen";
+
+    /** Gives the targets ids for the client; the ids of an earlier offer no longer count. */
+    List<Integer> offer(List<StepTargets.Target> targets) {
+        stepTargets.clear();
+        List<Integer> ids = new ArrayList<>();
+        for (StepTargets.Target t : targets) {
+            int id = nextTargetId++;
+            stepTargets.put(id, t);
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    /**
+     * stepIn, with the target the user picked ({@code targetId}, from stepInTargets): the line is
+     * stepped over while the thread's method entries are watched; the step stops when the thread
+     * enters the target (as named in the class file, by name and number of parameters: an
+     * interface's method stops in the implementation that runs), or, when the line ends without
+     * that call, where the step over ends. Without a target, or with one not offered, a plain stepIn.
+     */
+    public void stepIn(Integer threadId, Integer targetId, boolean singleThread) {
+        StepTargets.Target target = targetId == null ? null : stepTargets.get(targetId);
+        if (target == null) {
+            step(threadId, StepRequest.STEP_INTO, singleThread);
+            return;
+        }
+        ThreadReference t = stops.suspendedThread(threadId);
+        int depth;
+        try {
+            depth = t.frameCount();
+        } catch (com.sun.jdi.IncompatibleThreadStateException e) {
+            throw ThreadStops.running(t);
+        }
+        // watched before the step resumes the thread (after the response): it cannot pass the call unseen
+        com.sun.jdi.request.MethodEntryRequest r = vm.eventRequestManager().createMethodEntryRequest();
+        r.putProperty(TARGET_DEPTH, depth);
+        r.putProperty(TARGET_SEEN, new int[1]);
+        r.addThreadFilter(t);
+        String owner = target.owner().replace('/', '.');
+        boolean inJdk = stepExclusions.stream().anyMatch(p -> p.endsWith("*") ? owner.startsWith(p.substring(0, p.length() - 1)) : owner.equals(p));
+        if (!inJdk) for (String ex : stepExclusions) r.addClassExclusionFilter(ex);
+        r.putProperty(TARGET, target);
+        Requests.suspendingThread(r, null);
+        step(threadId, StepRequest.STEP_OVER, singleThread);
+    }
+
+    /** The thread entered a method while stepping to a target: true when it is the target (the step then stops there). */
+    boolean enteredTarget(com.sun.jdi.event.MethodEntryEvent e) {
+        StepTargets.Target target = (StepTargets.Target) e.request().getProperty(TARGET);
+        Method m = e.method();
+        if (target == null || !m.name().equals(target.name()) || m.argumentTypeNames().size() != target.arity()) return false;
+        if (target.lambda() && !m.declaringType().name().equals(target.owner().replace('/', '.'))) return false;
+        if (!target.lambda()) {
+            // called from the line itself, not deeper (the same method called by another call of the line)
+            try {
+                if (e.thread().frameCount() != (Integer) e.request().getProperty(TARGET_DEPTH) + 1) return false;
+            } catch (com.sun.jdi.IncompatibleThreadStateException ex) {
+                return false;
+            }
+            int[] seen = (int[]) e.request().getProperty(TARGET_SEEN);
+            if (seen[0]++ < target.occurrence()) return false; // an earlier call of the same method on the line
+        }
+        endTargetStep(e.thread());
+        EventRequestManager erm = vm.eventRequestManager();
+        for (StepRequest old : new ArrayList<>(erm.stepRequests())) {
+            if (old.thread().equals(e.thread())) erm.deleteEventRequest(old); // the step over the line
+        }
+        return true;
+    }
+
+    /** The step to a target ended (entered, or the line ran out): its watch of method entries goes. */
+    void endTargetStep(ThreadReference t) {
+        EventRequestManager erm = vm.eventRequestManager();
+        for (com.sun.jdi.request.MethodEntryRequest r : new ArrayList<>(erm.methodEntryRequests())) {
+            if (r.getProperty(TARGET) != null) erm.deleteEventRequest(r);
+        }
     }
 
     /** One step request for the thread (any older one is deleted); it expires after one event. */

@@ -1,0 +1,44 @@
+package dev.hotrestart.session;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The places on a line a column breakpoint can pick: the line's own code and the lambdas whose bodies start there. */
+class LinePositionsTest {
+    static final String SOURCE = String.join("\n",
+            "class A {",                                                          // 1
+            "    void f(java.util.List<Integer> xs) {",                           // 2
+            "        xs.stream().map(x -> x + 1).forEach(y -> {",                 // 3
+            "            System.out.println(y);",                                 // 4
+            "        });",                                                        // 5
+            "        Runnable r = () -> { go(); };",                              // 6
+            "\tRunnable s = () -> go();",                                         // 7
+            "    }",
+            "    void go() {}",
+            "}");
+
+    @Test
+    void aBlockLambdaWhoseBodyStartsOnTheNextLineIsNotOnThisLine() {
+        assertEquals(List.of(new LinePositions.Place(3, 9, -1), new LinePositions.Place(3, 30, 0)), LinePositions.of(SOURCE, 3));
+        assertEquals(List.of(new LinePositions.Place(4, 13, -1)), LinePositions.of(SOURCE, 4), "inside a lambda's block: its own line");
+        assertEquals(List.of("x -> x + 1"), LinePositions.lambdaTexts(SOURCE, 3));
+    }
+
+    @Test
+    void aBlockLambdaOnOneLineAndATabCountingOneColumn() {
+        assertEquals(List.of(new LinePositions.Place(6, 9, -1), new LinePositions.Place(6, 30, 0)), LinePositions.of(SOURCE, 6));
+        assertEquals(List.of(new LinePositions.Place(7, 2, -1), new LinePositions.Place(7, 21, 0)), LinePositions.of(SOURCE, 7));
+    }
+
+    @Test
+    void aColumnPicksTheLambdaWhoseBodyItIsIn() {
+        assertEquals(-1, LinePositions.at(SOURCE, 3, 9).lambda());
+        assertEquals(-1, LinePositions.at(SOURCE, 3, 25).lambda(), "left of the body (the parameter): the line's own code");
+        assertEquals(0, LinePositions.at(SOURCE, 3, 31).lambda());
+        assertEquals(30, LinePositions.at(SOURCE, 3, 33).column(), "moved to where the body starts");
+        assertEquals(List.of(), LinePositions.of(SOURCE, 8 + 10), "past the end: nothing");
+    }
+}
