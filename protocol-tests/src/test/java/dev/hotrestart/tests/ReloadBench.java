@@ -113,12 +113,16 @@ class ReloadBench {
      * an edit is reloaded, then n more, each as soon as the last one's failure stops.
      */
     static Cycles cycles(Fixture f, DapClient dap, int n, long pauseMs) throws Exception {
-        String file = "shop/Slow.java";
+        return cycles(f, dap, n, pauseMs, "shop/Slow.java", "shop.Slow", Long.toString(WORK_MS));
+    }
+
+    /** As {@link #cycles(Fixture, DapClient, int, long)}, for another program whose wrapped method fails with its {@code "v0"}. */
+    static Cycles cycles(Fixture f, DapClient dap, int n, long pauseMs, String file, String mainClass, String arg) throws Exception {
         List<Double> warm = new ArrayList<>();
         double first = 0;
         double rerun;
         long t0 = System.nanoTime();
-        try (Session s = Session.start(dap, f, "shop.Slow", Map.of()).with("args", List.of(Long.toString(WORK_MS)))) {
+        try (Session s = Session.start(dap, f, mainClass, Map.of()).with("args", List.of(arg))) {
             s.launch();
             JsonObject stop = s.stopped("exception");
             rerun = Bench.ms(t0);
