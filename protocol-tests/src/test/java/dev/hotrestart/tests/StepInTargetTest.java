@@ -25,6 +25,8 @@ class StepInTargetTest {
                     String s = label(twice(3), twice(4)); // BP_CALLS
                     List<Integer> xs = List.of(1, 2);
                     int total = xs.stream().map(x -> twice(x)).mapToInt(Integer::intValue).sum(); // BP_STREAM
+                    Runnable r = () -> System.out.println("ran"); // BP_MAKE
+                    r.run(); // BP_RUN
                     System.out.println(s + " " + total);
                 }
 
@@ -39,27 +41,23 @@ class StepInTargetTest {
             """));
 
     @Test
-    void theSecondOfTwoCallsToTheSameMethodAndThenTheOuterCall() throws Exception {
+    void eachCallOfTheLineInTurnWithTheThreadMidLineAfterEach() throws Exception {
         try (Session s = Session.start(CALLS, "col.Calls")) {
             s.launch(Map.of(FILE, new int[]{CALLS.line(FILE, "BP_CALLS")}));
             int tid = s.threadOf(s.stopped("breakpoint"));
             JsonArray targets = targets(s, tid);
             assertEquals(List.of("Calls.twice(int)", "Calls.twice(int)", "Calls.label(int, int)"), labels(targets));
-
-            s.dap.ok("stepIn", Map.of("threadId", tid, "targetId", targets.get(1).getAsJsonObject().get("id").getAsInt()));
-            JsonObject stop = s.stopped("step");
-            JsonObject top = s.topFrame(s.threadOf(stop));
-            assertEquals("Calls.twice(int)", top.get("name").getAsString());
-            assertEquals(CALLS.line(FILE, "IN_TWICE"), top.get("line").getAsInt());
-            assertEquals("4", s.locals(top.get("id").getAsInt()).get("n"), "the second call, not the first");
+            assertEquals("3", stepInto(s, tid, targets.get(0), "Calls.twice(int)").get("n"));
 
             s.dap.ok("stepOut", Map.of("threadId", tid));
             s.stopped("step");
             targets = targets(s, tid);
-            s.dap.ok("stepIn", Map.of("threadId", tid, "targetId", targets.get(2).getAsJsonObject().get("id").getAsInt()));
-            top = s.topFrame(s.threadOf(s.stopped("step")));
-            assertEquals("Calls.label(int, int)", top.get("name").getAsString());
-            Map<String, String> locals = s.locals(top.get("id").getAsInt());
+            assertEquals(List.of("Calls.twice(int)", "Calls.label(int, int)"), labels(targets), "the calls the line has still to make");
+            assertEquals("4", stepInto(s, tid, targets.get(0), "Calls.twice(int)").get("n"), "the second call now");
+
+            s.dap.ok("stepOut", Map.of("threadId", tid));
+            s.stopped("step");
+            Map<String, String> locals = stepInto(s, tid, targets(s, tid).get(0), "Calls.label(int, int)");
             assertEquals("6", locals.get("a"));
             assertEquals("8", locals.get("b"));
 
@@ -68,6 +66,49 @@ class StepInTargetTest {
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("6/8 6"), s.dap.stdout());
         }
+    }
+
+    @Test
+    void theSecondOfTwoCallsAtABreakpointWhoseConditionIsCompiledIntoTheMethod() throws Exception {
+        try (Session s = Session.start(CALLS, "col.Calls")) {
+            s.dap.ok("launch", s.launchArgs);
+            s.dap.event("initialized");
+            s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", CALLS.file(FILE).toString()),
+                    "breakpoints", List.of(Map.of("line", CALLS.line(FILE, "BP_CALLS"), "condition", "args.length == 0"))));
+            s.dap.ok("configurationDone", null);
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            JsonArray targets = targets(s, tid);
+            assertEquals(3, targets.size(), labels(targets).toString());
+            assertEquals("4", stepInto(s, tid, targets.get(1), "Calls.twice(int)").get("n"));
+            s.setBreakpoints(FILE);
+            s.continueThread(tid);
+            s.assertExit(0);
+        }
+    }
+
+    @Test
+    void anInterfaceCallOnALambdaStopsInTheLambdasBody() throws Exception {
+        try (Session s = Session.start(CALLS, "col.Calls")) {
+            s.launch(Map.of(FILE, new int[]{CALLS.line(FILE, "BP_RUN")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            JsonArray targets = targets(s, tid);
+            assertEquals(List.of("Runnable.run()"), labels(targets));
+            s.dap.ok("stepIn", Map.of("threadId", tid, "targetId", targets.get(0).getAsJsonObject().get("id").getAsInt()));
+            JsonObject top = s.topFrame(s.threadOf(s.stopped("step")));
+            assertTrue(top.get("name").getAsString().contains("lambda$main$"), "behind the lambda's proxy, in its body: " + top);
+            assertEquals(CALLS.line(FILE, "BP_MAKE"), top.get("line").getAsInt());
+            s.setBreakpoints(FILE);
+            s.continueThread(tid);
+            s.assertExit(0);
+        }
+    }
+
+    /** Steps into the target; the stop must be in {@code expected}; its locals. */
+    private static Map<String, String> stepInto(Session s, int tid, JsonElement target, String expected) throws Exception {
+        s.dap.ok("stepIn", Map.of("threadId", tid, "targetId", target.getAsJsonObject().get("id").getAsInt()));
+        JsonObject top = s.topFrame(s.threadOf(s.stopped("step")));
+        assertEquals(expected, top.get("name").getAsString());
+        return s.locals(top.get("id").getAsInt());
     }
 
     @Test
@@ -82,12 +123,13 @@ class StepInTargetTest {
             assertTrue(labels.indexOf("List.stream()") < labels.indexOf("Stream.map(Function)"), "in the order the line runs them: " + labels);
             int lambda = targets.get(labels.indexOf("λ x -> twice(x)")).getAsJsonObject().get("id").getAsInt();
 
+            // the line's breakpoint would stop in the lambda too (no column: the whole line), and then as a breakpoint
+            s.setBreakpoints(FILE);
             s.dap.ok("stepIn", Map.of("threadId", tid, "targetId", lambda));
             JsonObject top = s.topFrame(s.threadOf(s.stopped("step")));
             assertEquals(CALLS.line(FILE, "BP_STREAM"), top.get("line").getAsInt(), "the lambda's body, on the same line");
             assertEquals("1", s.locals(top.get("id").getAsInt()).get("x"), "in the lambda, for the first element");
 
-            s.setBreakpoints(FILE);
             s.continueThread(tid);
             s.assertExit(0);
         }

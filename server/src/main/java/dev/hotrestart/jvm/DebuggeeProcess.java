@@ -195,6 +195,7 @@ public final class DebuggeeProcess {
     public int awaitExit(long timeoutMs) {
         try {
             if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+                killedHere = true; // the debugger ends it: its exit code is no news
                 process.destroyForcibly();
                 process.waitFor(2, TimeUnit.SECONDS);
             }

@@ -24,7 +24,7 @@ public final class Bytecode {
     }
 
     /** The length of the instruction at {@code i}, or 0 for an unknown opcode. */
-    static int length(byte[] code, int i) {
+    public static int length(byte[] code, int i) {
         int op = code[i] & 0xff;
         switch (op) {
             case 0x10: case 0x12: case 0x15: case 0x16: case 0x17: case 0x18: case 0x19: // bipush ldc xload

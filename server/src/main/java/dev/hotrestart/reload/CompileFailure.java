@@ -24,12 +24,27 @@ public final class CompileFailure extends UserError {
 
     /**
      * javac's errors against a class path of which {@code classPath} are the entries: when some
-     * are not on this machine (an attached JVM's own class path, from another host), the message
-     * says so first, as the likely cause, and how to give the right one.
+     * are not on this machine (an attached JVM's own class path, from another host) and javac
+     * missed a class or member, the message says so first, as the likely cause, and how to give
+     * the right one.
      */
     public CompileFailure(List<Diagnostic> diagnostics, List<Path> classPath) {
-        super(ErrorId.COMPILE_ERROR, text(diagnostics, absent(classPath)));
+        super(ErrorId.COMPILE_ERROR, text(diagnostics, missingSymbols(diagnostics) ? absent(classPath) : List.of()));
         this.diagnostics = List.copyOf(diagnostics);
+    }
+
+    /** Whether javac could not find a class, package or member: what a class path missing here causes. */
+    private static boolean missingSymbols(List<Diagnostic> diagnostics) {
+        for (Diagnostic d : diagnostics) {
+            String m = d.message();
+            if (m.contains("cannot find symbol") || m.contains("does not exist") || m.contains("cannot access")) return true;
+        }
+        return false;
+    }
+
+    /** The first three of the entries, then an ellipsis. */
+    public static String names(List<Path> entries) {
+        return String.join(", ", entries.stream().limit(3).map(Path::toString).toList()) + (entries.size() > 3 ? ", …" : "");
     }
 
     /** The class path entries that are not on this machine. */
@@ -46,10 +61,9 @@ public final class CompileFailure extends UserError {
         if (absent.isEmpty()) {
             b.append("The edit does not compile; nothing was changed:");
         } else {
-            List<String> names = absent.stream().limit(3).map(Path::toString).toList();
             b.append("The edit does not compile against the class path on this machine, which lacks ").append(absent.size())
-                    .append(absent.size() == 1 ? " entry" : " entries").append(" of the program's (").append(String.join(", ", names))
-                    .append(absent.size() > 3 ? ", …" : "").append("): the program may run on another machine. Set 'classPaths' to ")
+                    .append(absent.size() == 1 ? " entry" : " entries").append(" of the program's (").append(names(absent))
+                    .append("): the program may run on another machine. Set 'classPaths' to ")
                     .append("your build's output here (its classes folder and the jars it needs); nothing was changed:");
         }
         for (Diagnostic d : diagnostics) {

@@ -80,8 +80,9 @@ public final class BreakpointRequests {
         java.nio.file.Path path = Paths.get(args.getSource().getPath()).toAbsolutePath().normalize();
         int last = args.getEndLine() == null ? args.getLine() : Math.min(args.getEndLine(), args.getLine() + 1000);
         List<BreakpointLocation> out = new ArrayList<>();
-        for (int line = args.getLine(); line <= last; line++) {
-            for (LinePositions.Place p : breakpoints.places(path, line)) {
+        LinePositions positions = breakpoints.positions(path);
+        for (int line = args.getLine(); line <= last && positions != null; line++) {
+            for (LinePositions.Place p : positions.places(line)) {
                 BreakpointLocation l = new BreakpointLocation();
                 l.setLine(p.line());
                 l.setColumn(p.column());

@@ -50,6 +50,8 @@ public final class Breakpoints implements BreakpointTable.Kind {
         int place = WHOLE_LINE;
         /** How many lambdas start on the line with their body there (see LinePositions). */
         int lambdasOnLine;
+        /** One of them sits inside another: javac's numbers then follow no one source order. */
+        boolean lambdasNest;
         static final int WHOLE_LINE = -2;
         static final int OWN_CODE = -1;
 
@@ -153,14 +155,15 @@ public final class Breakpoints implements BreakpointTable.Kind {
         if (old != null) clear(old);
         FileBreakpoints f = new FileBreakpoints(key, path);
         String text = columns == null ? null : readText(path);
+        LinePositions positions = text == null ? null : LinePositions.of(text);
         for (int i = 0; i < lines.length; i++) {
             LineBreakpoint b = new LineBreakpoint(table.nextId(), f, lines[i], rules == null ? null : rules[i]);
-            if (columns != null && columns[i] > 0 && text != null) {
-                List<LinePositions.Place> places = LinePositions.of(text, lines[i]);
-                LinePositions.Place at = LinePositions.at(text, lines[i], columns[i]);
+            if (columns != null && columns[i] > 0 && positions != null) {
+                LinePositions.Place at = positions.at(lines[i], columns[i]);
                 b.column = at.column();
                 b.place = at.lambda();
-                b.lambdasOnLine = (int) places.stream().filter(p -> p.lambda() >= 0).count();
+                b.lambdasOnLine = (int) positions.places(lines[i]).stream().filter(p -> p.lambda() >= 0).count();
+                b.lambdasNest = positions.lambdasNest(lines[i]);
             }
             f.list.add(table.add(b));
         }
@@ -314,13 +317,14 @@ public final class Breakpoints implements BreakpointTable.Kind {
      * Whether a column breakpoint stops in this method. The lambdas of a line are the methods javac
      * made of them that have code there and none before (their bodies start on the line), in the
      * order of their numbers ({@code lambda$main$0}, {@code lambda$main$1}), which is the source
-     * order of lambdas side by side. When the class and the source disagree on how many there are
-     * (lambdas nested on one line), a lambda's breakpoint stops in each of them.
+     * order of lambdas side by side. Lambdas nested on one line are numbered inner first by one
+     * javac and outer first by another, and the class and the source can disagree on how many a
+     * line has: then a lambda's breakpoint stops in each of the line's lambdas.
      */
     private static boolean inPlace(LineBreakpoint b, Method m, List<Method> lambdas) {
         if (b.place == LineBreakpoint.WHOLE_LINE || b.lambdasOnLine == 0) return true;
         if (b.place == LineBreakpoint.OWN_CODE) return !lambdas.contains(m);
-        if (lambdas.size() != b.lambdasOnLine) return lambdas.contains(m);
+        if (lambdas.size() != b.lambdasOnLine || b.lambdasNest) return lambdas.contains(m);
         return lambdas.get(b.place).equals(m);
     }
 
@@ -445,10 +449,10 @@ public final class Breakpoints implements BreakpointTable.Kind {
         }
     }
 
-    /** Where on a line of the file a breakpoint can stop (see LinePositions); the line alone when the file cannot be read. */
-    public List<LinePositions.Place> places(Path path, int line) {
+    /** Where on the lines of the file a breakpoint can stop (see LinePositions), read once; null when the file cannot be read. */
+    public LinePositions positions(Path path) {
         String text = readText(path);
-        return text == null ? List.of(new LinePositions.Place(line, 1, LineBreakpoint.OWN_CODE)) : LinePositions.of(text, line);
+        return text == null ? null : LinePositions.of(text);
     }
 
     private static List<String> readLines(Path p) {

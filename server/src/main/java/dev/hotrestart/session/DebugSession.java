@@ -113,25 +113,27 @@ public final class DebugSession {
      */
     public StepInTargetsResponse stepInTargets(StepInTargetsArguments args) {
         ThreadStops.FrameRef ref = stops.requiredFrame(args == null ? null : args.getFrameId(), "stepInTargets needs");
-        com.sun.jdi.Location loc;
-        try {
-            loc = ref.thread().frame(ref.depth()).location();
-        } catch (com.sun.jdi.IncompatibleThreadStateException e) {
-            throw ThreadStops.running(ref.thread());
+        Stop stop = stops.stop(ref.thread());
+        List<StepTargets.Target> found = List.of();
+        if (ref.depth() == (stop == null ? 0 : stop.hidden())) { // a step goes from the top frame the user sees: only its line has targets
+            com.sun.jdi.Location loc;
+            try {
+                loc = ref.thread().frame(ref.depth()).location();
+            } catch (com.sun.jdi.IncompatibleThreadStateException e) {
+                throw ThreadStops.running(ref.thread());
+            }
+            int line = loc.lineNumber();
+            java.nio.file.Path file = sources.find(SourceLocator.keyOf(loc.declaringType()));
+            String text = file == null ? null : Breakpoints.readText(file);
+            found = StepTargets.of(loc.method(), line, loc.codeIndex(), reloads == null ? null : reloads.bytesOf(loc.declaringType()),
+                    text == null ? List.of() : LinePositions.of(text).lambdaTexts(line));
         }
-        com.sun.jdi.Method m = loc.method();
-        int line = loc.lineNumber();
-        java.nio.file.Path file = sources.find(SourceLocator.keyOf(loc.declaringType()));
-        String text = file == null ? null : Breakpoints.readText(file);
-        List<StepTargets.Target> found = StepTargets.of(reloads == null ? null : reloads.bytesOf(loc.declaringType()), m.name(), m.signature(),
-                line, text == null ? List.of() : LinePositions.lambdaTexts(text, line));
         List<Integer> ids = run.offer(found);
         StepInTarget[] out = new StepInTarget[found.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = new StepInTarget();
             out[i].setId(ids.get(i));
             out[i].setLabel(found.get(i).label());
-            out[i].setLine(line);
         }
         StepInTargetsResponse r = new StepInTargetsResponse();
         r.setTargets(out);

@@ -124,6 +124,7 @@ public final class JdiEvents implements EventLoop.Handler {
                 }
             }
             ObjectReference decided = null;
+            ThreadReference entered = null; // the thread entered the target of its step
             for (Event e : set) {
                 if (e instanceof VMStartEvent) {
                     // A launched VM waits (suspend=y) until configurationDone resumes it, so the
@@ -142,7 +143,7 @@ public final class JdiEvents implements EventLoop.Handler {
                     clientHit(w, hits);
                 } else if (e instanceof MethodEntryEvent me && me.request().getProperty(RunControl.TARGET) != null) {
                     if (run.enteredTarget(me)) {
-                        run.stopped(me.thread(), Stop.plain("step"), null, null, null);
+                        entered = me.thread();
                         resume = false;
                     }
                 } else if (e instanceof MethodExitEvent mx) {
@@ -163,8 +164,10 @@ public final class JdiEvents implements EventLoop.Handler {
                 }
             }
             if (!hits.isEmpty()) {
-                stopAt(hits);
+                stopAt(hits); // a breakpoint at the target's first line: one stop, the breakpoint's
                 resume = false;
+            } else if (entered != null) {
+                run.stopped(entered, Stop.plain("step"), null, null, null);
             }
             return resume;
         }

@@ -6,13 +6,16 @@ import com.sun.jdi.Location;
 import com.sun.jdi.Method;
 import com.sun.jdi.ObjectCollectedException;
 import com.sun.jdi.ObjectReference;
+import com.sun.jdi.ReferenceType;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VMDisconnectedException;
 import com.sun.jdi.Value;
 import com.sun.jdi.VirtualMachine;
+import com.sun.jdi.event.MethodEntryEvent;
 import com.sun.jdi.event.MethodExitEvent;
 import com.sun.jdi.request.EventRequestManager;
 import com.sun.jdi.request.BreakpointRequest;
+import com.sun.jdi.request.MethodEntryRequest;
 import com.sun.jdi.request.MethodExitRequest;
 import com.sun.jdi.request.StepRequest;
 import dev.hotrestart.base.AfterResponse;
@@ -308,8 +311,9 @@ public final class RunControl {
     private final java.util.Map<Integer, StepTargets.Target> stepTargets = new java.util.HashMap<>();
     private int nextTargetId = 1;
     static final String TARGET = "hotrestart.stepTarget";
-    private static final String TARGET_DEPTH = "hotrestart.stepTargetDepth";
-    private static final String TARGET_SEEN = "hotrestart.stepTargetSeen";
+    private static final String TARGET_THREAD = "hotrestart.stepTargetThread";
+    private static final String TARGET_CALLER = "hotrestart.stepTargetCaller";
+    private static final String TARGET_BEHIND = "hotrestart.stepTargetBehind";
 
     /** Gives the targets ids for the client; the ids of an earlier offer no longer count. */
     List<Integer> offer(List<StepTargets.Target> targets) {
@@ -325,10 +329,11 @@ public final class RunControl {
 
     /**
      * stepIn, with the target the user picked ({@code targetId}, from stepInTargets): the line is
-     * stepped over while the thread's method entries are watched; the step stops when the thread
-     * enters the target (as named in the class file, by name and number of parameters: an
-     * interface's method stops in the implementation that runs), or, when the line ends without
-     * that call, where the step over ends. Without a target, or with one not offered, a plain stepIn.
+     * stepped over while the thread's method entries are watched; the step stops in the target when
+     * the call at its code index makes it (for an interface method, in the implementation that
+     * runs; through a bridge or a lambda's proxy, in the method behind it), in a lambda's body
+     * wherever it runs, or, when the line ends without that call, where the step over ends.
+     * Without a target, or with one not offered, a plain stepIn.
      */
     public void stepIn(Integer threadId, Integer targetId, boolean singleThread) {
         StepTargets.Target target = targetId == null ? null : stepTargets.get(targetId);
@@ -337,63 +342,79 @@ public final class RunControl {
             return;
         }
         ThreadReference t = stops.suspendedThread(threadId);
-        int depth;
+        Stop stop = stops.stop(t);
+        Method caller;
         try {
-            depth = t.frameCount();
+            caller = t.frame(stop == null ? 0 : stop.hidden()).location().method(); // the frame the user sees on top
         } catch (com.sun.jdi.IncompatibleThreadStateException e) {
             throw ThreadStops.running(t);
         }
         // watched before the step resumes the thread (after the response): it cannot pass the call unseen
-        com.sun.jdi.request.MethodEntryRequest r = vm.eventRequestManager().createMethodEntryRequest();
-        r.putProperty(TARGET_DEPTH, depth);
-        r.putProperty(TARGET_SEEN, new int[1]);
-        r.addThreadFilter(t);
-        String owner = target.owner().replace('/', '.');
-        boolean inJdk = stepExclusions.stream().anyMatch(p -> p.endsWith("*") ? owner.startsWith(p.substring(0, p.length() - 1)) : owner.equals(p));
-        if (!inJdk) for (String ex : stepExclusions) r.addClassExclusionFilter(ex);
-        r.putProperty(TARGET, target);
+        MethodEntryRequest r = targetWatch(t, target);
+        List<ReferenceType> owner = vm.classesByName(target.owner().replace('/', '.'));
+        if (owner.size() == 1) r.addClassFilter(owner.get(0)); // and its subtypes: an interface's implementations
+        r.putProperty(TARGET_CALLER, caller);
         Requests.suspendingThread(r, null);
         step(threadId, StepRequest.STEP_OVER, singleThread);
     }
 
+    private MethodEntryRequest targetWatch(ThreadReference t, StepTargets.Target target) {
+        MethodEntryRequest r = vm.eventRequestManager().createMethodEntryRequest();
+        r.addThreadFilter(t);
+        r.putProperty(TARGET, target);
+        r.putProperty(TARGET_THREAD, t);
+        return r;
+    }
+
     /** The thread entered a method while stepping to a target: true when it is the target (the step then stops there). */
-    boolean enteredTarget(com.sun.jdi.event.MethodEntryEvent e) {
+    boolean enteredTarget(MethodEntryEvent e) {
         StepTargets.Target target = (StepTargets.Target) e.request().getProperty(TARGET);
+        ThreadReference t = e.thread();
         Method m = e.method();
-        if (target == null || !m.name().equals(target.name()) || m.argumentTypeNames().size() != target.arity()) return false;
-        if (target.lambda() && !m.declaringType().name().equals(target.owner().replace('/', '.'))) return false;
-        if (!target.lambda()) {
-            // called from the line itself, not deeper (the same method called by another call of the line)
-            try {
-                if (e.thread().frameCount() != (Integer) e.request().getProperty(TARGET_DEPTH) + 1) return false;
-            } catch (com.sun.jdi.IncompatibleThreadStateException ex) {
-                return false;
+        try {
+            if (e.request().getProperty(TARGET_BEHIND) instanceof Integer depth) {
+                // in the bridge or proxy the call entered: the method it calls is the one
+                if (t.frameCount() != depth + 1) return false;
+            } else if (target.lambda()) {
+                if (!m.name().equals(target.name()) || !m.declaringType().name().equals(target.owner().replace('/', '.'))) return false;
+            } else {
+                Location from = t.frame(1).location();
+                if (!from.method().equals(e.request().getProperty(TARGET_CALLER)) || from.codeIndex() != target.codeIndex()) return false;
+                if (m.isBridge() || (m.isSynthetic() && !m.name().startsWith("lambda$")) || m.declaringType().name().contains("$$Lambda")) {
+                    MethodEntryRequest behind = targetWatch(t, target); // no class filter: the method behind may be anywhere
+                    behind.putProperty(TARGET_BEHIND, t.frameCount());
+                    vm.eventRequestManager().deleteEventRequest(e.request());
+                    Requests.suspendingThread(behind, null);
+                    return false;
+                }
             }
-            int[] seen = (int[]) e.request().getProperty(TARGET_SEEN);
-            if (seen[0]++ < target.occurrence()) return false; // an earlier call of the same method on the line
+        } catch (com.sun.jdi.IncompatibleThreadStateException | IndexOutOfBoundsException ex) {
+            return false;
         }
-        endTargetStep(e.thread());
-        EventRequestManager erm = vm.eventRequestManager();
-        for (StepRequest old : new ArrayList<>(erm.stepRequests())) {
-            if (old.thread().equals(e.thread())) erm.deleteEventRequest(old); // the step over the line
-        }
+        endTargetStep(t);
+        deleteSteps(t); // the step over the line
         return true;
     }
 
-    /** The step to a target ended (entered, or the line ran out): its watch of method entries goes. */
+    /** The thread stopped: a step to a target it was making ends (the line ran out, or a breakpoint came first). */
     void endTargetStep(ThreadReference t) {
         EventRequestManager erm = vm.eventRequestManager();
-        for (com.sun.jdi.request.MethodEntryRequest r : new ArrayList<>(erm.methodEntryRequests())) {
-            if (r.getProperty(TARGET) != null) erm.deleteEventRequest(r);
+        for (MethodEntryRequest r : new ArrayList<>(erm.methodEntryRequests())) {
+            if (r.getProperty(TARGET) != null && t.equals(r.getProperty(TARGET_THREAD))) erm.deleteEventRequest(r);
+        }
+    }
+
+    private void deleteSteps(ThreadReference t) {
+        EventRequestManager erm = vm.eventRequestManager();
+        for (StepRequest old : new ArrayList<>(erm.stepRequests())) {
+            if (old.thread().equals(t)) erm.deleteEventRequest(old);
         }
     }
 
     /** One step request for the thread (any older one is deleted); it expires after one event. */
     void step(ThreadReference t, int depth, int size) {
+        deleteSteps(t);
         EventRequestManager erm = vm.eventRequestManager();
-        for (StepRequest old : new ArrayList<>(erm.stepRequests())) {
-            if (old.thread().equals(t)) erm.deleteEventRequest(old);
-        }
         StepRequest r = erm.createStepRequest(t, size, depth);
         for (String ex : stepExclusions) r.addClassExclusionFilter(ex);
         r.addCountFilter(1);

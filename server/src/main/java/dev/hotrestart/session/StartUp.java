@@ -152,12 +152,13 @@ public final class StartUp {
         startedSuspended = cfg.launch || (!threads.isEmpty() && threads.stream().allMatch(ThreadReference::isSuspended));
         List<Path> classPath = new ArrayList<>(cfg.classPaths());
         if (classPath.isEmpty() && vm instanceof PathSearchingVirtualMachine psvm) {
-            for (String s : psvm.classPath()) classPath.add(Paths.get(s));
+            // relative entries are the JVM's: against its working folder; a wildcard the launcher did not expand names no file
+            Path base = Paths.get(psvm.baseDirectory());
+            for (String s : psvm.classPath()) if (!s.contains("*")) classPath.add(base.resolve(s).normalize());
             List<Path> absent = CompileFailure.absent(classPath);
             if (!absent.isEmpty()) {
                 events.output("console", "hotrestart: " + absent.size() + " of the " + classPath.size() + " entries of the JVM's class path "
-                        + "are not on this machine (" + String.join(", ", absent.stream().limit(3).map(Path::toString).toList())
-                        + (absent.size() > 3 ? ", …" : "") + "): it runs elsewhere. Reloads and expressions compile against "
+                        + "are not on this machine (" + CompileFailure.names(absent) + "): it may run on another machine. Reloads and expressions compile against "
                         + "the class path here: set 'classPaths' in the attach configuration to your build's output (its classes "
                         + "folder and the jars it needs), and 'sourcePaths' to its sources.\n");
             }
