@@ -43,9 +43,11 @@ class ServerTest {
             }
             assertTrue(caps.get("supportsExceptionFilterOptions").getAsBoolean(), "conditions arrive in filterOptions");
             assertTrue(caps.get("supportsValueFormattingOptions").getAsBoolean(), "format.hex");
+            assertTrue(caps.get("supportsStepInTargetsRequest").getAsBoolean(), "StepInTargetTest");
+            assertTrue(caps.get("supportsBreakpointLocationsRequest").getAsBoolean(), "ColumnBreakpointTest");
             // not implemented, so not claimed
             for (String no : List.of("supportsStepBack", "supportsGotoTargetsRequest",
-                    "supportsReadMemoryRequest", "supportsDisassembleRequest", "supportsStepInTargetsRequest")) {
+                    "supportsReadMemoryRequest", "supportsDisassembleRequest")) {
                 assertFalse(caps.has(no) && caps.get(no).getAsBoolean(), no + " is advertised: " + caps);
             }
         }

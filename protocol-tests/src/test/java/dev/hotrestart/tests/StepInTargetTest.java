@@ -27,7 +27,12 @@ class StepInTargetTest {
                     int total = xs.stream().map(x -> twice(x)).mapToInt(Integer::intValue).sum(); // BP_STREAM
                     Runnable r = () -> System.out.println("ran"); // BP_MAKE
                     r.run(); // BP_RUN
-                    System.out.println(s + " " + total);
+                    String h = Later.hello() + fib(5); // BP_LATER
+                    System.out.println(s + " " + total + " " + h);
+                }
+
+                static int fib(int n) {
+                    return n < 2 ? n : fib(n - 1) + fib(n - 2); // IN_FIB
                 }
 
                 static int twice(int n) {
@@ -36,6 +41,12 @@ class StepInTargetTest {
 
                 static String label(int a, int b) {
                     return a + "/" + b; // IN_LABEL
+                }
+            }
+
+            class Later {
+                static String hello() {
+                    return "hello"; // IN_HELLO
                 }
             }
             """));
@@ -98,6 +109,44 @@ class StepInTargetTest {
             assertTrue(top.get("name").getAsString().contains("lambda$main$"), "behind the lambda's proxy, in its body: " + top);
             assertEquals(CALLS.line(FILE, "BP_MAKE"), top.get("line").getAsInt());
             s.setBreakpoints(FILE);
+            s.continueThread(tid);
+            s.assertExit(0);
+        }
+    }
+
+    @Test
+    void aClassNotLoadedYetAnInheritedMethodAndRecursion() throws Exception {
+        try (Session s = Session.start(CALLS, "col.Calls")) {
+            s.launch(Map.of(FILE, new int[]{CALLS.line(FILE, "BP_LATER")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            JsonArray targets = targets(s, tid);
+            assertEquals(List.of("Later.hello()", "Calls.fib(int)"), labels(targets).subList(0, 2), labels(targets).toString());
+            s.setBreakpoints(FILE);
+            stepInto(s, tid, targets.get(0), "Later.hello()"); // not the class loading the JVM runs first
+            s.dap.ok("stepOut", Map.of("threadId", tid));
+            s.stopped("step");
+            assertEquals("5", stepInto(s, tid, targets(s, tid).get(0), "Calls.fib(int)").get("n"));
+            // in fib(5): the second call of its line is fib(3), not one made deeper inside fib(4)
+            JsonArray inFib = targets(s, tid);
+            assertEquals(List.of("Calls.fib(int)", "Calls.fib(int)"), labels(inFib));
+            assertEquals("3", stepInto(s, tid, inFib.get(1), "Calls.fib(int)").get("n"));
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("hello5"), s.dap.stdout());
+        }
+    }
+
+    @Test
+    void aMethodTheReceiversTypeInheritsStopsInIt() throws Exception {
+        try (Session s = Session.start(CALLS, "col.Calls")) {
+            s.launch(Map.of(FILE, new int[]{CALLS.line(FILE, "BP_STREAM")}));
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            JsonArray targets = targets(s, tid);
+            assertEquals("List.stream()", labels(targets).get(0));
+            s.setBreakpoints(FILE);
+            s.dap.ok("stepIn", Map.of("threadId", tid, "targetId", targets.get(0).getAsJsonObject().get("id").getAsInt()));
+            JsonObject top = s.topFrame(s.threadOf(s.stopped("step")));
+            assertEquals("Collection.stream()", top.get("name").getAsString(), "List.of's list inherits stream() from Collection");
             s.continueThread(tid);
             s.assertExit(0);
         }

@@ -175,6 +175,7 @@ public final class JdiEvents implements EventLoop.Handler {
 
     /** A thread ended (the client was told): what the session kept of it goes. */
     void threadEnded(ThreadReference t) {
+        run.endTargetStep(t);
         run.forget(t);
         if (replaced != null) replaced.threadEnded(t);
         stops.threadEnded(t);

@@ -74,9 +74,14 @@ final class LinePositions {
         return chosen;
     }
 
-    /** The source of the line's lambdas (as {@link #places} counts them), left to right: {@code x -> x * 10}. */
+    /**
+     * The source of the lambdas the line's own code makes, left to right ({@code x -> x * 10}): those
+     * of {@link #places} but the ones nested in another of the line's, whose code is in that lambda.
+     */
     List<String> lambdaTexts(int line) {
-        return lambdas(line).stream().map(LambdaExpr::toString).toList();
+        List<LambdaExpr> lambdas = lambdas(line);
+        return lambdas.stream().filter(l -> lambdas.stream().noneMatch(o -> o != l && l.isDescendantOf(o)))
+                .map(LambdaExpr::toString).toList();
     }
 
     /** Whether a lambda of the line sits inside another of the line's: javac's numbers then follow no one source order. */

@@ -314,6 +314,8 @@ public final class RunControl {
     private static final String TARGET_THREAD = "hotrestart.stepTargetThread";
     private static final String TARGET_CALLER = "hotrestart.stepTargetCaller";
     private static final String TARGET_BEHIND = "hotrestart.stepTargetBehind";
+    private static final String TARGET_BRIDGE = "hotrestart.stepTargetBridge";
+    private static final String TARGET_DEPTH = "hotrestart.stepTargetDepth";
 
     /** Gives the targets ids for the client; the ids of an earlier offer no longer count. */
     List<Integer> offer(List<StepTargets.Target> targets) {
@@ -343,19 +345,38 @@ public final class RunControl {
         }
         ThreadReference t = stops.suspendedThread(threadId);
         Stop stop = stops.stop(t);
+        int hidden = stop == null ? 0 : stop.hidden();
         Method caller;
+        int depth;
         try {
-            caller = t.frame(stop == null ? 0 : stop.hidden()).location().method(); // the frame the user sees on top
+            caller = t.frame(hidden).location().method(); // the frame the user sees on top
+            depth = t.frameCount() - hidden;              // the target is entered one frame deeper
         } catch (com.sun.jdi.IncompatibleThreadStateException e) {
             throw ThreadStops.running(t);
         }
         // watched before the step resumes the thread (after the response): it cannot pass the call unseen
         MethodEntryRequest r = targetWatch(t, target);
-        List<ReferenceType> owner = vm.classesByName(target.owner().replace('/', '.'));
-        if (owner.size() == 1) r.addClassFilter(owner.get(0)); // and its subtypes: an interface's implementations
+        ReferenceType declaring = declaringType(target);
+        if (declaring != null) r.addClassFilter(declaring); // and its subtypes: the implementations that run
         r.putProperty(TARGET_CALLER, caller);
+        r.putProperty(TARGET_DEPTH, depth);
         Requests.suspendingThread(r, null);
         step(threadId, StepRequest.STEP_OVER, singleThread);
+    }
+
+    /**
+     * The type that declares the method the target calls, as the JVM resolves it from the owner javac
+     * named ({@code List.stream()} is {@code Collection}'s): every method that can run for the call is
+     * in it or a subtype. Null when the owner is not loaded yet (then every entry is looked at).
+     */
+    private ReferenceType declaringType(StepTargets.Target target) {
+        List<ReferenceType> owner = vm.classesByName(target.owner().replace('/', '.'));
+        if (owner.size() != 1) return null;
+        if (target.lambda() && target.name().startsWith("lambda$")) return owner.get(0);
+        for (Method m : owner.get(0).visibleMethods()) {
+            if (m.name().equals(target.name()) && m.signature().equals(target.descriptor())) return m.declaringType();
+        }
+        return target.name().equals("<init>") ? owner.get(0) : null;
     }
 
     private MethodEntryRequest targetWatch(ThreadReference t, StepTargets.Target target) {
@@ -373,16 +394,25 @@ public final class RunControl {
         Method m = e.method();
         try {
             if (e.request().getProperty(TARGET_BEHIND) instanceof Integer depth) {
-                // in the bridge or proxy the call entered: the method it calls is the one
-                if (t.frameCount() != depth + 1) return false;
-            } else if (target.lambda()) {
+                // in the bridge or proxy the call entered: the method it calls is the one, not what the JVM runs to load it
+                if (t.frameCount() != depth + 1 || m.isStaticInitializer() || isClassLoading(m)) return false;
+                if (e.request().getProperty(TARGET_BRIDGE) != null && !m.name().equals(target.name())) return false;
+            } else if (target.lambda() && target.name().startsWith("lambda$")) {
                 if (!m.name().equals(target.name()) || !m.declaringType().name().equals(target.owner().replace('/', '.'))) return false;
+            } else if (target.lambda()) {
+                // a method reference (List::size): the method of that name that runs for it
+                if (!m.name().equals(target.name()) || m.argumentTypeNames().size() != target.arity()) return false;
             } else {
+                // the call of the line at that code index, from the user's frame: not the class loading or
+                // initialization the JVM runs there first, not a deeper call of the same method
+                if (!m.name().equals(target.name()) || t.frameCount() != (Integer) e.request().getProperty(TARGET_DEPTH) + 1) return false;
                 Location from = t.frame(1).location();
                 if (!from.method().equals(e.request().getProperty(TARGET_CALLER)) || from.codeIndex() != target.codeIndex()) return false;
-                if (m.isBridge() || (m.isSynthetic() && !m.name().startsWith("lambda$")) || m.declaringType().name().contains("$$Lambda")) {
+                boolean bridge = m.isBridge() || (m.isSynthetic() && !m.name().startsWith("lambda$"));
+                if (bridge || m.declaringType().name().contains("$$Lambda")) {
                     MethodEntryRequest behind = targetWatch(t, target); // no class filter: the method behind may be anywhere
                     behind.putProperty(TARGET_BEHIND, t.frameCount());
+                    if (bridge) behind.putProperty(TARGET_BRIDGE, Boolean.TRUE);
                     vm.eventRequestManager().deleteEventRequest(e.request());
                     Requests.suspendingThread(behind, null);
                     return false;
@@ -394,6 +424,11 @@ public final class RunControl {
         endTargetStep(t);
         deleteSteps(t); // the step over the line
         return true;
+    }
+
+    private static boolean isClassLoading(Method m) {
+        String type = m.declaringType().name();
+        return type.equals("java.lang.ClassLoader") || type.startsWith("jdk.internal.loader.") || m.name().equals("loadClass");
     }
 
     /** The thread stopped: a step to a target it was making ends (the line ran out, or a breakpoint came first). */

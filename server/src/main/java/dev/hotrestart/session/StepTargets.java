@@ -13,7 +13,6 @@ import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodNode;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,26 +54,31 @@ final class StepTargets {
         } catch (UnsupportedOperationException | IllegalArgumentException | IndexOutOfBoundsException e) {
             return out; // the JVM gives no code or pool, or one this reader does not know
         }
-        List<Handle> lambdas = lambdaHandles(classBytes, m.name(), m.signature(), line);
-        int lambda = 0; // the line's lambdas in code order, those before the thread's position too
+        // the class file's call sites of the line, paired one by one with the running code's: lambdas are named from them
+        List<InvokeDynamicInsnNode> sites = dynamicSites(classBytes, m.name(), m.signature(), line);
+        int site = 0;
+        int body = 0; // the line's lambda bodies so far, for their source text
         for (long[] r : ranges) {
             for (int i = (int) r[0]; i < r[1] && i < code.length; ) {
                 int op = code[i] & 0xff;
                 if (op == INVOKEDYNAMIC) {
                     String[] ref = pool.invokeDynamic(u2(code, i + 1));
-                    if (ref != null && lambda < lambdas.size() && !ref[0].equals("makeConcatWithConstants")) {
-                        Handle h = lambdas.get(lambda);
+                    InvokeDynamicInsnNode indy = site < sites.size() ? sites.get(site) : null;
+                    site++;
+                    boolean same = ref != null && indy != null && indy.name.equals(ref[0]) && indy.desc.equals(ref[1]);
+                    if (same && indy.bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory")
+                            && indy.bsmArgs.length > 1 && indy.bsmArgs[1] instanceof Handle h) {
+                        boolean isBody = h.getName().startsWith("lambda$");
                         if (i >= from) {
-                            boolean body = h.getName().startsWith("lambda$");
-                            String text = body && lambda < lambdaTexts.size() ? lambdaTexts.get(lambda) : null;
-                            String label = text != null ? "λ " + shorten(text) : body ? "λ (a lambda of this line)" : "::" + h.getName();
+                            String text = isBody && body < lambdaTexts.size() ? lambdaTexts.get(body) : null;
+                            String label = text != null ? "λ " + shorten(text) : isBody ? "λ (a lambda of this line)" : "::" + h.getName();
                             out.add(new Target(h.getOwner(), h.getName(), h.getDesc(), true, label, -1));
                         }
-                        lambda++;
+                        if (isBody) body++;
                     }
                 } else if (op == INVOKEVIRTUAL || op == INVOKESPECIAL || op == INVOKESTATIC || op == INVOKEINTERFACE) {
                     String[] ref = pool.member(u2(code, i + 1));
-                    if (ref != null && i >= from && !ref[1].startsWith("access$") && !isBoxing(ref[0], ref[1])
+                    if (ref != null && i >= from && !ref[1].startsWith("access$") && !isBoxing(ref[0], ref[1], ref[2])
                             && !ref[0].startsWith("dev/hotrestart/agent/")) { // the agent's calls: a wrapped method's, a compiled condition's
                         out.add(new Target(ref[0], ref[1], ref[2], false, label(ref[0], ref[1], ref[2]), i));
                     }
@@ -96,6 +100,8 @@ final class StepTargets {
         } catch (AbsentInformationException e) {
             return out;
         }
+        all = new ArrayList<>(all);
+        all.sort(java.util.Comparator.comparingLong(Location::codeIndex)); // JDI keeps the line table's order
         for (int k = 0; k < all.size(); k++) {
             if (all.get(k).lineNumber() != line) continue;
             long end = k + 1 < all.size() ? all.get(k + 1).codeIndex() : codeLength;
@@ -104,35 +110,55 @@ final class StepTargets {
         return out;
     }
 
-    /** The implementation methods of the LambdaMetafactory call sites on the line, in code order, from the class file. */
-    private static List<Handle> lambdaHandles(byte[] classBytes, String name, String descriptor, int line) {
-        List<Handle> out = new ArrayList<>();
+    /** The invokedynamic call sites of the line in the class file, in code order (empty when it cannot be read). */
+    private static List<InvokeDynamicInsnNode> dynamicSites(byte[] classBytes, String name, String descriptor, int line) {
+        List<InvokeDynamicInsnNode> out = new ArrayList<>();
         if (classBytes == null) return out;
-        ClassNode cn = new ClassNode();
-        new ClassReader(classBytes).accept(cn, ClassReader.SKIP_FRAMES);
-        for (MethodNode mn : cn.methods) {
-            if (!mn.name.equals(name) || !mn.desc.equals(descriptor)) continue;
-            int current = -1;
-            for (AbstractInsnNode insn = mn.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-                if (insn instanceof LineNumberNode ln) current = ln.line;
-                if (current == line && insn instanceof InvokeDynamicInsnNode indy
-                        && indy.bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory")
-                        && indy.bsmArgs.length > 1 && indy.bsmArgs[1] instanceof Handle impl) {
-                    out.add(impl);
+        try {
+            ClassNode cn = new ClassNode();
+            new ClassReader(classBytes).accept(cn, ClassReader.SKIP_FRAMES);
+            for (MethodNode mn : cn.methods) {
+                if (!mn.name.equals(name) || !mn.desc.equals(descriptor)) continue;
+                int current = -1;
+                for (AbstractInsnNode insn = mn.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                    if (insn instanceof LineNumberNode ln) current = ln.line;
+                    if (current == line && insn instanceof InvokeDynamicInsnNode indy) out.add(indy);
                 }
             }
+        } catch (RuntimeException e) {
+            return List.of(); // no names for the lambdas
         }
         return out;
     }
 
     /** {@code Integer.valueOf(int)} and {@code intValue()} that javac adds for autoboxing: no one steps into those on purpose. */
-    private static boolean isBoxing(String owner, String name) {
+    private static boolean isBoxing(String owner, String name, String descriptor) {
         if (!owner.startsWith("java/lang/")) return false;
         boolean box = switch (owner.substring("java/lang/".length())) {
             case "Integer", "Long", "Short", "Byte", "Character", "Boolean", "Float", "Double" -> true;
             default -> false;
         };
-        return box && (name.equals("valueOf") || name.endsWith("Value"));
+        if (!box) return false;
+        Type[] args = Type.getArgumentTypes(descriptor);
+        Type result = Type.getReturnType(descriptor);
+        // Integer.valueOf(int) boxes, intValue() unboxes; valueOf(String) and doubleValue() are the user's own calls
+        boolean boxes = name.equals("valueOf") && args.length == 1 && args[0].getSort() < Type.ARRAY
+                && result.getInternalName().equals(owner);
+        boolean unboxes = name.equals(Type.getType(primitiveOf(owner)).getClassName() + "Value") && args.length == 0;
+        return boxes || unboxes;
+    }
+
+    private static String primitiveOf(String boxOwner) {
+        return switch (boxOwner) {
+            case "java/lang/Integer" -> "I";
+            case "java/lang/Long" -> "J";
+            case "java/lang/Short" -> "S";
+            case "java/lang/Byte" -> "B";
+            case "java/lang/Character" -> "C";
+            case "java/lang/Boolean" -> "Z";
+            case "java/lang/Float" -> "F";
+            default -> "D";
+        };
     }
 
     static String label(String owner, String name, String descriptor) {
@@ -185,8 +211,11 @@ final class StepTargets {
         }
 
         private String utf8(int i) {
-            int p = at[i];
-            return new String(bytes, p + 2, u2(bytes, p), StandardCharsets.UTF_8); // modified UTF-8: the same for names
+            try { // the class file's modified UTF-8, length first: what DataInput reads
+                return new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes, at[i], bytes.length - at[i])).readUTF();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("constant pool entry " + i, e);
+            }
         }
 
         /** A method reference: owner (internal name), name, descriptor; null when it is none. */

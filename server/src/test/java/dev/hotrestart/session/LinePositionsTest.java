@@ -50,7 +50,8 @@ class LinePositionsTest {
     @Test
     void lambdasNestedOnOneLineAreSaidToNestAndAColumnPicksTheInnermost() {
         LinePositions p = LinePositions.of(SOURCE);
-        assertEquals(2, p.lambdaTexts(8).size());
+        assertEquals(3, p.places(8).size(), "the line's code and both lambdas");
+        assertEquals(List.of("a -> xs.forEach(b -> go())"), p.lambdaTexts(8), "the code of the line makes the outer lambda only");
         assertTrue(p.lambdasNest(8));
         assertFalse(p.lambdasNest(3));
         int inner = SOURCE.split("\n")[7].indexOf("go()") + 1;
