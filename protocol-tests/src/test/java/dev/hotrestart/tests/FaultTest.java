@@ -137,6 +137,11 @@ class FaultTest {
             JsonObject bp = s.setBreakpoints(file, line).get(0).getAsJsonObject();
             assertTrue(bp.get("verified").getAsBoolean(), "a breakpoint in the running code of the deleted file is set: " + bp);
 
+            // back, but not readable as the UTF-8 the adapter reads: said so, nothing reloaded
+            Files.write(f.file(file), text.replace("// BP_ADD", "// caf\u00e9 BP_ADD").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String unreadable = s.dap.error("restartFrameWithReload", Map.of("threadId", tid, "frameId", s.topFrame(tid).get("id").getAsInt()));
+            assertTrue(unreadable.contains("Cannot read " + f.file(file) + " (it is not UTF-8 text)") && unreadable.contains("unchanged"), unreadable);
+
             java.nio.file.Files.writeString(f.file(file), text.replace("int c = a + b; // BP_ADD", "int c = a + b + 10; // BP_ADD"));
             s.setBreakpoints(file);
             s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "frameId", s.topFrame(tid).get("id").getAsInt(), "resume", true));

@@ -336,7 +336,11 @@ public final class ReloadPlanner {
         try {
             return Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UserError(ErrorId.SOURCE_NOT_FOUND, "Cannot read " + p + ": " + e.getMessage());
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.charset.MalformedInputException ? "it is not UTF-8 text"
+                    : e.getClass().getSimpleName() + (e.getMessage() == null || e.getMessage().equals(p.toString()) ? "" : ": " + e.getMessage());
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, "Cannot read " + p + " (" + why + "): nothing was reloaded, the running code "
+                    + "is unchanged. Make the file readable and reload again.");
         }
     }
 
