@@ -58,10 +58,6 @@ final class AddedMembers {
 
     /** What lives outside a class: its added methods (name + descriptor) and fields (name:descriptor), each static or not. */
     record Outside(Map<String, Boolean> methods, Map<String, Boolean> fields) {
-        static Outside none() {
-            return new Outside(Map.of(), Map.of());
-        }
-
         boolean isEmpty() {
             return methods.isEmpty() && fields.isEmpty();
         }
@@ -349,12 +345,6 @@ final class AddedMembers {
         for (FieldNode f : n.fields) have.add(f.name + ":" + f.desc);
         for (Method m : t.methods()) if (!have.contains(m.name() + m.signature())) return true;
         for (Field f : t.fields()) if (!have.contains(f.name() + ":" + f.signature())) return true;
-        return false;
-    }
-
-    /** Whether any reload so far added a member somewhere. */
-    synchronized boolean anyOutside() {
-        for (Outside o : outside.values()) if (!o.isEmpty()) return true;
         return false;
     }
 
