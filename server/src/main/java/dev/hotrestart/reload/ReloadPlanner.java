@@ -282,8 +282,9 @@ public final class ReloadPlanner {
             throw new UserError(ErrorId.SOURCE_NOT_FOUND, anchor.name() + " has no source file name (compiled without -g?); it cannot be reloaded.");
         }
         Path path = sources.find(key);
-        if (path == null && sources.lastKnown(key) != null) {
-            throw new UserError(ErrorId.SOURCE_NOT_FOUND, "The source of " + anchor.name() + ", " + sources.lastKnown(key) + ", is gone: it was "
+        Path was = path == null ? sources.lastKnown(key) : null;
+        if (was != null) {
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, "The source of " + anchor.name() + ", " + was + ", is gone: it was "
                     + "deleted, moved or renamed since this session read it. Put it back to reload it; the running code is unchanged.");
         }
         if (path == null) {
