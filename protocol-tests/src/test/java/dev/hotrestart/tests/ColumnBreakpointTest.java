@@ -65,6 +65,29 @@ class ColumnBreakpointTest {
                 "no column: the line and every lambda on it, in the order they run");
     }
 
+    /** A client that counts columns from 0 ({@code columnsStartAt1: false}) gets and gives columns its way. */
+    @Test
+    void aClientThatCountsColumnsFromZeroIsAnsweredItsWay() throws Exception {
+        try (Session s = Session.start(LINES, "col.Lines", Map.of("columnsStartAt1", false))) {
+            JsonArray found = s.dap.ok("breakpointLocations", Map.of("source", Map.of("path", LINES.file(FILE).toString()), "line", LINE))
+                    .getAsJsonArray("breakpoints");
+            List<Integer> columns = new ArrayList<>();
+            for (JsonElement e : found) columns.add(e.getAsJsonObject().get("column").getAsInt());
+            assertEquals(List.of(OWN - 1, MAP - 1, FILTER - 1), columns);
+            s.dap.ok("launch", s.launchArgs);
+            s.dap.event("initialized");
+            JsonObject set = s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", LINES.file(FILE).toString()),
+                    "breakpoints", List.of(Map.of("line", LINE, "column", MAP - 1)))).getAsJsonArray("breakpoints").get(0).getAsJsonObject();
+            assertEquals(MAP - 1, set.get("column").getAsInt(), set.toString());
+            s.dap.ok("configurationDone", null);
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            JsonObject top = s.topFrame(tid);
+            assertEquals("1", s.locals(top.get("id").getAsInt()).get("x"), "the map's body: " + top);
+            assertEquals(0, top.get("column").getAsInt(), "a frame's column, the line's start, counted from 0: " + top);
+            s.dap.ok("disconnect", Map.of("terminateDebuggee", true));
+        }
+    }
+
     /** Runs the program with one breakpoint on the line at {@code column} (0: none); what each stop showed: x or y, or "main". */
     private static List<String> stopsAt(int column, String local) throws Exception {
         List<String> seen = new ArrayList<>();

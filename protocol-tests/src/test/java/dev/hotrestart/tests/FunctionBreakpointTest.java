@@ -150,6 +150,93 @@ class FunctionBreakpointTest {
         }
     }
 
+    /**
+     * A condition on a function breakpoint that names one method is compiled into it, as a line
+     * breakpoint's is: a million calls between stops take well under the wait for a stop (the
+     * debugger evaluating it would take minutes), it stops exactly where the condition holds, and a
+     * reload of the class keeps it in. A condition that cannot go in is evaluated by the debugger,
+     * and its breakpoint says why.
+     */
+    @Test
+    void aConditionIsCompiledIntoTheOneMethodItNames() throws Exception {
+        Fixture f = Fixture.of("members");
+        String calls = "members/Calls.java";
+        int n = 3_000_000;
+        try (Session s = Session.start(f, "members.Calls").with("args", List.of(Integer.toString(n)))) {
+            s.dap.ok("launch", s.launchArgs);
+            s.dap.event("initialized");
+            int[] ids = ids(setFunctionBreakpoints(s, Map.of("name", "members.Calls#step", "condition", "i % 1_000_000 == 999_999"),
+                    Map.of("name", "Calls#main", "condition", "args.length == 5 /* a comment */")));
+            s.dap.ok("configurationDone", null);
+
+            JsonObject stop = s.stopped("function breakpoint");
+            // what the client was told last of each, in whatever order the class load told them
+            JsonObject step = lastTold(s, ids[0]), main = lastTold(s, ids[1]);
+            assertTrue(step.get("verified").getAsBoolean(), step.toString());
+            assertFalse(step.has("message"), "compiled in: nothing to say: " + step);
+            assertTrue(main.get("verified").getAsBoolean(), main.toString());
+            assertEquals("The condition is evaluated by the debugger, a round trip per call: the condition spans lines or holds a comment.",
+                    main.get("message").getAsString(), main.toString());
+            JsonObject top = s.topFrame(s.threadOf(stop));
+            assertEquals("Calls.step(int, long)", top.get("name").getAsString(), top.toString());
+            assertEquals(f.line(calls, "FN_STEP"), top.get("line").getAsInt(), top.toString());
+            assertEquals("Calls.step(int, long)", stop.get("description").getAsString(), stop.toString());
+            assertEquals(List.of(ids[0]), List.of(stop.getAsJsonArray("hitBreakpointIds").get(0).getAsInt()), stop.toString());
+            assertEquals("999999", s.locals(top.get("id").getAsInt()).get("i"));
+
+            // the class reloaded: the condition goes in again with the new code
+            f.edit(calls, "return total + i; // FN_STEP", "return total + i + 1; // FN_STEP");
+            s.dap.ok("reloadClass", Map.of("source", Map.of("path", f.file(calls).toString())));
+            // set again, as an editor does when any function breakpoint changes: the code it needs is in already
+            JsonArray again = setFunctionBreakpoints(s, Map.of("name", "members.Calls#step", "condition", "i % 1_000_000 == 999_999"));
+            assertTrue(again.get(0).getAsJsonObject().get("verified").getAsBoolean() && !again.get(0).getAsJsonObject().has("message"),
+                    again.toString());
+            int stepId = again.get(0).getAsJsonObject().get("id").getAsInt();
+            s.continueThread(s.threadOf(stop));
+            for (int want : new int[]{1_999_999, 2_999_999}) {
+                stop = s.stopped("function breakpoint");
+                assertEquals(stepId, stop.getAsJsonArray("hitBreakpointIds").get(0).getAsInt(), stop.toString());
+                top = s.topFrame(s.threadOf(stop));
+                assertEquals(String.valueOf(want), s.locals(top.get("id").getAsInt()).get("i"), top.toString());
+                s.continueThread(s.threadOf(stop));
+            }
+            s.assertExit(0);
+            assertEquals(3, BreakpointTest.count(s, "stopped"), s.dap.allEvents().toString());
+            long sum = (long) n * (n - 1) / 2;
+            assertTrue(s.dap.stdout().contains("total=" + (sum + 2_000_000) + " "),
+                    "the calls after the reload ran the new code: " + s.dap.stdout());
+        }
+    }
+
+    /** A line breakpoint on the method's first line and a function breakpoint with a condition stop once together, as before. */
+    @Test
+    void aLineBreakpointOnTheFirstLineStopsOnceWithAConditionalFunctionBreakpoint() throws Exception {
+        try (Session s = Session.start(MEMBERS, "members.Shop")) {
+            s.dap.ok("launch", s.launchArgs);
+            s.dap.event("initialized");
+            int lineId = s.dap.ok("setBreakpoints", Map.of("source", Map.of("path", MEMBERS.file(SHOP).toString()),
+                            "breakpoints", List.of(Map.of("line", MEMBERS.line(SHOP, "FN_BASKET_ADD"), "condition", "n >= 2"))))
+                    .getAsJsonArray("breakpoints").get(0).getAsJsonObject().get("id").getAsInt();
+            int fnId = ids(setFunctionBreakpoints(s, Map.of("name", "Shop.Basket#add", "condition", "n == 2")))[0];
+            s.dap.ok("configurationDone", null);
+            // (verified first by the swap that compiles the line breakpoint's condition in, then told why its own is not)
+            JsonObject told = s.dap.event("breakpoint", b -> id(b) == fnId && b.getAsJsonObject("breakpoint").has("message"))
+                    .getAsJsonObject("breakpoint");
+            assertTrue(told.get("message").getAsString().contains("a line breakpoint is on the method's first line too"), told.toString());
+            for (int n = 2; n <= 3; n++) {
+                JsonObject stop = s.dap.stopped("breakpoint");
+                List<Integer> hit = new ArrayList<>();
+                stop.getAsJsonArray("hitBreakpointIds").forEach(e -> hit.add(e.getAsInt()));
+                hit.sort(null);
+                assertEquals(n == 2 ? List.of(lineId, fnId) : List.of(lineId), hit, stop.toString());
+                assertEquals(String.valueOf(n), s.locals(s.topFrame(s.threadOf(stop)).get("id").getAsInt()).get("n"));
+                s.continueThread(s.threadOf(stop));
+            }
+            s.assertExit(0);
+            assertEquals(2, BreakpointTest.count(s, "stopped"), "one stop per call where a condition holds: " + s.dap.allEvents());
+        }
+    }
+
     /** Editors send breakpoints before they attach: the JVM's classes are loaded by then, and the client hears at once. */
     @Test
     void breakpointsSentBeforeAttachingAreToldWhenTheJvmConnects() throws Exception {
@@ -212,6 +299,18 @@ class FunctionBreakpointTest {
         int[] ids = new int[set.size()];
         for (int i = 0; i < ids.length; i++) ids[i] = set.get(i).getAsJsonObject().get("id").getAsInt();
         return ids;
+    }
+
+    /** The breakpoint as the last {@code breakpoint} event so far told of it. */
+    private static JsonObject lastTold(Session s, int id) {
+        JsonObject last = null;
+        for (JsonObject e : s.dap.allEvents()) {
+            if (e.get("event").getAsString().equals("breakpoint") && id(e.getAsJsonObject("body")) == id) {
+                last = e.getAsJsonObject("body").getAsJsonObject("breakpoint");
+            }
+        }
+        assertTrue(last != null, "no breakpoint event for " + id);
+        return last;
     }
 
     private static int id(JsonObject breakpointEvent) {

@@ -59,8 +59,8 @@ public final class Session implements AutoCloseable {
         Map<String, Object> init = new HashMap<>(extras);
         init.put("adapterID", "hotrestart");
         init.put("clientID", "protocol-tests");
-        init.put("linesStartAt1", true);
-        init.put("columnsStartAt1", true);
+        init.putIfAbsent("linesStartAt1", true);
+        init.putIfAbsent("columnsStartAt1", true);
         init.putIfAbsent("pathFormat", "path");
         return dap.ok("initialize", init);
     }

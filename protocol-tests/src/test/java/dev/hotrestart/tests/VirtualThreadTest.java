@@ -50,8 +50,25 @@ class VirtualThreadTest {
             assertEquals(tid, s.threadOf(step), "the step stays in the virtual thread");
             assertEquals(line + 1, s.topFrame(tid).get("line").getAsInt());
 
-            s.setBreakpoints(FILE);
+            // once every virtual thread has ended: the stopped one's id is dropped (the JVM says nothing when one ends)
+            s.setBreakpoints(FILE, f.line(FILE, "BP_DONE"));
             s.continueThread(tid);
+            int done = s.threadOf(s.stopped("breakpoint"));
+            long deadline = System.currentTimeMillis() + 5_000;
+            String stale = null;
+            String last = null;
+            while (stale == null && System.currentTimeMillis() < deadline) {
+                JsonObject r = s.dap.request("stackTrace", Map.of("threadId", tid));
+                last = r.toString();
+                // until the watch's next look the id is still the thread's, which is not suspended
+                if (!r.get("success").getAsBoolean() && r.get("message").getAsString().startsWith("No thread with id " + tid + ": it ended")) {
+                    stale = r.get("message").getAsString();
+                } else {
+                    Thread.sleep(200);
+                }
+            }
+            assertNotNull(stale, "the ended virtual thread's id is still answered: " + last);
+            s.continueThread(done);
             s.assertExit(0);
             assertTrue(s.dap.stdout().contains("sum=" + (long) n * (n - 1) / 2), s.dap.stdout());
             long threadEvents = s.dap.allEvents().stream().filter(e -> e.get("event").getAsString().equals("thread")).count();

@@ -33,6 +33,11 @@ public final class IdTable<T> {
         byValue.keySet().removeIf(which);
     }
 
+    /** The values that have ids now. */
+    public synchronized java.util.List<T> values() {
+        return new java.util.ArrayList<>(byId.values());
+    }
+
     public synchronized void clear() {
         byId.clear();
         byValue.clear();

@@ -39,7 +39,9 @@ import java.util.Optional;
  * simple statement (an expression, a local declaration, a return, a throw) directly in a block, the
  * only code on the line, with no lambda or class body in it (those are code of other methods on
  * the same line, where the debugger's breakpoint would stop too); the condition must be one line
- * of plain Java with no lambda, method reference, class body or switch.
+ * of plain Java with no lambda, method reference, class body or switch. A function breakpoint's
+ * test goes in front of the first statement of the method it names, whatever that statement is:
+ * it runs once per call.
  */
 public final class ConditionSites {
     private ConditionSites() {}
@@ -47,8 +49,16 @@ public final class ConditionSites {
     /** The first marker value: {@code sipush} takes 128 to 32767; each site takes two. */
     public static final int FIRST_MARKER = 23_456; // not a round number: programs seldom hold it themselves
 
-    /** A condition to compile in at a line; {@code marker} and marker + 1 are its two stores. */
-    public record Site(int line, String condition, int marker) {}
+    /**
+     * A condition to compile in at a line; {@code marker} and marker + 1 are its two stores.
+     * {@code entry}: a function breakpoint's, tested once per call of the method of that name
+     * whose first statement starts the line (null: a line breakpoint's).
+     */
+    public record Site(int line, String condition, int marker, String entry) {
+        public Site(int line, String condition, int marker) {
+            this(line, condition, marker, null);
+        }
+    }
 
     /**
      * The text with the sites that fit compiled in; for each site that does not fit, why
@@ -67,8 +77,11 @@ public final class ConditionSites {
         List<int[]> inserts = new ArrayList<>(); // line, column (1-based), index into placed
         for (Site s : sites) {
             String why = conditionProblem(s.condition());
-            Statement st = why == null ? statementAt(cu, s.line()) : null;
-            if (why == null && st == null) {
+            Statement st = why != null ? null : s.entry() != null ? firstStatementAt(cu, s.line(), s.entry()) : statementAt(cu, s.line());
+            if (why == null && st == null && s.entry() != null) {
+                why = "the first code of " + s.entry() + " at line " + s.line() + " is not where its first statement starts "
+                        + "(an empty method, or a first statement such as a try or a do whose code starts on a later line)";
+            } else if (why == null && st == null) {
                 why = "line " + s.line() + " does not start a simple statement (an expression, a declaration, a return or a throw) "
                         + "that is the only code on it, with no lambda or class body, outside a finally block";
             }
@@ -152,6 +165,39 @@ public final class ConditionSites {
         }
         // (this(...) and super(...) are no such statement: nothing goes in front of them)
         return up instanceof MethodDeclaration || up instanceof ConstructorDeclaration ? st : null;
+    }
+
+    /**
+     * The first statement of the body of the method {@code entry} names ("Shop.Basket#add": its
+     * class, nested classes by their simple names, and its name) when it starts the line: a test in
+     * front of it runs once per call, whatever the statement is. Never a constructor (its first
+     * code may be a field's initializer or another constructor's call), a lambda, or a method of an
+     * anonymous or local class.
+     */
+    static Statement firstStatementAt(CompilationUnit cu, int line, String entry) {
+        for (MethodDeclaration m : cu.findAll(MethodDeclaration.class)) {
+            if (m.getBody().isEmpty() || !entry.equals(entryName(m))) continue;
+            List<Statement> body = m.getBody().get().getStatements();
+            if (body.isEmpty()) continue;
+            Statement first = body.get(0);
+            if (first.getBegin().isPresent() && first.getBegin().get().line == line) return first;
+        }
+        return null;
+    }
+
+    /** "Outer.Inner#name" for a method of a named class; null inside an anonymous or local class. */
+    private static String entryName(MethodDeclaration m) {
+        StringBuilder classes = new StringBuilder();
+        Node up = m.getParentNode().orElse(null);
+        while (up != null) {
+            if (up instanceof ObjectCreationExpr || up instanceof LocalClassDeclarationStmt
+                    || up instanceof com.github.javaparser.ast.stmt.LocalRecordDeclarationStmt) return null;
+            if (up instanceof com.github.javaparser.ast.body.TypeDeclaration<?> t) {
+                classes.insert(0, classes.length() == 0 ? t.getNameAsString() : t.getNameAsString() + ".");
+            }
+            up = up.getParentNode().orElse(null);
+        }
+        return classes + "#" + m.getNameAsString();
     }
 
     /** The index in {@code line} of JavaParser's 1-based column (a tab counts as one column here). */

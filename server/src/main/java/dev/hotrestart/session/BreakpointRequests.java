@@ -26,9 +26,11 @@ import java.util.List;
 public final class BreakpointRequests {
     private final Breakpoints breakpoints;
     private final ExceptionFilters exceptionFilters;
+    private final ClientColumns columns;
 
-    BreakpointRequests(Breakpoints breakpoints, ExceptionFilters exceptionFilters) {
+    BreakpointRequests(Breakpoints breakpoints, ExceptionFilters exceptionFilters, ClientColumns columns) {
         this.breakpoints = breakpoints;
+        this.columns = columns;
         this.exceptionFilters = exceptionFilters;
     }
 
@@ -39,16 +41,17 @@ public final class BreakpointRequests {
         }
         SourceBreakpoint[] sbs = args.getBreakpoints();
         int[] lines;
-        int[] columns = null;
+        int[] atColumns = null;
         Object[] rules = null;
         if (sbs != null) {
             lines = new int[sbs.length];
             rules = new Object[sbs.length];
             for (int i = 0; i < sbs.length; i++) {
                 lines[i] = sbs[i].getLine();
-                if (sbs[i].getColumn() != null && sbs[i].getColumn() > 0) {
-                    if (columns == null) columns = new int[sbs.length];
-                    columns[i] = sbs[i].getColumn();
+                int column = columns.in(sbs[i].getColumn());
+                if (column > 0) {
+                    if (atColumns == null) atColumns = new int[sbs.length];
+                    atColumns[i] = column;
                 }
                 try {
                     rules[i] = BreakpointRule.parse(sbs[i].getCondition(), sbs[i].getHitCondition(), sbs[i].getLogMessage());
@@ -63,7 +66,9 @@ public final class BreakpointRequests {
             lines = new int[0];
         }
         SetBreakpointsResponse r = new SetBreakpointsResponse();
-        r.setBreakpoints(breakpoints.set(Paths.get(src.getPath()).toAbsolutePath().normalize(), lines, columns, rules).toArray(new Breakpoint[0]));
+        List<Breakpoint> set = breakpoints.set(Paths.get(src.getPath()).toAbsolutePath().normalize(), lines, atColumns, rules);
+        set.forEach(columns::out);
+        r.setBreakpoints(set.toArray(new Breakpoint[0]));
         return r;
     }
 
@@ -85,7 +90,7 @@ public final class BreakpointRequests {
             for (LinePositions.Place p : positions.places(line)) {
                 BreakpointLocation l = new BreakpointLocation();
                 l.setLine(p.line());
-                l.setColumn(p.column());
+                l.setColumn(columns.out(p.column()));
                 out.add(l);
             }
         }

@@ -35,8 +35,14 @@ final class BreakpointTable {
     }
 
     private final List<Kind> kinds = new ArrayList<>();
-    /** The line breakpoints' compiled conditions (set by the session). */
+    /** The compiled conditions of line and function breakpoints (set by the session). */
     CompiledConditions conditions;
+    /** Whether a line breakpoint is set at a line of a file (by source key), and what to do when a file's line breakpoints were set. */
+    java.util.function.BiPredicate<String, Integer> lineBreakpointAt = (key, line) -> false;
+    java.util.function.Consumer<String> lineBreakpointsSet = key -> { };
+    /** The same for function breakpoints: whether one stops at a line of a file, and what to do when their stops may have changed. */
+    java.util.function.BiPredicate<String, Integer> functionBreakpointAt = (key, line) -> false;
+    Runnable functionBreakpointsSet = () -> { };
     private final Map<Integer, ClientBreakpoint> byId = new HashMap<>();
     private final Consumer<Breakpoint> changed;
     private int nextId = 1;
@@ -73,6 +79,7 @@ final class BreakpointTable {
 
     synchronized void remove(ClientBreakpoint b) {
         byId.remove(b.id);
+        told.remove(b.id);
     }
 
     /** The breakpoint a request of the JVM stands for, or null (a request of the adapter's own). */
@@ -82,8 +89,14 @@ final class BreakpointTable {
 
     /** Tells the client the breakpoint's state now (a {@code breakpoint} event, reason "changed"). */
     void changed(ClientBreakpoint b) {
-        changed.accept(b.toDap());
+        Breakpoint now = b.toDap();
+        // several parts may tell of one change (a class load, then the swap it caused): the client hears it once
+        if (now.equals(told.put(b.id, now))) return;
+        changed.accept(now);
     }
+
+    /** What the client was last told of each breakpoint by a {@code breakpoint} event. */
+    private final Map<Integer, Breakpoint> told = new HashMap<>();
 
     /** The breakpoint's condition does not work where it was hit: the client is told on the breakpoint. */
     void unverify(ClientBreakpoint b, String message) {

@@ -62,6 +62,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
             this.actualLine = line;
         }
 
+        @Override
         int marker() {
             return marker;
         }
@@ -73,6 +74,16 @@ public final class Breakpoints implements BreakpointTable.Kind {
         /** The condition to compile into the method, or null. */
         String condition() {
             return refused == null && rule != null ? rule.conditionText() : null;
+        }
+
+        @Override
+        ConditionSites.Site site() {
+            return marker >= 0 && condition() != null ? new ConditionSites.Site(actualLine, condition(), marker) : null;
+        }
+
+        @Override
+        String siteKey() {
+            return file.key;
         }
 
         @Override
@@ -171,15 +182,39 @@ public final class Breakpoints implements BreakpointTable.Kind {
         compiled.assignMarkers(old == null ? List.of() : old.list, f.list);
         if (vm != null) {
             resolveAll(f);
-            compiled.want(key, f.list, types(key));
+            compiled.want(key, f.list, types(key), sharedWithFunction(key));
             compiled.apply(key, index.typesOf(key)); // a swap sets the requests again (redefined)
             for (LineBreakpoint b : f.list) b.message = message(b);
+            table.lineBreakpointsSet.accept(key);
         } else {
-            compiled.want(key, List.of(), l -> false);
+            compiled.want(key, List.of(), l -> false, l -> false);
         }
         List<Breakpoint> out = new ArrayList<>();
         for (LineBreakpoint b : f.list) out.add(b.toDap());
         return out;
+    }
+
+    /** Whether a function breakpoint stops at a line of the file. */
+    private java.util.function.IntPredicate sharedWithFunction(String key) {
+        return line -> table.functionBreakpointAt.test(key, line);
+    }
+
+    /** The function breakpoints changed: the conditions of lines where one stops go out, or in where none stops any more. */
+    synchronized void refreshConditions() {
+        if (vm == null) return;
+        for (FileBreakpoints f : files.values()) {
+            compiled.want(f.key, f.list, types(f.key), sharedWithFunction(f.key));
+            compiled.apply(f.key, index.typesOf(f.key)); // nothing to do, unless what is wanted changed
+            tellNotes(f);
+        }
+    }
+
+    /** Whether a line breakpoint of the file stops at the line. */
+    synchronized boolean hasBreakpointAt(String key, int line) {
+        FileBreakpoints f = files.get(key);
+        if (f == null) return false;
+        for (LineBreakpoint b : f.list) if (b.refused == null && b.actualLine == line) return true;
+        return false;
     }
 
     private void clear(FileBreakpoints f) {
@@ -244,7 +279,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
                 table.changed(b);
             }
         }
-        compiled.want(key, f.list, types(key));
+        compiled.want(key, f.list, types(key), sharedWithFunction(key));
         if (compiled.missing(key)) {
             compiled.apply(key, index.typesOf(key)); // its swap sets the requests again (redefined)
             tellNotes(f);
@@ -355,42 +390,16 @@ public final class Breakpoints implements BreakpointTable.Kind {
         }
     }
 
-    /**
-     * The requests of a condition compiled into the method: at its two marker stores, reached
-     * only when the condition holds and when it threw. False when the method has no such code.
-     */
+    /** The requests of a condition compiled into the method (see CompiledConditions.addRequests); false when it has no such code. */
     private boolean addCompiled(LineBreakpoint b, Method m) {
-        CompiledConditions.Markers markers = CompiledConditions.markers(m, b.marker());
-        if (markers == null) return false;
-        Location held = markers.held(), threw = markers.threw();
-        for (EventRequest r : b.requests) if (((BreakpointRequest) r).location().equals(held)) return true;
+        Location start = null;
         try {
             List<Location> line = m.locationsOfLine(b.actualLine);
-            if (!line.isEmpty()) compiled.tested(m, line.get(0), held);
+            if (!line.isEmpty()) start = line.get(0);
         } catch (AbsentInformationException ignored) {
-            // the marker was found by its line's code: there is a line table
+            // the marker is found by its line's code: there is a line table
         }
-        if (markers.callHook()) {
-            // the markers call the agent's hook: the breakpoint is there, and this method has none
-            for (EventRequest r : b.requests) if (r.getProperty(CompiledConditions.MARK) != null) return true;
-            boolean any = false;
-            for (ReferenceType hook : vm.classesByName(CompiledConditions.HOOK)) {
-                for (Method mark : hook.methodsByName("mark", "(I)V")) {
-                    BreakpointRequest r = b.tag(vm.eventRequestManager().createBreakpointRequest(mark.location()));
-                    r.putProperty(CompiledConditions.MARK, Boolean.TRUE);
-                    b.requests.add(r);
-                    any = true;
-                }
-            }
-            return any;
-        }
-        BreakpointRequest h = b.tag(vm.eventRequestManager().createBreakpointRequest(held));
-        h.putProperty(CompiledConditions.HELD, Boolean.TRUE);
-        BreakpointRequest t = b.tag(vm.eventRequestManager().createBreakpointRequest(threw));
-        t.putProperty(CompiledConditions.THREW, b.marker());
-        b.requests.add(h);
-        b.requests.add(t);
-        return true;
+        return compiled.addRequests(b, b.marker(), m, start, vm);
     }
 
     /** The loaded classes of a file with code at each line, for the compiled conditions. */

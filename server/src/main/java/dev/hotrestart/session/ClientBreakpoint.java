@@ -53,9 +53,23 @@ abstract class ClientBreakpoint {
     /** What a stop says besides its reason: the stopped event's description, and a line for the debug console (either may be null). */
     record Said(String description, String console) {}
 
-    /** What a hit of this breakpoint that stops the thread says. */
-    Said said(LocatableEvent e) {
+    /** What a hit of this breakpoint that stops the thread says; {@code at}: where the program is (below the agent's hook, when a compiled condition called it). */
+    Said said(LocatableEvent e, com.sun.jdi.Location at) {
         return new Said(null, null);
+    }
+
+    /** The marker of the condition compiled into the program for this breakpoint (see CompiledConditions); -1: none. */
+    int marker() {
+        return -1;
+    }
+
+    /** The site its condition is compiled into, when it wants one, and the key of that site's file; null when none. */
+    dev.hotrestart.reload.ConditionSites.Site site() {
+        return null;
+    }
+
+    String siteKey() {
+        return null;
     }
 
     /** Fills what every kind reports the same way. */

@@ -27,8 +27,10 @@ public final class ClientEvents {
     private final HotRestartClient client;
     private final ThreadStops stops;
     private final boolean invalidatedSupported;
+    private final ClientColumns columns;
 
-    ClientEvents(HotRestartClient client, ThreadStops stops, boolean invalidatedSupported) {
+    ClientEvents(HotRestartClient client, ThreadStops stops, boolean invalidatedSupported, ClientColumns columns) {
+        this.columns = columns;
         this.client = client;
         this.stops = stops;
         this.invalidatedSupported = invalidatedSupported;
@@ -121,7 +123,7 @@ public final class ClientEvents {
     public void breakpointChanged(Breakpoint bp) {
         BreakpointEventArguments a = new BreakpointEventArguments();
         a.setReason("changed");
-        a.setBreakpoint(bp);
+        a.setBreakpoint(columns.out(bp));
         client.breakpoint(a);
     }
 

@@ -42,6 +42,10 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
     }
 
     private final Map<String, List<Site>> wanted = new ConcurrentHashMap<>();
+    /** Why a line breakpoint's site is not wanted, by marker: a function breakpoint shares its line. */
+    private final Map<Integer, String> sharedLine = new ConcurrentHashMap<>();
+    /** The function breakpoints' sites, per source key. */
+    private final Map<String, List<Site>> entries = new ConcurrentHashMap<>();
     /** What the JVM runs, per source key: the compiled sites by marker. */
     private final Map<String, Map<Integer, Site>> carried = new ConcurrentHashMap<>();
     /** Why a site is not compiled in, by marker: the site itself does not fit (the same each time it is tried). */
@@ -76,21 +80,37 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
     }
 
 
-    /** The file's breakpoints now: each with a condition on a line with code in a loaded class should be compiled in. */
-    void want(String key, List<Breakpoints.LineBreakpoint> list, IntPredicate hasCode) {
+    /**
+     * The file's breakpoints now: each with a condition on a line with code in a loaded class should
+     * be compiled in, but where a function breakpoint stops at the same line ({@code shared}): there
+     * the debugger decides both at the same instruction, one stop for the two, as without compiling.
+     */
+    void want(String key, List<Breakpoints.LineBreakpoint> list, IntPredicate hasCode, IntPredicate shared) {
         List<Site> sites = new ArrayList<>();
         for (Breakpoints.LineBreakpoint b : list) {
             String condition = b.condition();
-            if (condition != null && b.marker() >= 0 && hasCode.test(b.actualLine)) sites.add(new Site(b.actualLine, condition, b.marker()));
+            if (condition == null || b.marker() < 0 || !hasCode.test(b.actualLine)) continue;
+            if (shared.test(b.actualLine)) {
+                sharedLine.put(b.marker(), "a function breakpoint stops at this line too, and the two stop as one only where the debugger decides");
+                continue;
+            }
+            sharedLine.remove(b.marker());
+            sites.add(new Site(b.actualLine, condition, b.marker()));
         }
         if (sites.isEmpty()) wanted.remove(key);
         else wanted.put(key, sites);
     }
 
+    /** The function breakpoints' conditions the file's classes should test at their methods' entries (see FunctionBreakpoints). */
+    void wantEntries(String key, List<Site> sites) {
+        if (sites.isEmpty()) entries.remove(key);
+        else entries.put(key, List.copyOf(sites));
+    }
+
     /** Whether a wanted site of the file is neither compiled in nor refused. */
     boolean missing(String key) {
         Map<Integer, Site> have = carried.getOrDefault(key, Map.of());
-        for (Site s : wanted.getOrDefault(key, List.of())) {
+        for (Site s : sitesOf(key)) {
             if (!s.equals(have.get(s.marker())) && !notes.containsKey(s.marker()) && !failed.containsKey(s.marker())) return true;
         }
         return false;
@@ -100,7 +120,7 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
     void apply(String key, List<ReferenceType> types) {
         Applier a = applier;
         if (a == null || types.isEmpty()) return;
-        List<Site> want = wanted.getOrDefault(key, List.of());
+        List<Site> want = sitesOf(key);
         Map<Integer, Site> have = carried.getOrDefault(key, Map.of());
         // the sites, not only their markers: a freed marker may be given out again while old code still carries it
         Set<Site> wantSites = new java.util.HashSet<>();
@@ -115,7 +135,11 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
 
     @Override
     public List<Site> sitesOf(String key) {
-        return wanted.getOrDefault(key, List.of());
+        List<Site> lines = wanted.getOrDefault(key, List.of()), atEntry = entries.getOrDefault(key, List.of());
+        if (atEntry.isEmpty()) return lines;
+        List<Site> all = new ArrayList<>(lines);
+        all.addAll(atEntry);
+        return all;
     }
 
     @Override
@@ -133,16 +157,27 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
     }
 
     boolean carries(Breakpoints.LineBreakpoint b) {
-        Site s = b.marker() < 0 ? null : carried.getOrDefault(b.file.key, Map.of()).get(b.marker());
-        return s != null && s.line() == b.actualLine && s.condition().equals(b.condition());
+        return b.marker() >= 0 && carries(b.file.key, new Site(b.actualLine, b.condition(), b.marker()));
+    }
+
+    /** Whether the file's classes run this site's test. */
+    boolean carries(String key, Site site) {
+        return site != null && site.equals(carried.getOrDefault(key, Map.of()).get(site.marker()));
     }
 
     /** Why the breakpoint's condition is evaluated by the debugger rather than compiled in, or null. */
     String note(Breakpoints.LineBreakpoint b) {
         if (b.condition() == null || carries(b)) return null;
-        if (b.marker() < 0) return "more conditional breakpoints are set than can be compiled in";
-        String why = notes.get(b.marker());
-        return why != null ? why : failed.get(b.marker());
+        return note(b.marker());
+    }
+
+    /** Why the site of this marker is not compiled in, or null when nothing was said; for a marker below 0: none was free. */
+    String note(int marker) {
+        if (marker < 0) return "more conditional breakpoints are set than can be compiled in";
+        String why = sharedLine.get(marker);
+        if (why != null) return why;
+        why = notes.get(marker);
+        return why != null ? why : failed.get(marker);
     }
 
     /** Per method running a compiled condition: the code index ranges of its tests (from the line's start to the marker). */
@@ -153,15 +188,25 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         tests.keySet().removeIf(m -> types.contains(m.declaringType()));
     }
 
-    /** Whether the thread, stopped in the hook, was sent there from the breakpoint's line in its file (not from old code that had the marker before). */
-    boolean calledFrom(com.sun.jdi.ThreadReference thread, ClientBreakpoint b) {
-        if (!(b instanceof Breakpoints.LineBreakpoint lb)) return false;
+    /**
+     * Whether the thread, stopped in the hook, was sent there by this site of the breakpoint, as
+     * the file's classes carry it now (not by old code that had the marker before, for another
+     * site, nor by a test left where a swap could not take it out).
+     */
+    boolean calledFrom(com.sun.jdi.ThreadReference thread, String key, Site site) {
+        if (key == null || site == null || !site.equals(carried.getOrDefault(key, Map.of()).get(site.marker()))) return false;
         try {
             Location caller = thread.frame(1).location();
-            return caller.lineNumber() == lb.actualLine && lb.file.key.equals(dev.hotrestart.base.SourceLocator.keyOf(caller.declaringType()));
+            return caller.lineNumber() == site.line() && key.equals(dev.hotrestart.base.SourceLocator.keyOf(caller.declaringType()));
         } catch (com.sun.jdi.IncompatibleThreadStateException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** Whether the file's classes carry a function breakpoint's test. */
+    boolean carriesEntries(String key) {
+        for (Site s : carried.getOrDefault(key, Map.of()).values()) if (s.entry() != null) return true;
+        return false;
     }
 
     // ---------------------------------------------------------------- markers
@@ -198,10 +243,73 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         for (java.util.ArrayDeque<Integer> left : kept.values()) {
             for (int m : left) {
                 used.clear((m - ConditionSites.FIRST_MARKER) / 2);
+                sharedLine.remove(m);
                 notes.remove(m);
                 failed.remove(m);
             }
         }
+    }
+
+    /** A free marker for a function breakpoint's condition, or -1 when all are taken. */
+    synchronized int takeMarker() {
+        int free = used.nextClearBit(0);
+        if (free >= MARKERS) return -1;
+        used.set(free);
+        int m = ConditionSites.FIRST_MARKER + 2 * free;
+        notes.remove(m);
+        failed.remove(m);
+        return m;
+    }
+
+    /** A function breakpoint's marker is no longer used. */
+    synchronized void freeMarker(int m) {
+        if (m < 0) return;
+        used.clear((m - ConditionSites.FIRST_MARKER) / 2);
+        notes.remove(m);
+        failed.remove(m);
+    }
+
+    /**
+     * The requests of a condition compiled into the method: at its two marker stores, reached only
+     * when the condition holds and when it threw, or in the agent's hook the stores call. The test
+     * runs from {@code start}. False when the method has no such code.
+     */
+    /** Whether some of the breakpoint's requests are at a compiled condition's markers or in the hook. */
+    static boolean atMarkers(ClientBreakpoint b) {
+        for (com.sun.jdi.request.EventRequest r : b.requests) {
+            if (r.getProperty(MARK) != null || r.getProperty(HELD) != null || r.getProperty(THREW) != null) return true;
+        }
+        return false;
+    }
+
+    boolean addRequests(ClientBreakpoint b, int marker, Method m, Location start, com.sun.jdi.VirtualMachine vm) {
+        Markers markers = markers(m, marker);
+        if (markers == null) return false;
+        Location held = markers.held(), threw = markers.threw();
+        for (com.sun.jdi.request.EventRequest r : b.requests) if (((com.sun.jdi.request.BreakpointRequest) r).location().equals(held)) return true;
+        if (start != null) tested(m, start, held);
+        com.sun.jdi.request.EventRequestManager erm = vm.eventRequestManager();
+        if (markers.callHook()) {
+            // the markers call the agent's hook: the breakpoint is there, and this method has none
+            for (com.sun.jdi.request.EventRequest r : b.requests) if (r.getProperty(MARK) != null) return true;
+            boolean any = false;
+            for (ReferenceType hook : vm.classesByName(HOOK)) {
+                for (Method mark : hook.methodsByName("mark", "(I)V")) {
+                    com.sun.jdi.request.BreakpointRequest r = b.tag(erm.createBreakpointRequest(mark.location()));
+                    r.putProperty(MARK, Boolean.TRUE);
+                    b.requests.add(r);
+                    any = true;
+                }
+            }
+            return any;
+        }
+        com.sun.jdi.request.BreakpointRequest h = b.tag(erm.createBreakpointRequest(held));
+        h.putProperty(HELD, Boolean.TRUE);
+        com.sun.jdi.request.BreakpointRequest t = b.tag(erm.createBreakpointRequest(threw));
+        t.putProperty(THREW, marker);
+        b.requests.add(h);
+        b.requests.add(t);
+        return true;
     }
 
     /** A compiled condition's test runs in {@code m} from {@code start} up to its marker at {@code marker}. */

@@ -118,8 +118,8 @@ public final class DataBreakpoints implements BreakpointTable.Kind {
         }
 
         @Override
-        Said said(LocatableEvent e) {
-            if (!(e instanceof WatchpointEvent w)) return super.said(e);
+        Said said(LocatableEvent e, com.sun.jdi.Location at) {
+            if (!(e instanceof WatchpointEvent w)) return super.said(e, at);
             String name = w.field().name();
             String where = MethodLabel.of(e.location().method()) + " at " + fileAndLine(e.location());
             String whose = MethodLabel.simple(w.field().declaringType().name()).replace('$', '.') + "." + name

@@ -58,7 +58,8 @@ public final class DebugSession {
     /** {@code hoverCalls}: hover evaluations may call methods (the adapter's --hover-calls). */
     public DebugSession(HotRestartClient client, InitializeRequestArguments clientInfo, boolean hoverCalls) {
         stops = new ThreadStops(variables);
-        events = new ClientEvents(client, stops, Boolean.TRUE.equals(clientInfo.getSupportsInvalidatedEvent()));
+        ClientColumns columns = ClientColumns.of(clientInfo);
+        events = new ClientEvents(client, stops, Boolean.TRUE.equals(clientInfo.getSupportsInvalidatedEvent()), columns);
         breakpointTable = new BreakpointTable(events::breakpointChanged);
         breakpoints = new Breakpoints(index, sources, breakpointTable);
         frameSources = new FrameSources(sources);
@@ -66,13 +67,17 @@ public final class DebugSession {
         dataBreakpoints = new DataBreakpoints(breakpointTable, variables);
         breakpointTable.add(breakpoints);
         breakpointTable.conditions = breakpoints.compiled;
+        breakpointTable.lineBreakpointAt = breakpoints::hasBreakpointAt;
         breakpointTable.add(functionBreakpoints);
+        breakpointTable.lineBreakpointsSet = functionBreakpoints::lineBreakpointsSet;
+        breakpointTable.functionBreakpointAt = functionBreakpoints::hasBreakpointAt;
+        breakpointTable.functionBreakpointsSet = breakpoints::refreshConditions;
         breakpointTable.add(dataBreakpoints);
         startUp = new StartUp(stops, events, clientInfo, new Wiring());
-        breakpointRequests = new BreakpointRequests(breakpoints, exceptionFilters);
+        breakpointRequests = new BreakpointRequests(breakpoints, exceptionFilters, columns);
         run = new RunControl(stops, events);
         jdiEvents = new JdiEvents(stops, events, run, breakpointTable, exceptionFilters, frameSources, index, startUp::disconnected);
-        stacks = new StackTraces(stops, frameSources);
+        stacks = new StackTraces(stops, frameSources, columns);
         evaluation = new Evaluation(stops, variables, clientInfo, hoverCalls);
         variableRequests = new VariableRequests(stops, variables, evaluation);
         hotRestart = new HotRestart(stops, events, run, stacks);

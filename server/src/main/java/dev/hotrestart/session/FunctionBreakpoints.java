@@ -12,7 +12,9 @@ import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.EventRequestManager;
 import dev.hotrestart.base.MethodLabel;
 import dev.hotrestart.base.UserError;
+import dev.hotrestart.base.SourceLocator;
 import dev.hotrestart.eval.BreakpointRule;
+import dev.hotrestart.reload.ConditionSites;
 import org.eclipse.lsp4j.debug.Breakpoint;
 import org.eclipse.lsp4j.debug.FunctionBreakpoint;
 import org.eclipse.lsp4j.debug.SetFunctionBreakpointsArguments;
@@ -44,6 +46,18 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
         /** The first method it stops in, for the client: its source and line. */
         Source source;
         Integer line;
+        /** The methods it names ("Class#name(signature)"): its condition is compiled in only where that is one. */
+        final Set<String> named = new java.util.HashSet<>();
+        /** The first of them: its class, file, first line of code, and "Class.Nested#name" (null: not a named class's method). */
+        ReferenceType siteType;
+        String siteKey;
+        int siteLine = -1;
+        String siteMethod;
+        /** The marker of its compiled condition (-1: none); the site its condition is compiled into, while one is wanted. */
+        int marker = -1;
+        ConditionSites.Site site;
+        /** Why its condition is not compiled in, when that is not the compile's or the line's doing. */
+        String why;
 
         EntryBreakpoint(int id, FunctionName name, Object rule) {
             super(id, rule);
@@ -72,8 +86,28 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
 
         /** The method it stopped in, as a Java developer reads it. */
         @Override
-        Said said(LocatableEvent e) {
-            return new Said(MethodLabel.of(e.location().method()), null);
+        Said said(LocatableEvent e, Location at) {
+            return new Said(MethodLabel.of(at.method()), null);
+        }
+
+        @Override
+        int marker() {
+            return marker;
+        }
+
+        @Override
+        ConditionSites.Site site() {
+            return site;
+        }
+
+        @Override
+        String siteKey() {
+            return siteKey;
+        }
+
+        /** The condition to compile into the method, or null. */
+        String condition() {
+            return refused == null && rule != null ? rule.conditionText() : null;
         }
 
         /** Whether a class is the one this breakpoint's name stands for. */
@@ -97,6 +131,7 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
     public SetFunctionBreakpointsResponse setFunctionBreakpoints(SetFunctionBreakpointsArguments args) {
         for (EntryBreakpoint b : list) {
             table.remove(b);
+            if (table.conditions != null) table.conditions.freeMarker(b.marker);
             if (vm == null) continue;
             b.clear(vm.eventRequestManager());
             if (b.prepare != null) vm.eventRequestManager().deleteEventRequest(b.prepare);
@@ -115,11 +150,14 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
             }
             EntryBreakpoint b = table.add(new EntryBreakpoint(table.nextId(), name, rule));
             list.add(b);
+            if (b.condition() != null && table.conditions != null) b.marker = table.conditions.takeMarker();
             if (b.refused != null) failed(b, b.refused);
             else if (vm != null) resolve(b);
             else waiting(b, "It is set when the program starts.");
-            out[i] = b.toDap();
         }
+        compileConditions();
+        table.functionBreakpointsSet.run();
+        for (int i = 0; i < sent.length; i++) out[i] = list.get(i).toDap();
         SetFunctionBreakpointsResponse r = new SetFunctionBreakpointsResponse();
         r.setBreakpoints(out);
         return r;
@@ -129,11 +167,11 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
     public void attach(VirtualMachine vm, BiFunction<BreakpointRule, Location, String> conditionCheck) {
         this.vm = vm;
         this.conditionCheck = conditionCheck;
-        for (EntryBreakpoint b : list) {
-            if (b.refused != null) continue;
-            resolve(b);
-            table.changed(b); // an attached JVM has its classes loaded: the client learns now, not at a class load
-        }
+        for (EntryBreakpoint b : list) if (b.refused == null) resolve(b);
+        compileConditions();
+        table.functionBreakpointsSet.run();
+        // an attached JVM has its classes loaded: the client learns now, not at a class load
+        for (EntryBreakpoint b : list) if (b.refused == null) table.changed(b);
     }
 
     /** Sets the breakpoint in the loaded classes its name names, or waits for one to load. */
@@ -193,6 +231,13 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
         int set = 0;
         for (Method m : named) {
             Location loc = m.location();
+            b.named.add(type.name() + "#" + m.name() + m.signature());
+            if (b.siteType == null && loc != null) {
+                b.siteType = type;
+                b.siteKey = SourceLocator.keyOf(type);
+                b.siteLine = loc.lineNumber();
+                b.siteMethod = entryName(type, m);
+            }
             if (m.isAbstract() || m.isNative() || loc == null) {
                 problem = MethodLabel.of(m) + " is " + (m.isNative() ? "native" : "abstract")
                         + ": it has no Java code to stop in." + (m.isAbstract() ? " Set the breakpoint on an implementation." : "");
@@ -208,6 +253,8 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
                 b.source = sourceOf.apply(loc);
                 b.line = loc.lineNumber() > 0 ? loc.lineNumber() : null;
             }
+            if (b.site != null && type.equals(b.siteType) && table.conditions.carries(b.siteKey, b.site)
+                    && table.conditions.addRequests(b, b.marker, m, loc, vm)) continue;
             boolean exists = false;
             for (EventRequest r : b.requests) exists |= ((BreakpointRequest) r).location().equals(loc);
             if (!exists) b.requests.add(b.tag(vm.eventRequestManager().createBreakpointRequest(loc))); // enabled by arm()
@@ -239,20 +286,32 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
     @Override
     public void classPrepared(ReferenceType type) {
         if (vm == null) return;
+        boolean compile = false;
+        java.util.Map<EntryBreakpoint, String> told = new java.util.HashMap<>();
         for (EntryBreakpoint b : list) {
             // a refused name, or one that found no method it can stop in, finds none in another loader's copy either
             if ((!b.verified && !b.pending) || !b.isFor(type)) continue;
             boolean was = b.verified;
-            String told = b.message;
+            told.put(b, state(b));
             b.boundClass = type.name();
             String problem = addRequests(b, type);
-            if (was) {
-                b.arm();
-                continue;
-            }
-            settle(b, problem);
-            if (b.verified || !Objects.equals(told, b.message)) table.changed(b);
+            if (was) b.arm();
+            else settle(b, problem);
+            // a swap for a line breakpoint's condition in the same class may have verified it already: its condition goes in now
+            if (b.verified && b.condition() != null) compile = true;
         }
+        if (compile) {
+            compileConditions();
+            table.functionBreakpointsSet.run();
+        }
+        told.forEach((b, was) -> {
+            if (!was.equals(state(b))) table.changed(b);
+        });
+    }
+
+    /** What the client knows of a breakpoint: verified or not, and its message. */
+    private static String state(EntryBreakpoint b) {
+        return b.verified + ":" + b.pending + ":" + b.message;
     }
 
     @Override
@@ -268,13 +327,125 @@ public final class FunctionBreakpoints implements BreakpointTable.Kind {
             for (ReferenceType t : types) {
                 if (!b.isFor(t)) continue;
                 any = true;
+                // the methods may have moved or gone: the site is found again in the new code
+                b.named.removeIf(n -> n.startsWith(t.name() + "#"));
+                if (t.equals(b.siteType)) b.siteType = null;
                 String p = addRequests(b, t);
                 if (problem == null) problem = p;
             }
             if (!any) continue;
+            if (b.site != null && (b.siteType == null || b.siteLine != b.site.line() || b.named.size() != 1)) {
+                // the reload moved the method: its test was not put where the method now starts
+                b.site = null;
+                b.why = "its method moved in a reload; set the function breakpoints again (as an editor does when one changes) "
+                        + "to compile it in where the method starts now";
+                wantEntriesOf(b.siteKey);
+            }
             boolean was = b.verified;
+            String told = b.message;
             settle(b, problem);
-            if (was != b.verified) table.changed(b);
+            if (b.verified) b.message = conditionNote(b);
+            if (was != b.verified || !Objects.equals(told, b.message)) table.changed(b);
         }
+    }
+
+    /** "Shop.Basket#add" for a method of a named class; null for a constructor, an initializer, or a method of an anonymous or local class. */
+    static String entryName(ReferenceType type, Method m) {
+        if (m.isConstructor() || m.isStaticInitializer()) return null;
+        String name = type.name().substring(type.name().lastIndexOf('.') + 1);
+        for (String part : name.split("\\$")) if (part.isEmpty() || Character.isDigit(part.charAt(0))) return null;
+        return name.replace('$', '.') + "#" + m.name();
+    }
+
+    /** Whether a verified function breakpoint stops at a line of the file (by source key). */
+    boolean hasBreakpointAt(String key, int line) {
+        for (EntryBreakpoint b : list) {
+            if (!b.verified) continue;
+            if (b.site != null && key.equals(b.siteKey) && b.site.line() == line) return true;
+            for (EventRequest r : b.requests) {
+                Location at = ((BreakpointRequest) r).location();
+                if (at.lineNumber() == line && key.equals(SourceLocator.keyOf(at.declaringType()))) return true;
+            }
+        }
+        return false;
+    }
+
+    /** A file's line breakpoints were set: a function breakpoint's condition goes in, or out, where one shares its line. */
+    void lineBreakpointsSet(String key) {
+        if (vm != null && entryFiles.containsKey(key)) compileConditions();
+    }
+
+    /** Tells the compiled conditions which sites of the file the breakpoints want now, without compiling. */
+    private void wantEntriesOf(String key) {
+        if (table.conditions == null || key == null) return;
+        List<ConditionSites.Site> sites = new ArrayList<>();
+        for (EntryBreakpoint b : list) if (b.site != null && key.equals(b.siteKey)) sites.add(b.site);
+        table.conditions.wantEntries(key, sites);
+    }
+
+    // ---------------------------------------------------------------- conditions compiled in
+
+    /** The files whose classes were last asked to carry function breakpoints' conditions, each with a class of it. */
+    private final java.util.Map<String, ReferenceType> entryFiles = new java.util.HashMap<>();
+
+    /**
+     * Compiles each verified breakpoint's condition into the one method it names, in front of its
+     * first statement (see {@code reload/ConditionSites}), and takes out those no longer wanted:
+     * the program tests the condition once per call, and only calls where it holds reach the
+     * debugger. A file's swap sets the requests again ({@link #redefined}), at the test's markers.
+     * Where the condition cannot go in, the debugger evaluates it at the entry as before, and the
+     * breakpoint says why.
+     */
+    private void compileConditions() {
+        CompiledConditions c = table.conditions;
+        if (c == null || vm == null) return;
+        java.util.Map<String, List<ConditionSites.Site>> want = new java.util.HashMap<>();
+        for (EntryBreakpoint b : list) {
+            b.site = null;
+            b.why = null;
+            if (b.marker < 0 || b.condition() == null || !b.verified || b.named.size() != 1 || b.siteKey == null || b.siteLine <= 0) continue;
+            if (b.siteMethod == null) {
+                b.why = "it is compiled into a method of a named class only, not into a constructor or a method of an anonymous or local class";
+                continue;
+            }
+            if (table.lineBreakpointAt.test(b.siteKey, b.siteLine)) {
+                // compiled in, the test would stop the thread a second time after the line breakpoint there
+                b.why = "a line breakpoint is on the method's first line too, and the two stop as one only where the debugger decides";
+                continue;
+            }
+            b.site = new ConditionSites.Site(b.siteLine, b.condition(), b.marker, b.siteMethod);
+            want.computeIfAbsent(b.siteKey, k -> new ArrayList<>()).add(b.site);
+            entryFiles.put(b.siteKey, b.siteType);
+        }
+        for (java.util.Map.Entry<String, ReferenceType> e : new ArrayList<>(entryFiles.entrySet())) {
+            List<ConditionSites.Site> sites = want.getOrDefault(e.getKey(), List.of());
+            c.wantEntries(e.getKey(), sites);
+            c.apply(e.getKey(), List.of(e.getValue())); // a swap sets the requests again (redefined)
+            // kept while the classes still carry a test no breakpoint wants (a swap to take it out was refused): tried again next time
+            if (sites.isEmpty() && !c.carriesEntries(e.getKey())) entryFiles.remove(e.getKey());
+        }
+        for (EntryBreakpoint b : list) {
+            // the classes carried the test before these breakpoints were set (the same condition set again): no swap moved the requests there
+            if (b.site != null && c.carries(b.siteKey, b.site) && !CompiledConditions.atMarkers(b)) {
+                vm.eventRequestManager().deleteEventRequests(b.requests);
+                b.requests.clear();
+                addRequests(b, b.siteType);
+                b.arm();
+            }
+            if (b.verified) b.message = conditionNote(b);
+        }
+    }
+
+    /** What a verified breakpoint says: why its condition is evaluated by the debugger, when it is not compiled in; else null. */
+    private String conditionNote(EntryBreakpoint b) {
+        CompiledConditions c = table.conditions;
+        if (b.condition() == null || c == null || (b.site != null && c.carries(b.siteKey, b.site))) return null;
+        String why;
+        if (b.marker < 0) why = c.note(-1);
+        else if (b.named.size() > 1) why = "the name stands for " + b.named.size() + " methods; a condition is compiled into one only";
+        else if (b.siteKey == null || b.siteLine <= 0) why = "the class has no source file name or no line numbers (compiled without -g)";
+        else if (b.why != null) why = b.why;
+        else why = c.note(b.marker);
+        return why == null ? null : "The condition is evaluated by the debugger, a round trip per call: " + why + ".";
     }
 }

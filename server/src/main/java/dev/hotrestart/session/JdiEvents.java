@@ -265,9 +265,9 @@ public final class JdiEvents implements EventLoop.Handler {
         if (b == null) return;
         // a condition compiled into the program held (or threw) and called the agent's hook with its marker
         boolean viaHook = e.request().getProperty(CompiledConditions.MARK) != null;
-        int marker = b instanceof Breakpoints.LineBreakpoint lb ? lb.marker() : -1;
+        int marker = b.marker();
         int mark = viaHook ? CompiledConditions.markOf(e.thread()) : -1;
-        if (viaHook && (marker < 0 || (mark != marker && mark != marker + 1) || !breakpoints.conditions.calledFrom(e.thread(), b))) return;
+        if (viaHook && (marker < 0 || (mark != marker && mark != marker + 1) || !breakpoints.conditions.calledFrom(e.thread(), b.siteKey(), b.site()))) return;
         int hidden = viaHook ? 1 : 0;
         Location at = e.location();
         if (hidden > 0) {
@@ -299,7 +299,7 @@ public final class JdiEvents implements EventLoop.Handler {
                 description = d.conditionError() != null ? StopDescription.CONDITION_FAILED : StopDescription.conditionThrew(d.thrown());
             }
         }
-        ClientBreakpoint.Said said = b.said(e);
+        ClientBreakpoint.Said said = b.said(e, at);
         hits.add(new Hit(b, e, description == null ? said : new ClientBreakpoint.Said(description, said.console()), hidden));
     }
 

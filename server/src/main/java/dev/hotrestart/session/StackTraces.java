@@ -45,7 +45,10 @@ public final class StackTraces {
     private ReplacedFrames replaced;
     private Debuggee debuggee;
 
-    StackTraces(ThreadStops stops, FrameSources sources) {
+    private final ClientColumns columns;
+
+    StackTraces(ThreadStops stops, FrameSources sources, ClientColumns columns) {
+        this.columns = columns;
         this.stops = stops;
         this.sources = sources;
     }
@@ -135,7 +138,7 @@ public final class StackTraces {
                 // where the exception left the wrapped frame (which now stands in the agent's handler)
                 boolean left = target && stop.hidden() > 0 && stop.targetLine() > 0;
                 f.setLine(left ? stop.targetLine() : Math.max(loc.lineNumber(), 0));
-                f.setColumn(1);
+                f.setColumn(columns.out(1));
                 boolean obsolete = oldCode.computeIfAbsent(loc.method(), m -> sources.runsReplacedCode(loc));
                 ReplacedFrames.OldFrame old = obsolete ? replaced.oldFrame(t, total - 1 - depth) : null;
                 if (old != null) {

@@ -10,6 +10,7 @@ import dev.hotrestart.eval.Returned;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -157,6 +158,13 @@ public final class ThreadStops {
     public void forgetFrames(ThreadReference t) {
         frameIds.removeIf(f -> f.thread().equals(t));
         variables.drop(t);
+    }
+
+    /** The threads that have ids and nothing going on here (not stopped, not stepping, not restarting). */
+    public List<ThreadReference> idleWithIds() {
+        List<ThreadReference> out = new java.util.ArrayList<>();
+        for (ThreadReference t : threadIds.values()) if (!threads.containsKey(t)) out.add(t);
+        return out;
     }
 
     /** The thread is gone, after {@link #forget} (see RunControl.forget, which does what a resume does too). */

@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * JVMs nothing is requested: the platform threads are compared with the last look instead, twice a
  * second while the session lasts and before every stop (so a stop never lists a thread the client
  * was not told of, nor keeps one that ended). Virtual threads are never announced; one that stops
- * is listed by {@code threads} while it is stopped.
+ * is listed by {@code threads} while it is stopped, and its id is dropped once it has ended.
  */
 final class ThreadWatch {
     private static final Logger LOG = Logger.getLogger(ThreadWatch.class.getName());
@@ -108,6 +108,29 @@ final class ThreadWatch {
             it.remove();
             events.thread(t, "exited");
             ended.accept(t);
+        }
+        // a virtual thread that stopped got an id; it ends without an event and is never in allThreads
+        List<ThreadReference> withIds = stops.idleWithIds();
+        withIds.removeIf(t -> seen.contains(t) || known.contains(t));
+        int n = Math.min(withIds.size(), MAX_ASKED);
+        for (int i = 0; i < n; i++) {
+            ThreadReference t = withIds.get((nextAsked + i) % withIds.size());
+            if (hasEnded(t)) ended.accept(t);
+        }
+        nextAsked = withIds.isEmpty() ? 0 : (nextAsked + n) % withIds.size();
+    }
+
+    /** How many threads with ids and no platform thread's place one look asks about, at most (a round trip each); the next look goes on from there. */
+    private static final int MAX_ASKED = 16;
+    private int nextAsked;
+
+    private static boolean hasEnded(ThreadReference t) {
+        try {
+            return t.status() == ThreadReference.THREAD_STATUS_ZOMBIE;
+        } catch (com.sun.jdi.ObjectCollectedException e) {
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

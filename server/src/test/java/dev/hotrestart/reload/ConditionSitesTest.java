@@ -47,6 +47,37 @@ class ConditionSitesTest {
         assertEquals(SRC.split("\n", -1)[10], lines[10]);
     }
 
+    /** A function breakpoint's site: in front of the named method's first statement, whatever it is; never a constructor's. */
+    @Test
+    void anEntrySiteGoesInFrontOfTheFirstStatementOfTheMethodItNames() {
+        String src = String.join("\n",
+                "class D {",                                              // 1
+                "    D(int n) {",                                          // 2
+                "        for (int i = 0; i < n; i++) { }",                 // 3
+                "    }",                                                   // 4
+                "    int loop(int n) {",                                   // 5
+                "        for (int i = 0; i < n; i++) { n--; }",            // 6
+                "        return n;",                                       // 7
+                "    }",                                                   // 8
+                "    int loop(String s) { return s.length(); }",           // 9
+                "    void empty() { }",                                    // 10
+                "}");
+        var cu = MethodSplicer.parse(src, "D.java");
+        Instrumented r = ConditionSites.instrument(cu, src, List.of(new Site(6, "n > 2", FIRST, "D#loop"), new Site(9, "s.isEmpty()", FIRST + 2, "D#loop")));
+        assertEquals(2, r.placed().size(), r.refused().toString());
+        String[] lines = r.text().split("\n", -1);
+        assertEquals(src.split("\n", -1).length, lines.length, "no line may move");
+        assertTrue(lines[5].startsWith("        try { if (n > 2) {") && lines[5].endsWith("for (int i = 0; i < n; i++) { n--; }"), lines[5]);
+        assertTrue(lines[8].startsWith("    int loop(String s) { try { if (s.isEmpty()) {") && lines[8].endsWith("return s.length(); }"), lines[8]);
+        // a line breakpoint's site refuses the loop's line; the name must fit; no constructor, no empty method
+        assertEquals(1, ConditionSites.instrument(cu, src, List.of(new Site(6, "n > 2", FIRST))).refused().size());
+        for (Site s : List.of(new Site(6, "n > 2", FIRST, "D#other"), new Site(6, "n > 2", FIRST, "E#loop"), new Site(3, "n > 2", FIRST, "D#D"),
+                new Site(10, "true", FIRST, "D#empty"), new Site(7, "n > 2", FIRST, "D#loop"))) {
+            Instrumented no = ConditionSites.instrument(cu, src, List.of(s));
+            assertTrue(no.placed().isEmpty() && no.refused().get(s).contains("is not where its first statement starts"), s + ": " + no.refused());
+        }
+    }
+
     @Test
     void returnsDeclarationsAndConstructorBodiesTakeIt() {
         assertEquals(1, at(15, "total > 0").placed().size());
