@@ -94,8 +94,20 @@ public final class SourceLocator {
         return key == null ? null : found.get(key);
     }
 
-    /** Remembers where a file the client named lives, so classes of it find it too. */
+    /** Remembers where a file the client named lives, so classes of it find it too; never a library's or the JDK's source (read-only). */
     public void remember(String key, Path file) {
+        if (ArchiveSources.isCopy(file)) return;
         found.put(key, file);
+    }
+
+    private volatile ArchiveSources archives;
+
+    /** The sources of the classes that are not the program's own (libraries, the JDK), once the JVM is known; null before. */
+    public ArchiveSources archives() {
+        return archives;
+    }
+
+    public void archives(ArchiveSources a) {
+        this.archives = a;
     }
 }

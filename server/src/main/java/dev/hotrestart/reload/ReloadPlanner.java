@@ -287,6 +287,11 @@ public final class ReloadPlanner {
             throw new UserError(ErrorId.SOURCE_NOT_FOUND, "The source of " + anchor.name() + ", " + was + ", is gone: it was "
                     + "deleted, moved or renamed since this session read it. Put it back to reload it; the running code is unchanged.");
         }
+        if (path == null && sources.archives() != null && sources.archives().find(anchor.name(), key) != null) {
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, anchor.name() + " is not the program's own code: its source comes from "
+                    + sources.archives().find(anchor.name(), key).origin() + " and is shown read-only. A reload takes the program's own "
+                    + "sources (those under 'sourcePaths'); the running code is unchanged.");
+        }
         if (path == null) {
             throw new UserError(ErrorId.SOURCE_NOT_FOUND, "The source of " + anchor.name() + " (" + key + ") is not under 'sourcePaths' "
                     + sources.sourcePaths() + ". Add the folder that holds it to 'sourcePaths'.");

@@ -36,8 +36,12 @@ public final class BreakpointRequests {
 
     public SetBreakpointsResponse setBreakpoints(SetBreakpointsArguments args) {
         Source src = args.getSource();
-        if (src == null || src.getPath() == null) {
-            throw new UserError(ErrorId.BAD_REQUEST, "setBreakpoints needs source.path: the file's path.");
+        // a library's or the JDK's source that the client knows by its reference only
+        java.nio.file.Path byRef = src == null || src.getPath() != null || src.getSourceReference() == null ? null
+                : breakpoints.pathOf(src.getSourceReference());
+        if (src == null || (src.getPath() == null && byRef == null)) {
+            throw new UserError(ErrorId.BAD_REQUEST, "setBreakpoints needs source.path: the file's path"
+                    + (src != null && src.getSourceReference() != null ? " (no source has the reference " + src.getSourceReference() + ")" : "") + ".");
         }
         SourceBreakpoint[] sbs = args.getBreakpoints();
         int[] lines;
@@ -66,7 +70,8 @@ public final class BreakpointRequests {
             lines = new int[0];
         }
         SetBreakpointsResponse r = new SetBreakpointsResponse();
-        List<Breakpoint> set = breakpoints.set(Paths.get(src.getPath()).toAbsolutePath().normalize(), lines, atColumns, rules);
+        java.nio.file.Path path = byRef != null ? byRef : Paths.get(src.getPath()).toAbsolutePath().normalize();
+        List<Breakpoint> set = breakpoints.set(path, lines, atColumns, rules);
         set.forEach(columns::out);
         r.setBreakpoints(set.toArray(new Breakpoint[0]));
         return r;

@@ -162,6 +162,7 @@ public final class Breakpoints implements BreakpointTable.Kind {
     public synchronized List<Breakpoint> set(Path path, int[] lines, int[] columns, Object[] rules) {
         String key = sources.keyOfFile(path);
         sources.remember(key, path);
+        if (vm != null && index.typesOf(key).isEmpty()) indexLoaded(key);
         FileBreakpoints old = files.remove(key);
         if (old != null) clear(old);
         FileBreakpoints f = new FileBreakpoints(key, path);
@@ -192,6 +193,27 @@ public final class Breakpoints implements BreakpointTable.Kind {
         List<Breakpoint> out = new ArrayList<>();
         for (LineBreakpoint b : f.list) out.add(b.toDap());
         return out;
+    }
+
+    /**
+     * The loaded classes of a file the session has not indexed: the JDK's (whose loads it does not
+     * follow, for speed), when a breakpoint is set in one of its sources. Classes of the file that
+     * load later are indexed as they load (its prepare request).
+     */
+    private void indexLoaded(String key) {
+        if (!key.endsWith(".java")) return;
+        String top = key.substring(0, key.length() - ".java".length()).replace('/', '.');
+        for (ReferenceType t : vm.allClasses()) { // JDI keeps this list: no round trip
+            String n = t.name();
+            if ((n.equals(top) || n.startsWith(top + "$")) && key.equals(SourceLocator.keyOf(t))) index.add(t);
+        }
+    }
+
+    /** The copy of a library's or the JDK's source a client names by its reference, or null. */
+    public synchronized Path pathOf(int sourceReference) {
+        dev.hotrestart.base.ArchiveSources a = sources.archives();
+        dev.hotrestart.base.ArchiveSources.Found f = a == null ? null : a.byRef(sourceReference);
+        return f == null ? null : f.file();
     }
 
     /** Whether a function breakpoint stops at a line of the file. */

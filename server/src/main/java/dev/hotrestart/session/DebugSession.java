@@ -219,6 +219,7 @@ public final class DebugSession {
         public void connected(VirtualMachine vm, Config cfg, DebuggeeProcess process, List<Path> classPath, boolean handlerMode,
                               List<ReferenceType> loadedBefore) {
             ClassFiles classFiles = new ClassFiles(classPath);
+            sources.archives(new dev.hotrestart.base.ArchiveSources(classPath, Paths.get(cfg.javaHome()), vm.version()));
             WrapRules wrapRules = new WrapRules(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP), classFiles);
             SourceSnapshots snapshots = new SourceSnapshots(sources);
             reloads = ReloadCycle.of(vm, sources, snapshots, classFiles, classPath, Paths.get(cfg.javaHome()), index, wrapRules,

@@ -2,6 +2,7 @@ package dev.hotrestart.session;
 
 import com.sun.jdi.Location;
 import com.sun.jdi.ReferenceType;
+import dev.hotrestart.base.ArchiveSources;
 import dev.hotrestart.base.SourceLocator;
 import dev.hotrestart.reload.ReplacedFrames;
 import org.eclipse.lsp4j.debug.Source;
@@ -52,8 +53,21 @@ final class FrameSources {
             Source s = new Source();
             s.setName(key.substring(key.lastIndexOf('/') + 1));
             Path p = sources.find(key);
-            if (p != null) s.setPath(p.toString());
-            else s.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
+            if (p != null) {
+                s.setPath(p.toString());
+                return s;
+            }
+            s.setPresentationHint(SourcePresentationHint.DEEMPHASIZE);
+            ArchiveSources archives = sources.archives();
+            ArchiveSources.Found found = archives == null ? null : archives.find(ty.name(), key);
+            if (found != null) {
+                // a library's or the JDK's source, read-only: a copy an editor can open, and its text by reference
+                s.setPath(found.file().toString());
+                s.setSourceReference(found.ref());
+                s.setOrigin(found.origin());
+            } else if (archives != null && archives.jdkMissing() != null && StepFilters.isJdk(ty.name())) {
+                s.setOrigin("no source: " + archives.jdkMissing());
+            }
             return s;
         });
     }
@@ -67,8 +81,17 @@ final class FrameSources {
         return s;
     }
 
-    /** The text of an older version by its reference, or null. */
+    /** The text of an older version, or of a library's or the JDK's source, by its reference; null for none. */
     String text(int ref) {
+        ArchiveSources archives = sources.archives();
+        ArchiveSources.Found found = archives == null || ref < ArchiveSources.FIRST_REF ? null : archives.byRef(ref);
+        if (found != null) {
+            try {
+                return archives.text(found);
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
         return replaced == null ? null : replaced.text(ref);
     }
 }

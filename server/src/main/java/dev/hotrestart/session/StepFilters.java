@@ -18,6 +18,12 @@ record StepFilters(List<String> skipClasses, boolean skipSynthetics, boolean ski
     static final List<String> JDK_CLASSES = List.of("java.*", "javax.*", "jdk.*", "sun.*", "com.sun.*", "org.ietf.*", "org.w3c.*", "org.xml.*");
     static final StepFilters DEFAULT = new StepFilters(List.of(JDK), true, false, false);
 
+    /** Whether a class is one of the JDK's, by {@link #JDK_CLASSES}. */
+    static boolean isJdk(String className) {
+        for (String p : JDK_CLASSES) if (className.startsWith(p.substring(0, p.length() - 1))) return true;
+        return false;
+    }
+
     static final String SKIP_CLASSES = "skipClasses", SKIP_SYNTHETICS = "skipSynthetics",
             SKIP_STATIC_INITIALIZERS = "skipStaticInitializers", SKIP_CONSTRUCTORS = "skipConstructors";
 
