@@ -150,6 +150,70 @@ class LibrarySourcesTest {
         }
     }
 
+    /**
+     * "fetchSources": a library jar in the local Maven repository without its sources jar; a frame
+     * in it has Maven fetch the sources in the background, and then shows them. (Fetches from Maven
+     * Central: the sources jar is deleted first, so each run fetches it.)
+     */
+    @Test
+    void fetchSourcesHasMavenFetchAMissingSourcesJar() throws Exception {
+        Path jar = Path.of(System.getProperty("user.home"), ".m2/repository/org/opentest4j/opentest4j/1.3.0/opentest4j-1.3.0.jar");
+        assertTrue(Files.isRegularFile(jar), "JUnit's opentest4j 1.3.0 is in the local repository after the build: " + jar);
+        Files.deleteIfExists(jar.resolveSibling("opentest4j-1.3.0-sources.jar"));
+        String stub = "org/opentest4j/AssertionFailedError.java";
+        Fixture f = Fixture.generated("fetchsources", Map.of("app/Fails.java", """
+                package app;
+
+                import org.opentest4j.AssertionFailedError;
+
+                public class Fails {
+                    public static void main(String[] args) {
+                        AssertionFailedError e = new AssertionFailedError("m", "a", "b"); // APP_NEW
+                        System.out.println("expected defined: " + e.isExpectedDefined());
+                    }
+                }
+                """, stub, """
+                package org.opentest4j;
+
+                /** Compiled against only: the program runs the library's own class, from its jar. */
+                public class AssertionFailedError extends AssertionError {
+                    public AssertionFailedError(String message, Object expected, Object actual) { }
+                    public boolean isExpectedDefined() { return false; }
+                }
+                """));
+        Files.delete(f.classes.resolve("org/opentest4j/AssertionFailedError.class"));
+        Files.delete(f.file(stub));
+        try (Session s = Session.start(f, "app.Fails")) {
+            s.launchArgs.put("classPaths", List.of(f.classes.toString(), jar.toString(), Fixture.annotationsJar().toString()));
+            s.with("fetchSources", true);
+            s.dap.ok("launch", s.launchArgs);
+            s.dap.event("initialized");
+            s.setBreakpoints("app/Fails.java", f.line("app/Fails.java", "APP_NEW"));
+            s.dap.ok("configurationDone", null);
+            int tid = s.threadOf(s.stopped("breakpoint"));
+            s.dap.ok("stepIn", Map.of("threadId", tid));
+            s.stopped("step");
+            JsonObject top = s.topFrame(tid);
+            // its static initializer first (the class loads here), or its constructor
+            assertTrue(top.get("name").getAsString().startsWith("AssertionFailedError"), top.toString());
+            // not there yet: Maven fetches it meanwhile
+            assertFalse(top.getAsJsonObject("source").has("sourceReference"), top.toString());
+            java.util.function.Predicate<JsonObject> told = o -> o.get("output").getAsString().contains("sources of org.opentest4j:opentest4j:1.3.0");
+            assertTrue(s.dap.sawEvent("output", told, 180_000), "Maven fetched nothing within 3 minutes: " + s.dap.allEvents());
+            JsonObject said = s.dap.event("output", told);
+            assertTrue(said.get("output").getAsString().startsWith("hotrestart: fetched the sources of org.opentest4j:opentest4j:1.3.0 with Maven"),
+                    said.toString());
+            JsonObject source = s.topFrame(tid).getAsJsonObject("source");
+            assertEquals("opentest4j-1.3.0-sources.jar", source.get("origin").getAsString(), source.toString());
+            int ref = source.get("sourceReference").getAsInt();
+            assertTrue(s.dap.ok("source", Map.of("source", Map.of("sourceReference", ref), "sourceReference", ref)).get("content").getAsString()
+                    .contains("public class AssertionFailedError"));
+            s.continueThread(tid);
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("expected defined: true"), "the library's own class ran: " + s.dap.stdout());
+        }
+    }
+
     static int lineOf(String text, String marker) {
         String[] lines = text.split("\n");
         for (int i = 0; i < lines.length; i++) if (lines[i].contains(marker)) return i + 1;

@@ -43,6 +43,26 @@ public final class ArchiveSources {
     private final Map<Path, Map<String, String>> entries = new ConcurrentHashMap<>();
     private int nextRef = FIRST_REF;
 
+    /** Fetches a library's sources jar by Maven coordinates ({@code group:artifact:version}); throws a UserError that says why not. */
+    public interface Fetcher {
+        void fetch(String coordinates);
+    }
+
+    /** Told when a fetch ended: the coordinates, and why it failed (null: the sources are there now). */
+    public interface Fetched {
+        void fetched(String coordinates, String failure);
+    }
+
+    private volatile Fetcher fetcher;
+    private volatile Fetched fetched = (c, f) -> { };
+    private final java.util.Set<String> asked = ConcurrentHashMap.newKeySet();
+
+    /** Missing library sources are fetched with {@code f} ("fetchSources"), one at a time in the background. */
+    public void fetchWith(Fetcher f, Fetched done) {
+        this.fetcher = f;
+        this.fetched = done;
+    }
+
     /**
      * {@code javaHome}: the JDK the program was started with, as far as the adapter knows it;
      * {@code jvmVersion}: the version the JVM reports, which that JDK's must equal.
@@ -124,6 +144,9 @@ public final class ArchiveSources {
         if (jar != null && !Files.isRegularFile(jar)) return null; // the program's own classes, in a folder
         if (jar != null) {
             Path sources = besideJar(jar);
+            String coordinates = sources == null ? coordinates(jar) : null;
+            if (sources == null && coordinates != null) sources = inLocalRepository(coordinates);
+            if (sources == null && coordinates != null && fetcher != null) fetchLater(coordinates);
             if (sources != null) {
                 String entry = entriesOf(sources).get(key);
                 if (entry != null) return copy(sources, entry, key, sources.getFileName().toString());
@@ -151,6 +174,83 @@ public final class ArchiveSources {
             }
         }
         return null;
+    }
+
+    /**
+     * The jar's Maven coordinates (group:artifact:version): from the one pom.properties in it, else
+     * from where it is in the local Maven repository ({@code org/opentest4j/opentest4j/1.3.0/opentest4j-1.3.0.jar});
+     * null when neither says.
+     */
+    static String coordinates(Path jar) {
+        String inside = fromPomProperties(jar);
+        if (inside != null) return inside;
+        Path repo = localRepository();
+        Path abs = jar.toAbsolutePath().normalize();
+        if (repo == null || !abs.startsWith(repo)) return null;
+        Path rel = repo.relativize(abs);
+        int n = rel.getNameCount();
+        if (n < 4) return null;
+        String a = rel.getName(n - 3).toString(), v = rel.getName(n - 2).toString();
+        if (!rel.getName(n - 1).toString().equals(a + "-" + v + ".jar")) return null;
+        return rel.subpath(0, n - 3).toString().replace(java.io.File.separatorChar, '.') + ":" + a + ":" + v;
+    }
+
+    /** ~/.m2/repository, or null. */
+    static Path localRepository() {
+        String home = System.getProperty("user.home");
+        return home == null ? null : Path.of(home, ".m2", "repository").toAbsolutePath().normalize();
+    }
+
+    private static String fromPomProperties(Path jar) {
+        try (JarFile j = new JarFile(jar.toFile())) {
+            String found = null;
+            for (var it = j.entries(); it.hasMoreElements(); ) {
+                ZipEntry e = it.nextElement();
+                if (!e.getName().startsWith("META-INF/maven/") || !e.getName().endsWith("/pom.properties")) continue;
+                if (found != null) return null; // a jar of several artifacts (shaded): which sources are its own is unknown
+                java.util.Properties p = new java.util.Properties();
+                try (InputStream in = j.getInputStream(e)) {
+                    p.load(in);
+                }
+                String g = p.getProperty("groupId"), a = p.getProperty("artifactId"), v = p.getProperty("version");
+                if (g == null || a == null || v == null) return null;
+                found = g + ":" + a + ":" + v;
+            }
+            return found;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The sources jar of these coordinates in the local Maven repository ({@code ~/.m2/repository}), when it is there. */
+    static Path inLocalRepository(String coordinates) {
+        String[] gav = coordinates.split(":");
+        Path repo = localRepository();
+        if (gav.length != 3 || repo == null) return null;
+        Path p = repo.resolve(gav[0].replace('.', '/')).resolve(gav[1]).resolve(gav[2])
+                .resolve(gav[1] + "-" + gav[2] + "-sources.jar");
+        return Files.isRegularFile(p) ? p : null;
+    }
+
+    private final java.util.concurrent.ExecutorService fetching = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sources-fetch");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Fetches the sources once per coordinates, in the background; the sources not found so far are looked for again after. */
+    private void fetchLater(String coordinates) {
+        if (!asked.add(coordinates)) return;
+        fetching.submit(() -> {
+            String failure = null;
+            try {
+                fetcher.fetch(coordinates);
+            } catch (RuntimeException e) {
+                failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+            byKey.values().removeIf(java.util.Optional::isEmpty);
+            fetched.fetched(coordinates, failure);
+        });
     }
 
     /** {@code x-1.0-sources.jar} beside {@code x-1.0.jar}, when it is there. */

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * one of them ({@code dependency:build-classpath}, offline first), kept in the cache folder until
  * a pom.xml of the project changes.
  */
-final class MavenProject implements BuildProject {
+public final class MavenProject implements BuildProject {
     private static final Pattern MODULE = Pattern.compile("<module>\\s*([^<]+?)\\s*</module>");
     /** Maven's output lines that say nothing about the failure. */
     private static final Pattern NOISE = Pattern.compile(
@@ -180,7 +180,11 @@ final class MavenProject implements BuildProject {
     private record Run(int code, String output) {}
 
     private Run run(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
+        return run(cmd, root);
+    }
+
+    private static Run run(List<String> cmd, Path dir) throws IOException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null"))).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
@@ -204,6 +208,42 @@ final class MavenProject implements BuildProject {
 
     /** mvn on the PATH, else in MAVEN_HOME or M2_HOME. */
     String mavenExecutable() {
+        String found = findMaven();
+        if (found != null) return found;
+        throw new UserError(ErrorId.PROJECT_CLASS_PATH, "No Maven found to ask for the class path of the project in " + root
+                + ": put mvn on the PATH or set MAVEN_HOME, or set 'classPaths' in the launch configuration.");
+    }
+
+    /**
+     * Fetches a library's sources jar into the local Maven repository ({@code dependency:get}, offline
+     * first: a jar fetched before is found at once), outside any project. Throws a UserError with
+     * Maven's own words when it cannot.
+     */
+    public static void fetchSources(String coordinates) {
+        String mvn = findMaven();
+        if (mvn == null) throw new UserError(ErrorId.SOURCE_NOT_FOUND, "no Maven found (put mvn on the PATH or set MAVEN_HOME)");
+        try {
+            Path dir = Files.createTempDirectory("hotrestart-sources-");
+            try {
+                List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-q", "-o", "dependency:get", "-Dartifact=" + coordinates + ":jar:sources",
+                        "-Dtransitive=false"));
+                Run run = run(cmd, dir);
+                if (run.code != 0) {
+                    cmd.remove("-o");
+                    run = run(cmd, dir);
+                }
+                if (run.code != 0) {
+                    throw new UserError(ErrorId.SOURCE_NOT_FOUND, "Maven could not fetch them (exit code " + run.code + "):\n" + lastLines(run.output, 8));
+                }
+            } finally {
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UserError(ErrorId.SOURCE_NOT_FOUND, "running Maven (" + mvn + ") failed: " + e.getMessage());
+        }
+    }
+
+    private static String findMaven() {
         String name = isWindows() ? "mvn.cmd" : "mvn";
         String path = System.getenv("PATH");
         if (path != null) {
@@ -217,8 +257,7 @@ final class MavenProject implements BuildProject {
                 return Paths.get(home, "bin", name).toString();
             }
         }
-        throw new UserError(ErrorId.PROJECT_CLASS_PATH, "No Maven found to ask for the class path of the project in " + root
-                + ": put mvn on the PATH or set MAVEN_HOME, or set 'classPaths' in the launch configuration.");
+        return null;
     }
 
     private static boolean isWindows() {

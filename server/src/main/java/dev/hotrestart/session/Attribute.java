@@ -55,6 +55,9 @@ public enum Attribute {
     SUSPEND_ALL("suspendAll", Type.BOOLEAN, Where.BOTH, false,
             "A stop (breakpoint, step, exception, pause) suspends every thread of the program, and continue resumes them all; "
                     + "false: only the thread that stops."),
+    FETCH_SOURCES("fetchSources", Type.BOOLEAN, Where.BOTH, false,
+            "When a library class has no -sources.jar beside its jar nor in the local Maven repository, fetch it with Maven "
+                    + "(its coordinates from the jar's pom.properties) in the background; its frames show it once it is there."),
     EVALUATE_TIMEOUT("evaluateTimeout", Type.INTEGER, Where.BOTH, 5000, "Time limit in ms for method calls made by evaluation."),
     HOST_NAME("hostName", Type.STRING, Where.ATTACH, "localhost", "Host of the JVM to attach to."),
     PORT("port", Type.INTEGER, Where.ATTACH, null, "JDWP port of the JVM to attach to (required)."),

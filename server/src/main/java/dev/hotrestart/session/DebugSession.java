@@ -219,7 +219,22 @@ public final class DebugSession {
         public void connected(VirtualMachine vm, Config cfg, DebuggeeProcess process, List<Path> classPath, boolean handlerMode,
                               List<ReferenceType> loadedBefore) {
             ClassFiles classFiles = new ClassFiles(classPath);
-            sources.archives(new dev.hotrestart.base.ArchiveSources(classPath, Paths.get(cfg.javaHome()), vm.version()));
+            dev.hotrestart.base.ArchiveSources archives = new dev.hotrestart.base.ArchiveSources(classPath, Paths.get(cfg.javaHome()), vm.version());
+            if (cfg.bool(Attribute.FETCH_SOURCES)) {
+                archives.fetchWith(dev.hotrestart.project.MavenProject::fetchSources, (coordinates, failure) -> {
+                    if (failure != null) {
+                        events.output("console", "hotrestart: the sources of " + coordinates + " could not be fetched: " + failure + "\n");
+                        return;
+                    }
+                    stops.locked(() -> {
+                        frameSources.forgetSources();
+                        return null;
+                    });
+                    events.output("console", "hotrestart: fetched the sources of " + coordinates + " with Maven; its frames show them now.\n");
+                    events.stacksInvalidated();
+                });
+            }
+            sources.archives(archives);
             WrapRules wrapRules = new WrapRules(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP), classFiles);
             SourceSnapshots snapshots = new SourceSnapshots(sources);
             reloads = ReloadCycle.of(vm, sources, snapshots, classFiles, classPath, Paths.get(cfg.javaHome()), index, wrapRules,

@@ -30,6 +30,11 @@ final class FrameSources {
         this.replaced = replaced;
     }
 
+    /** Sources found since (a library's fetched): every class's is looked up again. */
+    void forgetSources() {
+        byType.clear();
+    }
+
     /** Whether the code at {@code loc} is a version a reload replaced. */
     boolean runsReplacedCode(Location loc) {
         return replaced != null && replaced.runsReplacedCode(loc);

@@ -17,6 +17,8 @@ record StepFilters(List<String> skipClasses, boolean skipSynthetics, boolean ski
     static final String JDK = "$JDK";
     static final List<String> JDK_CLASSES = List.of("java.*", "javax.*", "jdk.*", "sun.*", "com.sun.*", "org.ietf.*", "org.w3c.*", "org.xml.*");
     static final StepFilters DEFAULT = new StepFilters(List.of(JDK), true, false, false);
+    /** The agent's classes, in the program's JVM: never the user's code. */
+    static final String AGENT_CLASSES = "dev.hotrestart.agent.*";
 
     /** Whether a class is one of the JDK's, by {@link #JDK_CLASSES}. */
     static boolean isJdk(String className) {
@@ -51,9 +53,13 @@ record StepFilters(List<String> skipClasses, boolean skipSynthetics, boolean ski
         return m.get(key) instanceof Boolean b ? b : dflt;
     }
 
-    /** The class exclusion filters of a step request: the patterns, with "$JDK" spelled out. */
+    /**
+     * The class exclusion filters of a step request: the patterns, with "$JDK" spelled out, and
+     * always the adapter's agent (a class's first load runs its transformer, which a step into the
+     * code that loads it would otherwise stop in).
+     */
     List<String> exclusions() {
-        List<String> out = new ArrayList<>();
+        List<String> out = new ArrayList<>(List.of(AGENT_CLASSES));
         for (String p : skipClasses) {
             if (p.equals(JDK)) out.addAll(JDK_CLASSES);
             else out.add(p);
