@@ -111,7 +111,7 @@ final class AddedMembers {
             ReferenceType t = e.getKey();
             ClassNode n = read(e.getValue());
             byte[] javacBefore = before.apply(t); // javac's bytes the loaded class was made from: its lambdas keep their names
-            LambdaNames.match(n, javacBefore == null ? null : read(javacBefore));
+            LambdaNames.match(n, javacBefore == null ? null : LambdaNames.lambdasOf(javacBefore, null));
             nodes.put(t, n);
             byName.put(n.name, n);
             Outside mine = outsideOf(t, n, problems);
@@ -155,14 +155,16 @@ final class AddedMembers {
             ClassNode n = e.getValue();
             Outside mine = planned.get(n.name);
             byte[] old = sent.get(t) != null ? sent.get(t) : before.apply(t);
-            ClassNode oldNode = old == null ? null : read(old);
-            boolean nestChanged = oldNode != null && !java.util.Objects.equals(oldNode.nestMembers, n.nestMembers);
+            // its declarations first (a class of a thousand methods is read whole only when it is split below)
+            ClassNode oldShape = old == null ? null : shape(old);
+            boolean nestChanged = oldShape != null && !java.util.Objects.equals(oldShape.nestMembers, n.nestMembers);
             boolean renamed = lambdasRenamed(n, compiled.get(t));
             if (mine.isEmpty() && !nestChanged && !renamed && !lacksLoaded(t, n) && !refersOutside(n, planned, members)
                     && !nestless.contains(n.name)) {
                 classes.put(t, compiled.get(t));
                 continue;
             }
+            ClassNode oldNode = old == null ? null : read(old);
             ClassNode companion = new ClassNode();
             ClassNode redefined = split(t, n, oldNode, !nestless.contains(n.name), mine, companion, problems);
             companion.methods.addAll(carried.get(n.name));
@@ -198,7 +200,7 @@ final class AddedMembers {
     /** Whether {@link LambdaNames} renamed a lambda body of the class (its bytes must then be written anew). */
     private static boolean lambdasRenamed(ClassNode n, byte[] javac) {
         java.util.Set<String> names = new java.util.HashSet<>();
-        for (MethodNode m : read(javac).methods) names.add(m.name);
+        for (MethodNode m : shape(javac).methods) names.add(m.name);
         for (MethodNode m : n.methods) if (!names.contains(m.name)) return true;
         return false;
     }
@@ -654,6 +656,13 @@ final class AddedMembers {
     private static ClassNode read(byte[] bytes) {
         ClassNode n = new ClassNode();
         new ClassReader(bytes).accept(n, 0);
+        return n;
+    }
+
+    /** The class's declarations, without its methods' code. */
+    private static ClassNode shape(byte[] bytes) {
+        ClassNode n = new ClassNode();
+        new ClassReader(bytes).accept(n, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
         return n;
     }
 

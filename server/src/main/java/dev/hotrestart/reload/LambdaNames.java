@@ -39,6 +39,28 @@ import java.util.Set;
 final class LambdaNames {
     private LambdaNames() {}
 
+    /**
+     * The class with only its lambda bodies read ({@code members}, when not null, gets every method's
+     * and field's name and descriptor): a class of a thousand methods is read in a fraction of the time.
+     */
+    static ClassNode lambdasOf(byte[] bytes, Set<String> members) {
+        ClassNode n = new ClassNode();
+        new org.objectweb.asm.ClassReader(bytes).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9, n) {
+            @Override
+            public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                if (members != null) members.add(name + desc);
+                return name.startsWith("lambda$") ? super.visitMethod(access, name, desc, sig, ex) : null;
+            }
+
+            @Override
+            public org.objectweb.asm.FieldVisitor visitField(int access, String name, String desc, String sig, Object value) {
+                if (members != null) members.add(name + ":" + desc);
+                return null;
+            }
+        }, org.objectweb.asm.ClassReader.SKIP_FRAMES);
+        return n;
+    }
+
     /** Renames lambda bodies in {@code n} to match {@code old} (the class file the loaded class was compiled from, javac's own). */
     static void match(ClassNode n, ClassNode old) {
         if (old == null) return;

@@ -99,6 +99,11 @@ public final class MethodSplicer {
         return cu;
     }
 
+    /** The parse of this very text when one is kept, else null (no parse now). */
+    static CompilationUnit parseIfKnown(String text) {
+        return RECENT.get(text);
+    }
+
     /** Parses without the cache, for practice only (see {@link Rehearsal#editExpected}); the result is not kept. */
     static void parseForPractice(String text) {
         PARSER.get().parse(text);

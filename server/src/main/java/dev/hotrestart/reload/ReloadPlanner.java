@@ -187,6 +187,14 @@ public final class ReloadPlanner {
             for (ConditionSites.Site s : withConditions.placed()) markers.add(s.marker());
             compiled = HookMarks.rewrite(compiled, markers);
         }
+        List<LineShifter.Shift> shifts = splice.shifts();
+        if (compiled == null && withConditions == null && splice.stubbed() != null) {
+            Map<String, byte[]> merged = merged(anchor, edit, splice, javac);
+            if (merged != null) {
+                compiled = merged;
+                shifts = List.of(); // the method has the file's lines; the others are the JVM's as they are
+            }
+        }
         if (compiled == null) {
             try {
                 compiled = javac.compile(edit.fileName(), splice.text(), edit.origin().release(), splice.lineMap(), edit.path().toString());
@@ -197,7 +205,7 @@ public final class ReloadPlanner {
             }
         }
         awaitQuietly(shapeAsked); // done long since; waited for so no answer lands after the redefinition
-        Checked checked = checkStructure(anchor, compiled, splice.shifts(), practice);
+        Checked checked = checkStructure(anchor, compiled, shifts, practice);
         java.util.Set<String> defined = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Runnable commit = commit(anchor, id, edit, splice, checked, defined);
         // the JVM runs what this compile carries: no conditions at all when none were wanted
@@ -210,6 +218,28 @@ public final class ReloadPlanner {
         };
         return new ReloadPlan(checked.classes(), checked.companions(), checked.defines(), anchor, defined, splice.reloaded(), warnings,
                 all, edit.methodScope() ? id : null, splice.found());
+    }
+
+    /**
+     * The edited method's class compiled from the stubbed text and merged into the bytes the JVM
+     * runs (see {@link StubbedCompile}); null when it cannot be, and the whole file is compiled:
+     * also when the stubbed text does not compile, so that errors are reported of the file as saved.
+     */
+    private Map<String, byte[]> merged(ReferenceType anchor, Edit edit, Splice splice, JavaCompilerService javac) {
+        Stubbed st = splice.stubbed();
+        // before Java 11 javac reaches a nestmate's private members through access$NNN methods, numbered by the bodies it compiles
+        if (edit.origin().release() < 11) return null;
+        ReferenceType type = loadedBeside(anchor, st.className());
+        byte[] running = type == null ? null : versions.bytesOf(type);
+        if (running == null) return null;
+        Map<String, byte[]> out;
+        try {
+            out = javac.compile(edit.fileName(), st.text(), edit.origin().release(), splice.lineMap(), edit.path().toString());
+        } catch (CompileFailure e) {
+            return null;
+        }
+        byte[] merged = StubbedCompile.merge(running, out, st.className(), st.method(), st.firstLine(), st.lastLine());
+        return merged == null ? null : Map.of(st.className(), merged);
     }
 
     /** The text with the file's breakpoint conditions compiled in; null when the file has none. */
@@ -358,7 +388,18 @@ public final class ReloadPlanner {
      * changed, so the next reload of it needs no parse; {@code shifts}: the line tables to move.
      */
     private record Splice(String text, IntUnaryOperator lineMap, Map<MethodId, Integer> shiftsById, List<LineShifter.Shift> shifts,
-                          List<String> reloaded, Found found, Found inPlace) {}
+                          List<String> reloaded, Found found, Found inPlace, Stubbed stubbed) {
+        Splice(String text, IntUnaryOperator lineMap, Map<MethodId, Integer> shiftsById, List<LineShifter.Shift> shifts,
+               List<String> reloaded, Found found, Found inPlace) {
+            this(text, lineMap, shiftsById, shifts, reloaded, found, inPlace, null);
+        }
+    }
+
+    /**
+     * Method scope where only the method changed: the text with the other bodies stubbed, the
+     * method's class and name (see {@link StubbedCompile}), and where the bodies are in the new text.
+     */
+    private record Stubbed(String text, String className, String method, int firstLine, int lastLine, SourceSnapshots.Snapshot.Bodies after) {}
 
     /** Method scope: the edited method's text goes into the text the JVM runs; other edits wait. */
     private Splice spliceMethod(Edit edit, MethodId id, JavaCompilerService javac, boolean practice) {
@@ -408,7 +449,37 @@ public final class ReloadPlanner {
             for (int[] b : broughtLines) if (l >= b[0] && l <= b[1]) return l + b[2];
             return l;
         };
-        return new Splice(text, lineMap, shiftsById, shifts, reloaded, neu, inPlace);
+        Stubbed stubbed = inPlace == null ? null : stubbed(edit, id, old, inPlace, text);
+        return new Splice(text, lineMap, shiftsById, shifts, reloaded, neu, inPlace, stubbed);
+    }
+
+    /** The stubbed text for an edit of the method alone; null when the bodies of the text the JVM runs are not known (no parse of it is kept). */
+    private static Stubbed stubbed(Edit edit, MethodId id, Found old, Found neu, String text) {
+        SourceSnapshots.Snapshot snap = edit.snap();
+        SourceSnapshots.Snapshot.Bodies known = snap.bodies;
+        List<int[]> before;
+        if (known != null && known.text() == snap.text) {
+            before = known.braces();
+        } else {
+            CompilationUnit cu = MethodSplicer.parseIfKnown(snap.text);
+            if (cu == null) return null; // parsing it here would cost what the stub saves: the next reload has it
+            before = StubbedCompile.bodies(cu, snap.text);
+            if (before == null) return null;
+        }
+        String stubbedText = StubbedCompile.stub(text, StubbedCompile.moved(before, old.beginOffset(), old.endOffset(),
+                neu.endOffset() - neu.beginOffset()), neu.beginOffset(), neu.endOffset());
+        if (stubbedText == null) return null;
+        // the bodies of the new text: the others moved, and the method's own (its parse is of its text alone)
+        List<int[]> after = StubbedCompile.moved(before, old.beginOffset(), old.endOffset(), neu.endOffset() - neu.beginOffset());
+        var body = neu.decl().getBody().flatMap(com.github.javaparser.ast.Node::getRange).orElse(null);
+        if (body != null) {
+            int[] starts = MethodSplicer.lineStarts(text.substring(neu.beginOffset(), neu.endOffset()));
+            after.add(new int[]{neu.beginOffset() + MethodSplicer.offset(starts, body.begin.line, body.begin.column),
+                    neu.beginOffset() + MethodSplicer.offset(starts, body.end.line, body.end.column)});
+            after.sort((a, b) -> Integer.compare(a[0], b[0]));
+        }
+        String className = packageOf(edit) + String.join("$", id.typePath());
+        return new Stubbed(stubbedText, className, id.name(), neu.beginLine(), neu.endLine(), new SourceSnapshots.Snapshot.Bodies(text, after));
     }
 
     /**
@@ -594,6 +665,7 @@ public final class ReloadPlanner {
             snap.savedAt = -1; // the JVM now runs this text
             snap.lineShifts.clear();
             if (edit.methodScope()) snap.lineShifts.putAll(LineShifts.encode(splice.shiftsById()));
+            snap.bodies = splice.stubbed() == null ? null : splice.stubbed().after();
             snap.placedId = splice.inPlace() == null ? null : id;
             snap.placed = splice.inPlace();
             snap.placedIn = splice.inPlace() == null ? null : splice.text();

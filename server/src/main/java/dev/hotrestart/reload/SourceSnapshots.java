@@ -28,6 +28,11 @@ public final class SourceSnapshots {
         MethodSplicer.MethodId placedId;
         MethodSplicer.Found placed;
         String placedIn;
+        /** Where the method bodies of a text are (see StubbedCompile), kept for {@link #text} so a reload needs no parse for them. */
+        volatile Bodies bodies;
+
+        /** The offsets of the braces of each method body in {@code text}. */
+        record Bodies(String text, java.util.List<int[]> braces) {}
 
         Snapshot(Path path, String text, long savedAt) {
             this.path = path;

@@ -43,7 +43,12 @@ final class StructureCheck {
 
     private StructureCheck() {}
 
+    /** What the class declares, and the first line of each method's code when {@code lines} (a read of every method's code). */
     static Shape read(byte[] bytes) {
+        return read(bytes, false);
+    }
+
+    static Shape read(byte[] bytes, boolean lines) {
         Shape s = new Shape();
         new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
@@ -67,6 +72,7 @@ final class StructureCheck {
             public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
                 String key = name + desc;
                 s.methods.put(key, access & METHOD_MODS);
+                if (!lines) return null; // the code of a thousand methods is not read for nothing
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override
                     public void visitLineNumber(int line, Label start) {
@@ -74,7 +80,7 @@ final class StructureCheck {
                     }
                 };
             }
-        }, ClassReader.SKIP_FRAMES);
+        }, lines ? ClassReader.SKIP_FRAMES : ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
         return s;
     }
 
@@ -108,8 +114,9 @@ final class StructureCheck {
             added.clear();
             removed.clear();
         }
+        Shape withLines = added.isEmpty() ? neu : read(bytes, true);
         for (String m : added) {
-            Integer line = neu.methodLines.get(m);
+            Integer line = withLines.methodLines.get(m);
             out.add(describeMethod(cls, m, true) + (line == null ? "" : " at line " + line));
         }
         for (String m : removed) out.add(describeMethod(cls, m, false));

@@ -1,0 +1,231 @@
+package dev.hotrestart.reload;
+
+import com.github.javaparser.ast.CompilationUnit;
+import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.MethodDeclaration;
+import com.github.javaparser.ast.stmt.BlockStmt;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldNode;
+import org.objectweb.asm.tree.InnerClassNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A reload of one method whose file changed only there compiles only what it needs: the file with
+ * every other method's body made {@code throw null;} (lines kept, so the method's line table is
+ * the file's), then the method's new code (and its lambdas) goes into the bytes the JVM runs for
+ * its class, whose other methods stay as they are. javac then checks the signatures of the
+ * file and compiles one body, whatever the file's size. Where the result would not be exactly
+ * what compiling the whole file gives (a class javac numbers, like an anonymous class or an enum
+ * switch's map; a member the method's code needs that the running class lacks; a lambda inside a
+ * lambda), {@link #merge} says no and the whole file is compiled as before.
+ */
+final class StubbedCompile {
+    private StubbedCompile() {}
+
+    /** The offsets of the braces of every method body not inside another body (constructors and initializers keep theirs). */
+    static List<int[]> bodies(CompilationUnit cu, String text) {
+        int[] starts = MethodSplicer.lineStarts(text);
+        List<int[]> out = new ArrayList<>();
+        for (MethodDeclaration m : cu.findAll(MethodDeclaration.class)) {
+            if (m.getBody().isEmpty() || insideBody(m)) continue;
+            BlockStmt body = m.getBody().get();
+            if (body.getRange().isEmpty()) return null;
+            var r = body.getRange().get();
+            out.add(new int[]{MethodSplicer.offset(starts, r.begin.line, r.begin.column), MethodSplicer.offset(starts, r.end.line, r.end.column)});
+        }
+        out.sort((a, b) -> Integer.compare(a[0], b[0]));
+        return out;
+    }
+
+    private static boolean insideBody(Node n) {
+        for (Node up = n.getParentNode().orElse(null); up != null; up = up.getParentNode().orElse(null)) {
+            if (up instanceof BlockStmt || up instanceof com.github.javaparser.ast.expr.LambdaExpr) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The bodies of a text where {@code [begin, end)} (a method's whole text) was replaced by
+     * {@code length} characters: those before it stay, those after it move, those inside it go
+     * (the method's own body is the caller's to add, from a parse of it or of the new text).
+     */
+    static List<int[]> moved(List<int[]> bodies, int begin, int end, int length) {
+        List<int[]> out = new ArrayList<>();
+        int by = length - (end - begin);
+        for (int[] b : bodies) {
+            if (b[1] < begin) out.add(b);
+            else if (b[0] >= end) out.add(new int[]{b[0] + by, b[1] + by});
+        }
+        return out;
+    }
+
+    /** The text with every body but those overlapping {@code [keepBegin, keepEnd)} made {@code throw null;}, its newlines kept. */
+    static String stub(String text, List<int[]> bodies, int keepBegin, int keepEnd) {
+        StringBuilder b = new StringBuilder(text.length());
+        int at = 0;
+        for (int[] body : bodies) {
+            int open = body[0], close = body[1];
+            if (close >= keepBegin && open < keepEnd) continue; // the reloaded method
+            if (open < at || close >= text.length() || text.charAt(open) != '{' || text.charAt(close) != '}') return null;
+            b.append(text, at, open + 1).append(" throw null; ");
+            for (int i = open + 1; i < close; i++) if (text.charAt(i) == '\n') b.append('\n');
+            at = close;
+        }
+        return b.append(text, at, text.length()).toString();
+    }
+
+    /**
+     * The running class's bytes ({@code running}, javac's) with the method {@code name} whose code
+     * lies on lines {@code firstLine} to {@code lastLine}, and its lambdas, from the stubbed
+     * compile ({@code stubbed}: binary name → bytes); null when that would not be what a compile
+     * of the whole file gives.
+     */
+    static byte[] merge(byte[] running, Map<String, byte[]> stubbed, String className, String name, int firstLine, int lastLine) {
+        for (String n : stubbed.keySet()) if (numbered(n)) return null;
+        for (byte[] b : stubbed.values()) if (new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).contains("access$")) return null;
+        byte[] mine = stubbed.get(className);
+        if (running == null || mine == null) return null;
+        Set<String> oldMembers = new HashSet<>();
+        ClassNode neu = read(mine), old = LambdaNames.lambdasOf(running, oldMembers); // the running class's lambdas, and its members' names
+        MethodNode method = null;
+        for (MethodNode m : neu.methods) {
+            int line = firstLine(m);
+            if (m.name.equals(name) && line >= firstLine && line <= lastLine) {
+                if (method != null) return null;
+                method = m;
+            }
+        }
+        if (method == null) return null;
+        MethodNode edited = method;
+        String desc = method.desc;
+        if (!oldMembers.contains(name + desc)) return null;
+        // every member the new class has (but lambdas) must be the running class's: a new one is an added member, compiled whole
+        Map<String, MethodNode> oldLambdas = new HashMap<>();
+        for (MethodNode m : old.methods) oldLambdas.put(m.name + m.desc, m);
+        for (FieldNode f : neu.fields) if (!oldMembers.contains(f.name + ":" + f.desc)) return null;
+        for (MethodNode m : neu.methods) if (!m.name.startsWith("lambda$") && !oldMembers.contains(m.name + m.desc)) return null;
+
+        Map<String, MethodNode> neuLambdas = new LinkedHashMap<>();
+        for (MethodNode m : neu.methods) if (m.name.startsWith("lambda$")) neuLambdas.put(m.name + m.desc, m);
+        List<MethodNode> used = new ArrayList<>();
+        for (Handle h : lambdaHandles(method, neu.name)) {
+            MethodNode l = neuLambdas.get(h.getName() + h.getDesc());
+            if (l == null) return null;
+            if (!lambdaHandles(l, neu.name).isEmpty()) return null; // a lambda in a lambda: names in names
+            if (!used.contains(l)) used.add(l);
+        }
+        // each lambda keeps the running class's name for the same body; a new body gets a name of its own
+        Map<String, String> renamed = new HashMap<>();
+        Set<String> taken = new HashSet<>(oldMembers);
+        List<MethodNode> added = new ArrayList<>();
+        for (MethodNode l : used) {
+            String body = LambdaNames.body(l);
+            String same = null;
+            for (MethodNode o : oldLambdas.values()) {
+                if (o.desc.equals(l.desc) && o.access == l.access && LambdaNames.body(o).equals(body)) {
+                    same = o.name;
+                    break;
+                }
+            }
+            if (same != null) {
+                renamed.put(l.name + l.desc, same);
+                continue;
+            }
+            String fresh = l.name;
+            for (int i = 0; taken.contains(fresh + l.desc); i++) fresh = "lambda$" + name + "$hr" + i;
+            taken.add(fresh + l.desc);
+            renamed.put(l.name + l.desc, fresh);
+            l.name = fresh;
+            added.add(l);
+        }
+        renameHandles(method, neu.name, renamed);
+
+        Set<String> inner = new HashSet<>();
+        for (InnerClassNode i : old.innerClasses) inner.add(i.name);
+        List<InnerClassNode> moreInner = new ArrayList<>();
+        for (InnerClassNode i : neu.innerClasses) if (inner.add(i.name)) moreInner.add(i);
+
+        // the running bytes copied as they are (ASM copies unchanged methods without reading them), the method replaced
+        ClassReader reader = new ClassReader(running);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String n, String d, String signature, String[] exceptions) {
+                if (n.equals(name) && d.equals(desc)) return null;
+                return super.visitMethod(access, n, d, signature, exceptions);
+            }
+
+            @Override
+            public void visitEnd() {
+                for (InnerClassNode i : moreInner) i.accept(cv);
+                edited.accept(cv);
+                for (MethodNode l : added) l.accept(cv);
+                super.visitEnd();
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    /** A class javac names by a number ({@code Outer$1}, {@code Outer$1Local}): its number depends on the bodies stubbed. */
+    static boolean numbered(String binaryName) {
+        for (String part : binaryName.substring(binaryName.lastIndexOf('.') + 1).split("\\$")) {
+            if (!part.isEmpty() && Character.isDigit(part.charAt(0))) return true;
+        }
+        return false;
+    }
+
+    /** The handles of the lambda bodies in the class that the method's invokedynamics name. */
+    private static List<Handle> lambdaHandles(MethodNode m, String owner) {
+        List<Handle> out = new ArrayList<>();
+        for (AbstractInsnNode i : m.instructions) {
+            if (!(i instanceof InvokeDynamicInsnNode indy)) continue;
+            for (Object a : indy.bsmArgs) {
+                if (a instanceof Handle h && h.getOwner().equals(owner) && h.getName().startsWith("lambda$")) out.add(h);
+            }
+        }
+        return out;
+    }
+
+    private static void renameHandles(MethodNode m, String owner, Map<String, String> renamed) {
+        for (AbstractInsnNode i : m.instructions) {
+            if (!(i instanceof InvokeDynamicInsnNode indy)) continue;
+            for (int k = 0; k < indy.bsmArgs.length; k++) {
+                if (indy.bsmArgs[k] instanceof Handle h && h.getOwner().equals(owner) && renamed.containsKey(h.getName() + h.getDesc())) {
+                    indy.bsmArgs[k] = new Handle(h.getTag(), h.getOwner(), renamed.get(h.getName() + h.getDesc()), h.getDesc(), h.isInterface());
+                }
+            }
+        }
+    }
+
+    private static int firstLine(MethodNode m) {
+        for (AbstractInsnNode i : m.instructions) if (i instanceof org.objectweb.asm.tree.LineNumberNode l) return l.line;
+        return -1;
+    }
+
+    private static MethodNode find(ClassNode n, String name, String desc) {
+        for (MethodNode m : n.methods) if (m.name.equals(name) && m.desc.equals(desc)) return m;
+        return null;
+    }
+
+    private static ClassNode read(byte[] bytes) {
+        ClassNode n = new ClassNode();
+        new ClassReader(bytes).accept(n, 0);
+        return n;
+    }
+}
