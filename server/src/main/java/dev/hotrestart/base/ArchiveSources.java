@@ -81,14 +81,15 @@ public final class ArchiveSources {
             jdkOrigin = null;
             jdkMissing = javaHome == null ? "the program's JDK is not known here"
                     : "the JDK at " + javaHome + " has no lib/src.zip (on Debian and Ubuntu it comes with the openjdk-NN-source package)";
-        } else if (version != null && jvmVersion != null && !version.equals(jvmVersion)) {
+        } else if (version == null || jvmVersion == null || !version.equals(jvmVersion)) {
             jdkSources = null;
             jdkOrigin = null;
-            jdkMissing = "the program runs on Java " + jvmVersion + ", and the JDK here whose sources there are (" + javaHome
+            jdkMissing = version == null ? "the JDK at " + javaHome + " does not say its version (no JAVA_VERSION in its release file)"
+                    : "the program runs on Java " + jvmVersion + ", and the JDK here whose sources there are (" + javaHome
                     + ") is " + version + " (set 'javaHome' to the program's JDK)";
         } else {
             jdkSources = zip;
-            jdkOrigin = "JDK " + (version != null ? version : jvmVersion) + " lib/src.zip";
+            jdkOrigin = "JDK " + version + " lib/src.zip";
             jdkMissing = null;
         }
     }
@@ -105,7 +106,11 @@ public final class ArchiveSources {
                 // not writable: the temp folder
             }
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "hotrestart-sources-" + System.getProperty("user.name", "user"));
+        try {
+            return Files.createTempDirectory("hotrestart-sources-");
+        } catch (IOException e) {
+            return Path.of(System.getProperty("java.io.tmpdir"));
+        }
     }
 
     /** Whether a path is one of the copies, of this session or an earlier one (read-only sources: never reloaded). */
@@ -134,6 +139,11 @@ public final class ArchiveSources {
         return jdkMissing;
     }
 
+    /** Why the class (not on the class path: the JDK's) has no source here; null when it is on the class path or the JDK's sources are there. */
+    public String jdkMissing(String className) {
+        return jdkMissing == null || holder(className) != null ? null : jdkMissing;
+    }
+
     /** The text of a source found before. */
     public String text(Found f) throws IOException {
         return Files.readString(f.file(), StandardCharsets.UTF_8);
@@ -144,7 +154,7 @@ public final class ArchiveSources {
         if (jar != null && !Files.isRegularFile(jar)) return null; // the program's own classes, in a folder
         if (jar != null) {
             Path sources = besideJar(jar);
-            String coordinates = sources == null ? coordinates(jar) : null;
+            String coordinates = sources == null ? coordinatesByJar.computeIfAbsent(jar, j -> Optional.ofNullable(coordinates(j))).orElse(null) : null;
             if (sources == null && coordinates != null) sources = inLocalRepository(coordinates);
             if (sources == null && coordinates != null && fetcher != null) fetchLater(coordinates);
             if (sources != null) {
@@ -165,16 +175,28 @@ public final class ArchiveSources {
         for (Path p : classPath) {
             if (!Files.isRegularFile(p)) {
                 if (Files.isRegularFile(p.resolve(entry))) return p;
-                continue;
-            }
-            try (JarFile jar = new JarFile(p.toFile())) {
-                if (jar.getEntry(entry) != null) return p;
-            } catch (IOException ignored) {
-                // not a jar
+            } else if (jarEntries(p).contains(entry)) {
+                return p;
             }
         }
         return null;
     }
+
+    /** A jar's entry names, read once. */
+    private java.util.Set<String> jarEntries(Path jar) {
+        return classEntries.computeIfAbsent(jar, j -> {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            try (ZipFile zip = new ZipFile(j.toFile())) {
+                zip.stream().forEach(e -> out.add(e.getName()));
+            } catch (IOException | RuntimeException ignored) {
+                // not a jar
+            }
+            return out;
+        });
+    }
+
+    private final Map<Path, java.util.Set<String>> classEntries = new ConcurrentHashMap<>();
+    private final Map<Path, Optional<String>> coordinatesByJar = new ConcurrentHashMap<>();
 
     /**
      * The jar's Maven coordinates (group:artifact:version): from the one pom.properties in it, else
@@ -245,6 +267,10 @@ public final class ArchiveSources {
             String failure = null;
             try {
                 fetcher.fetch(coordinates);
+                if (inLocalRepository(coordinates) == null) {
+                    failure = "Maven says it fetched them, but they are not in " + localRepository()
+                            + " (a local repository set elsewhere, in settings.xml, is not looked in)";
+                }
             } catch (RuntimeException e) {
                 failure = e.getMessage() == null ? e.toString() : e.getMessage();
             }
@@ -286,7 +312,9 @@ public final class ArchiveSources {
         try {
             long size = Files.size(archive), time = Files.getLastModifiedTime(archive).toMillis();
             String folder = archive.getFileName() + "-" + Long.toHexString((archive.toAbsolutePath() + "|" + size + "|" + time).hashCode() & 0xffffffffL);
-            Path file = copies.resolve(folder).resolve(key);
+            Path base = copies.resolve(folder).toAbsolutePath().normalize();
+            Path file = base.resolve(key).normalize();
+            if (!file.startsWith(base) || !key.endsWith(".java")) return null; // a key that would lead out of the folder
             if (!Files.isRegularFile(file)) {
                 Files.createDirectories(file.getParent());
                 try (ZipFile zip = new ZipFile(archive.toFile())) {

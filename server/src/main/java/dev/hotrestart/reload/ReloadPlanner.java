@@ -81,6 +81,11 @@ public final class ReloadPlanner {
 
         /** Whether the classes of the anchor's file reach the agent's hook, so the markers can call it (see {@link HookMarks}). */
         boolean viaHook(ReferenceType anchor);
+
+        /** Whether the JVM runs the file's classes with some condition compiled in (a swap to take it out may have been refused). */
+        default boolean carriesAny(String key) {
+            return false;
+        }
     }
 
     public void conditionCode(ConditionCode code) {
@@ -229,6 +234,11 @@ public final class ReloadPlanner {
         Stubbed st = splice.stubbed();
         // before Java 11 javac reaches a nestmate's private members through access$NNN methods, numbered by the bodies it compiles
         if (edit.origin().release() < 11) return null;
+        // the other methods are taken as the JVM runs them: so they must be what a compile of the file gives
+        if (conditions.carriesAny(edit.key())) return null; // tests of conditions no longer wanted would stay
+        SourceSnapshots.Snapshot snap = edit.snap();
+        long compiledAt = classFiles.modified(anchor.name());
+        if (snap.savedAt > 0 && compiledAt > 0 && snap.savedAt > compiledAt) return null; // the text read at load holds edits the JVM lacks
         ReferenceType type = loadedBeside(anchor, st.className());
         byte[] running = type == null ? null : versions.bytesOf(type);
         if (running == null) return null;
@@ -449,7 +459,9 @@ public final class ReloadPlanner {
             for (int[] b : broughtLines) if (l >= b[0] && l <= b[1]) return l + b[2];
             return l;
         };
-        Stubbed stubbed = inPlace == null ? null : stubbed(edit, id, old, inPlace, text);
+        // an edit that changes the method's line count moves the lines of the code below it, which a compile of the file gives anew
+        boolean sameLines = inPlace != null && inPlace.endLine() - inPlace.beginLine() == old.endLine() - old.beginLine();
+        Stubbed stubbed = sameLines ? stubbed(edit, id, old, inPlace, text) : null;
         return new Splice(text, lineMap, shiftsById, shifts, reloaded, neu, inPlace, stubbed);
     }
 

@@ -33,7 +33,8 @@ import java.util.Set;
  * file and compiles one body, whatever the file's size. Where the result would not be exactly
  * what compiling the whole file gives (a class javac numbers, like an anonymous class or an enum
  * switch's map; a member the method's code needs that the running class lacks; a lambda inside a
- * lambda), {@link #merge} says no and the whole file is compiled as before.
+ * lambda, or one whose body changed or is new, which javac's own numbering names), {@link #merge}
+ * says no and the whole file is compiled as before.
  */
 final class StubbedCompile {
     private StubbedCompile() {}
@@ -97,6 +98,14 @@ final class StubbedCompile {
      * of the whole file gives.
      */
     static byte[] merge(byte[] running, Map<String, byte[]> stubbed, String className, String name, int firstLine, int lastLine) {
+        try {
+            return mergeOrNull(running, stubbed, className, name, firstLine, lastLine);
+        } catch (RuntimeException e) { // bytes ASM cannot read or write: the whole file is compiled
+            return null;
+        }
+    }
+
+    private static byte[] mergeOrNull(byte[] running, Map<String, byte[]> stubbed, String className, String name, int firstLine, int lastLine) {
         for (String n : stubbed.keySet()) if (numbered(n)) return null;
         for (byte[] b : stubbed.values()) if (new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).contains("access$")) return null;
         byte[] mine = stubbed.get(className);
@@ -130,30 +139,27 @@ final class StubbedCompile {
             if (!lambdaHandles(l, neu.name).isEmpty()) return null; // a lambda in a lambda: names in names
             if (!used.contains(l)) used.add(l);
         }
-        // each lambda keeps the running class's name for the same body; a new body gets a name of its own
+        // each lambda takes the running name of the same body in the same method (javac names them lambda$method$N), and its
+        // new code goes under that name, as a compile of the whole file has it (new lines, a changed catch); a changed
+        // or new body is left to that compile, which knows javac's own numbering
         Map<String, String> renamed = new HashMap<>();
-        Set<String> taken = new HashSet<>(oldMembers);
-        List<MethodNode> added = new ArrayList<>();
+        Set<String> replaced = new HashSet<>();
         for (MethodNode l : used) {
             String body = LambdaNames.body(l);
             String same = null;
             for (MethodNode o : oldLambdas.values()) {
-                if (o.desc.equals(l.desc) && o.access == l.access && LambdaNames.body(o).equals(body)) {
+                if (o.name.startsWith("lambda$" + name + "$") && o.desc.equals(l.desc) && o.access == l.access
+                        && !replaced.contains(o.name + o.desc) && LambdaNames.body(o).equals(body)) {
                     same = o.name;
                     break;
                 }
             }
-            if (same != null) {
-                renamed.put(l.name + l.desc, same);
-                continue;
-            }
-            String fresh = l.name;
-            for (int i = 0; taken.contains(fresh + l.desc); i++) fresh = "lambda$" + name + "$hr" + i;
-            taken.add(fresh + l.desc);
-            renamed.put(l.name + l.desc, fresh);
-            l.name = fresh;
-            added.add(l);
+            if (same == null) return null;
+            renamed.put(l.name + l.desc, same);
+            replaced.add(same + l.desc);
+            l.name = same;
         }
+        List<MethodNode> added = used;
         renameHandles(method, neu.name, renamed);
 
         Set<String> inner = new HashSet<>();
@@ -167,7 +173,7 @@ final class StubbedCompile {
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String n, String d, String signature, String[] exceptions) {
-                if (n.equals(name) && d.equals(desc)) return null;
+                if (n.equals(name) && d.equals(desc) || replaced.contains(n + d)) return null;
                 return super.visitMethod(access, n, d, signature, exceptions);
             }
 

@@ -203,6 +203,11 @@ final class CompiledConditions implements ReloadPlanner.ConditionCode {
         }
     }
 
+    @Override
+    public boolean carriesAny(String key) {
+        return !carried.getOrDefault(key, Map.of()).isEmpty();
+    }
+
     /** Whether the file's classes carry a function breakpoint's test. */
     boolean carriesEntries(String key) {
         for (Site s : carried.getOrDefault(key, Map.of()).values()) if (s.entry() != null) return true;

@@ -71,7 +71,8 @@ final class FrameSources {
                 s.setSourceReference(found.ref());
                 s.setOrigin(found.origin());
             } else if (archives != null && archives.jdkMissing() != null && StepFilters.isJdk(ty.name())) {
-                s.setOrigin("no source: " + archives.jdkMissing());
+                String why = archives.jdkMissing(ty.name()); // a javax.* class of a library jar has no JDK to blame
+                if (why != null) s.setOrigin("no source: " + why);
             }
             return s;
         });

@@ -88,13 +88,10 @@ class StubbedCompileTest {
         String edited = SRC.replace("return \"anon\";", "return \"anon!\";");
         Map<String, byte[]> stubbed = compile(stubOf(edited, "    static String anon", "}\n}"));
         assertNull(StubbedCompile.merge(running.get("p.C"), stubbed, "p.C", "anon", 14, 16));
-        // a new lambda body gets a name of its own (an added member, as a whole compile has it)
+        // a changed lambda body: javac's own numbering (a whole compile) decides whether it keeps its name
         edited = SRC.replace("y -> y + base", "y -> y + base + 1");
         stubbed = compile(stubOf(edited, "    static int plus", "    static String anon"));
-        ClassNode n = new ClassNode();
-        new ClassReader(StubbedCompile.merge(running.get("p.C"), stubbed, "p.C", "plus", 10, 13)).accept(n, 0);
-        long lambdas = n.methods.stream().filter(m -> m.name.startsWith("lambda$")).count();
-        assertEquals(3, lambdas, "the running two and the new body: " + n.methods.stream().map(m -> m.name).toList());
+        assertNull(StubbedCompile.merge(running.get("p.C"), stubbed, "p.C", "plus", 10, 13));
         assertTrue(StubbedCompile.numbered("p.C$1") && StubbedCompile.numbered("p.C$Inner$2Local") && !StubbedCompile.numbered("p.C$Inner"));
     }
 
