@@ -43,8 +43,12 @@ test('DESIGN.md\'s list of launch and attach attributes matches the server', { s
     // what the contract names and the server does not take yet: this list only shrinks, and a
     // new attribute on either side alone fails
     const notYet: string[] = [];
+    // what the server takes beyond the contract, where DESIGN.md is silent and an issue asks for it
+    // (fetchSources: library sources are fetched only when the user asks); each is in docs/launch-attributes.md
+    const beyond = ['fetchSources'];
     const designed = [...new Set(listed(launchPart))].sort();
-    assert.deepEqual(designed.filter(a => !notYet.includes(a)), names('launch'));
+    assert.deepEqual(designed.filter(a => !notYet.includes(a)), names('launch').filter(a => !beyond.includes(a)));
+    for (const a of beyond) assert.ok(names('launch').includes(a) && !designed.includes(a), `'${a}' is gone from the server or named in DESIGN.md: take it off beyond`);
     for (const a of notYet) assert.ok(designed.includes(a) && !names('launch').includes(a), `'${a}' is implemented or gone from DESIGN.md: take it off notYet`);
     const attachListed = listed(attachPart);
     assert.ok(attachListed.length > 0);

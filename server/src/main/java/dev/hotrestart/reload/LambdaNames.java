@@ -44,12 +44,17 @@ final class LambdaNames {
      * and field's name and descriptor): a class of a thousand methods is read in a fraction of the time.
      */
     static ClassNode lambdasOf(byte[] bytes, Set<String> members) {
+        return lambdasOf(bytes, members, null);
+    }
+
+    /** As {@link #lambdasOf(byte[], Set)}, with the methods named {@code also} read too. */
+    static ClassNode lambdasOf(byte[] bytes, Set<String> members, String also) {
         ClassNode n = new ClassNode();
         new org.objectweb.asm.ClassReader(bytes).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9, n) {
             @Override
             public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
                 if (members != null) members.add(name + desc);
-                return name.startsWith("lambda$") ? super.visitMethod(access, name, desc, sig, ex) : null;
+                return name.startsWith("lambda$") || name.equals(also) ? super.visitMethod(access, name, desc, sig, ex) : null;
             }
 
             @Override

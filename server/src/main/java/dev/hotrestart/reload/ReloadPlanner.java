@@ -232,6 +232,7 @@ public final class ReloadPlanner {
      */
     private Map<String, byte[]> merged(ReferenceType anchor, Edit edit, Splice splice, JavaCompilerService javac) {
         Stubbed st = splice.stubbed();
+        if (!st.merge()) return null;
         // before Java 11 javac reaches a nestmate's private members through access$NNN methods, numbered by the bodies it compiles
         if (edit.origin().release() < 11) return null;
         // the other methods are taken as the JVM runs them: so they must be what a compile of the file gives
@@ -409,7 +410,8 @@ public final class ReloadPlanner {
      * Method scope where only the method changed: the text with the other bodies stubbed, the
      * method's class and name (see {@link StubbedCompile}), and where the bodies are in the new text.
      */
-    private record Stubbed(String text, String className, String method, int firstLine, int lastLine, SourceSnapshots.Snapshot.Bodies after) {}
+    private record Stubbed(String text, String className, String method, int firstLine, int lastLine, SourceSnapshots.Snapshot.Bodies after,
+                           boolean merge) {}
 
     /** Method scope: the edited method's text goes into the text the JVM runs; other edits wait. */
     private Splice spliceMethod(Edit edit, MethodId id, JavaCompilerService javac, boolean practice) {
@@ -461,12 +463,13 @@ public final class ReloadPlanner {
         };
         // an edit that changes the method's line count moves the lines of the code below it, which a compile of the file gives anew
         boolean sameLines = inPlace != null && inPlace.endLine() - inPlace.beginLine() == old.endLine() - old.beginLine();
-        Stubbed stubbed = sameLines ? stubbed(edit, id, old, inPlace, text) : null;
+        // (where the bodies are is kept either way, so the next edit of the method needs no parse)
+        Stubbed stubbed = inPlace == null ? null : stubbed(edit, id, old, inPlace, text, sameLines);
         return new Splice(text, lineMap, shiftsById, shifts, reloaded, neu, inPlace, stubbed);
     }
 
     /** The stubbed text for an edit of the method alone; null when the bodies of the text the JVM runs are not known (no parse of it is kept). */
-    private static Stubbed stubbed(Edit edit, MethodId id, Found old, Found neu, String text) {
+    private static Stubbed stubbed(Edit edit, MethodId id, Found old, Found neu, String text, boolean merge) {
         SourceSnapshots.Snapshot snap = edit.snap();
         SourceSnapshots.Snapshot.Bodies known = snap.bodies;
         List<int[]> before;
@@ -491,7 +494,7 @@ public final class ReloadPlanner {
             after.sort((a, b) -> Integer.compare(a[0], b[0]));
         }
         String className = packageOf(edit) + String.join("$", id.typePath());
-        return new Stubbed(stubbedText, className, id.name(), neu.beginLine(), neu.endLine(), new SourceSnapshots.Snapshot.Bodies(text, after));
+        return new Stubbed(stubbedText, className, id.name(), neu.beginLine(), neu.endLine(), new SourceSnapshots.Snapshot.Bodies(text, after), merge);
     }
 
     /**

@@ -111,7 +111,8 @@ final class StubbedCompile {
         byte[] mine = stubbed.get(className);
         if (running == null || mine == null) return null;
         Set<String> oldMembers = new HashSet<>();
-        ClassNode neu = read(mine), old = LambdaNames.lambdasOf(running, oldMembers); // the running class's lambdas, and its members' names
+        ClassNode neu = read(mine);
+        ClassNode old = LambdaNames.lambdasOf(running, oldMembers, name); // the running class's lambdas and method(s) of that name, its members' names
         MethodNode method = null;
         for (MethodNode m : neu.methods) {
             int line = firstLine(m);
@@ -125,8 +126,13 @@ final class StubbedCompile {
         String desc = method.desc;
         if (!oldMembers.contains(name + desc)) return null;
         // every member the new class has (but lambdas) must be the running class's: a new one is an added member, compiled whole
-        Map<String, MethodNode> oldLambdas = new HashMap<>();
-        for (MethodNode m : old.methods) oldLambdas.put(m.name + m.desc, m);
+        // the running lambdas of this method: those whose code lies on its lines (the edit kept them), in line order
+        List<MethodNode> oldLambdas = new ArrayList<>();
+        for (MethodNode m : old.methods) {
+            int line = firstLine(m);
+            if (m.name.startsWith("lambda$" + name + "$") && line >= firstLine && line <= lastLine) oldLambdas.add(m);
+        }
+        oldLambdas.sort((a, b) -> Integer.compare(firstLine(a), firstLine(b)));
         for (FieldNode f : neu.fields) if (!oldMembers.contains(f.name + ":" + f.desc)) return null;
         for (MethodNode m : neu.methods) if (!m.name.startsWith("lambda$") && !oldMembers.contains(m.name + m.desc)) return null;
 
@@ -147,8 +153,8 @@ final class StubbedCompile {
         for (MethodNode l : used) {
             String body = LambdaNames.body(l);
             String same = null;
-            for (MethodNode o : oldLambdas.values()) {
-                if (o.name.startsWith("lambda$" + name + "$") && o.desc.equals(l.desc) && o.access == l.access
+            for (MethodNode o : oldLambdas) {
+                if (o.desc.equals(l.desc) && o.access == l.access
                         && !replaced.contains(o.name + o.desc) && LambdaNames.body(o).equals(body)) {
                     same = o.name;
                     break;
@@ -162,6 +168,17 @@ final class StubbedCompile {
         List<MethodNode> added = used;
         renameHandles(method, neu.name, renamed);
 
+        // nothing changed (a restart without an edit, an edit of a comment): the running bytes, so the class is not redefined
+        MethodNode before = null;
+        for (MethodNode m : old.methods) if (m.name.equals(name) && m.desc.equals(desc)) before = m;
+        boolean same = before != null && written(before).equals(written(edited));
+        for (MethodNode l : added) {
+            MethodNode o = null;
+            for (MethodNode m : old.methods) if (m.name.equals(l.name) && m.desc.equals(l.desc)) o = m;
+            same &= o != null && written(o).equals(written(l));
+        }
+        if (same) return running;
+
         Set<String> inner = new HashSet<>();
         for (InnerClassNode i : old.innerClasses) inner.add(i.name);
         List<InnerClassNode> moreInner = new ArrayList<>();
@@ -173,19 +190,36 @@ final class StubbedCompile {
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String n, String d, String signature, String[] exceptions) {
-                if (n.equals(name) && d.equals(desc) || replaced.contains(n + d)) return null;
+                // the new code where the old was, so the class's method order stays
+                if (n.equals(name) && d.equals(desc)) {
+                    edited.accept(cv);
+                    return null;
+                }
+                for (MethodNode l : added) {
+                    if (l.name.equals(n) && l.desc.equals(d)) {
+                        l.accept(cv);
+                        return null;
+                    }
+                }
                 return super.visitMethod(access, n, d, signature, exceptions);
             }
 
             @Override
             public void visitEnd() {
                 for (InnerClassNode i : moreInner) i.accept(cv);
-                edited.accept(cv);
-                for (MethodNode l : added) l.accept(cv);
                 super.visitEnd();
             }
         }, 0);
         return writer.toByteArray();
+    }
+
+    /** The method as a class file writes it alone: equal for the same code, lines, flags, signature and annotations. */
+    private static String written(MethodNode m) {
+        ClassWriter w = new ClassWriter(0);
+        w.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "M", null, "java/lang/Object", null);
+        m.accept(w);
+        w.visitEnd();
+        return java.util.Base64.getEncoder().encodeToString(w.toByteArray());
     }
 
     /** A class javac names by a number ({@code Outer$1}, {@code Outer$1Local}): its number depends on the bodies stubbed. */

@@ -82,6 +82,42 @@ class StubbedCompileTest {
     }
 
     @Test
+    void anUnchangedMethodGivesTheRunningBytesAndAnOverloadsLambdaKeepsItsOwnName() throws Exception {
+        Map<String, byte[]> running = compile(SRC);
+        Map<String, byte[]> stubbed = compile(stubOf(SRC, "    static int plus", "    static String anon"));
+        assertTrue(StubbedCompile.merge(running.get("p.C"), stubbed, "p.C", "plus", 10, 13) == running.get("p.C"),
+                "nothing changed: the class is not redefined");
+
+        String overloads = String.join("\n",
+                "package p;",
+                "public class C {",
+                "    static int f(int x) {",
+                "        java.util.function.IntUnaryOperator g = y -> y + 1;",
+                "        return g.applyAsInt(x);",
+                "    }",
+                "    static int f(long x) {",
+                "        java.util.function.IntUnaryOperator g = y -> y + 1;",
+                "        return g.applyAsInt((int) x) + 0;",
+                "    }",
+                "}",
+                "");
+        running = compile(overloads);
+        String edited = overloads.replace("+ 0;", "+ 5;");
+        List<int[]> bodies = StubbedCompile.bodies(MethodSplicer.parse(overloads, "C.java"), overloads);
+        int at = overloads.indexOf("    static int f(long x)"), end = overloads.lastIndexOf("}");
+        stubbed = compile(StubbedCompile.stub(edited, bodies, at, end));
+        ClassNode n = new ClassNode();
+        new ClassReader(StubbedCompile.merge(running.get("p.C"), stubbed, "p.C", "f", 7, 10)).accept(n, 0);
+        List<String> called = new java.util.ArrayList<>();
+        for (var i : n.methods.stream().filter(m -> m.desc.equals("(J)I")).findFirst().orElseThrow().instructions) {
+            if (i instanceof org.objectweb.asm.tree.InvokeDynamicInsnNode indy) {
+                for (Object a : indy.bsmArgs) if (a instanceof org.objectweb.asm.Handle h) called.add(h.getName());
+            }
+        }
+        assertEquals(List.of("lambda$f$1"), called, "f(long)'s own lambda, not the first overload's");
+    }
+
+    @Test
     void whatAStubbedCompileCannotGiveExactlyIsRefused() throws Exception {
         Map<String, byte[]> running = compile(SRC);
         // the method with the anonymous class: javac numbers it by the bodies it compiles
