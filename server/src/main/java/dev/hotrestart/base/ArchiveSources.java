@@ -134,11 +134,6 @@ public final class ArchiveSources {
         return byRef.get(ref);
     }
 
-    /** Why a JDK class has no source here; null when the JDK's sources are there. */
-    public String jdkMissing() {
-        return jdkMissing;
-    }
-
     /** Why the class (not on the class path: the JDK's) has no source here; null when it is on the class path or the JDK's sources are there. */
     public String jdkMissing(String className) {
         return jdkMissing == null || holder(className) != null ? null : jdkMissing;
@@ -171,31 +166,10 @@ public final class ArchiveSources {
     /** The entry of the class path that holds the class (a jar or a folder); null when it is not there (the JDK's). */
     private Path holder(String className) {
         String top = className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
-        String entry = top.replace('.', '/') + ".class";
-        for (Path p : classPath) {
-            if (!Files.isRegularFile(p)) {
-                if (Files.isRegularFile(p.resolve(entry))) return p;
-            } else if (jarEntries(p).contains(entry)) {
-                return p;
-            }
-        }
-        return null;
+        return classFiles.holder(classPath, top.replace('.', '/') + ".class");
     }
 
-    /** A jar's entry names, read once. */
-    private java.util.Set<String> jarEntries(Path jar) {
-        return classEntries.computeIfAbsent(jar, j -> {
-            java.util.Set<String> out = new java.util.HashSet<>();
-            try (ZipFile zip = new ZipFile(j.toFile())) {
-                zip.stream().forEach(e -> out.add(e.getName()));
-            } catch (IOException | RuntimeException ignored) {
-                // not a jar
-            }
-            return out;
-        });
-    }
-
-    private final Map<Path, java.util.Set<String>> classEntries = new ConcurrentHashMap<>();
+    private final ClassPathEntries classFiles = new ClassPathEntries();
     private final Map<Path, Optional<String>> coordinatesByJar = new ConcurrentHashMap<>();
 
     /**
@@ -291,18 +265,14 @@ public final class ArchiveSources {
     private Map<String, String> entriesOf(Path archive) {
         return entries.computeIfAbsent(archive, a -> {
             Map<String, String> out = new HashMap<>();
-            try (ZipFile zip = new ZipFile(a.toFile())) {
-                zip.stream().forEach(e -> {
-                    String name = e.getName();
-                    if (e.isDirectory() || !name.endsWith(".java")) return;
-                    int slash = name.indexOf('/');
-                    // a first folder with a dot is a module's (package folders have none)
-                    String key = slash > 0 && name.substring(0, slash).contains(".") ? name.substring(slash + 1) : name;
-                    out.putIfAbsent(key, name);
-                });
-            } catch (IOException | RuntimeException ignored) {
-                // unreadable: no sources from it
-            }
+            ClassPathEntries.eachEntry(a, e -> {
+                String name = e.getName();
+                if (e.isDirectory() || !name.endsWith(".java")) return;
+                int slash = name.indexOf('/');
+                // a first folder with a dot is a module's (package folders have none)
+                String key = slash > 0 && name.substring(0, slash).contains(".") ? name.substring(slash + 1) : name;
+                out.putIfAbsent(key, name);
+            });
             return out;
         });
     }

@@ -237,9 +237,7 @@ public final class ReloadPlanner {
         if (edit.origin().release() < 11) return null;
         // the other methods are taken as the JVM runs them: so they must be what a compile of the file gives
         if (conditions.carriesAny(edit.key())) return null; // tests of conditions no longer wanted would stay
-        SourceSnapshots.Snapshot snap = edit.snap();
-        long compiledAt = classFiles.modified(anchor.name());
-        if (snap.savedAt > 0 && compiledAt > 0 && snap.savedAt > compiledAt) return null; // the text read at load holds edits the JVM lacks
+        if (edit.savedAfterCompiled()) return null; // the text read at load holds edits the JVM lacks
         ReferenceType type = loadedBeside(anchor, st.className());
         byte[] running = type == null ? null : versions.bytesOf(type);
         if (running == null) return null;
@@ -282,8 +280,7 @@ public final class ReloadPlanner {
         if (snap == null) {
             throw new UserError(ErrorId.SOURCE_NOT_FOUND, "the source of " + anchor.name() + " was not read when it loaded");
         }
-        long compiledAt = classFiles.modified(anchor.name());
-        if (snap.savedAt > 0 && compiledAt > 0 && snap.savedAt > compiledAt) {
+        if (savedAfterCompiled(anchor, snap)) {
             throw new UserError(ErrorId.SOURCE_NOT_FOUND, snap.path.getFileName() + " was saved after " + anchor.name()
                     + " was compiled, so it may not be the code the JVM runs (a reload of the file, or a rebuild and a new launch, "
                     + "lets the condition go in)");
@@ -292,8 +289,8 @@ public final class ReloadPlanner {
             throw new UserError(ErrorId.SOURCE_NOT_FOUND, "a reload of one method moved the lines the JVM runs away from the text it "
                     + "was compiled from (a reload of the whole file, reloadClass, lets the condition go in)");
         }
-        Edit edit = new Edit(snap.path, snap.path.getFileName().toString(), origin.key(), origin, snap.text, snap, false);
-        Splice splice = new Splice(snap.text, l -> l, Map.of(), List.of(), List.of(), null, null);
+        Edit edit = new Edit(snap.path, snap.path.getFileName().toString(), origin.key(), origin, snap.text, snap, false, false);
+        Splice splice = new Splice(snap.text, l -> l, Map.of(), List.of(), List.of(), null, null, null);
         return compileAndCheck(anchor, null, edit, splice, new ArrayList<>(), compilers.forReloads(), false, shapeAsked);
     }
 
@@ -314,7 +311,7 @@ public final class ReloadPlanner {
 
     /** The edited file and what it is applied to: the text the JVM runs ({@code snap}, may be null). */
     private record Edit(Path path, String fileName, String key, Versions.Origin origin, String text,
-                        SourceSnapshots.Snapshot snap, boolean methodScope) {}
+                        SourceSnapshots.Snapshot snap, boolean methodScope, boolean savedAfterCompiled) {}
 
     private Edit readEdit(ReferenceType anchor, MethodId id, String scope, List<String> warnings) {
         Versions.Origin origin = versions.origin(anchor);
@@ -328,9 +325,10 @@ public final class ReloadPlanner {
             throw new UserError(ErrorId.SOURCE_NOT_FOUND, "The source of " + anchor.name() + ", " + was + ", is gone: it was "
                     + "deleted, moved or renamed since this session read it. Put it back to reload it; the running code is unchanged.");
         }
-        if (path == null && sources.archives() != null && sources.archives().find(anchor.name(), key) != null) {
+        var archived = path == null && sources.archives() != null ? sources.archives().find(anchor.name(), key) : null;
+        if (archived != null) {
             throw new UserError(ErrorId.SOURCE_NOT_FOUND, anchor.name() + " is not the program's own code: its source comes from "
-                    + sources.archives().find(anchor.name(), key).origin() + " and is shown read-only. A reload takes the program's own "
+                    + archived.origin() + " and is shown read-only. A reload takes the program's own "
                     + "sources (those under 'sourcePaths'); the running code is unchanged.");
         }
         if (path == null) {
@@ -345,14 +343,19 @@ public final class ReloadPlanner {
             scope = "class";
         }
         boolean methodScope = id != null && scope.equals("method");
-        if (methodScope && snap.savedAt > 0) {
-            long compiled = classFiles.modified(anchor.name());
-            if (compiled > 0 && snap.savedAt > compiled) {
-                warnings.add(fileName + " was saved after " + anchor.name() + " was compiled, and before the class loaded: the text "
-                        + "read then is what " + id.label() + " is spliced into, so edits made in that time outside it go in too.");
-            }
+        boolean savedLate = savedAfterCompiled(anchor, snap);
+        if (methodScope && savedLate) {
+            warnings.add(fileName + " was saved after " + anchor.name() + " was compiled, and before the class loaded: the text "
+                    + "read then is what " + id.label() + " is spliced into, so edits made in that time outside it go in too.");
         }
-        return new Edit(path, fileName, key, origin, text, snap, methodScope);
+        return new Edit(path, fileName, key, origin, text, snap, methodScope, savedLate);
+    }
+
+    /** Whether the text read when the class loaded was saved after its class file was written: it may hold edits the JVM lacks. */
+    private boolean savedAfterCompiled(ReferenceType anchor, SourceSnapshots.Snapshot snap) {
+        if (snap == null || snap.savedAt <= 0) return false;
+        long compiledAt = classFiles.modified(anchor.name());
+        return compiledAt > 0 && snap.savedAt > compiledAt;
     }
 
     /**
@@ -399,12 +402,7 @@ public final class ReloadPlanner {
      * changed, so the next reload of it needs no parse; {@code shifts}: the line tables to move.
      */
     private record Splice(String text, IntUnaryOperator lineMap, Map<MethodId, Integer> shiftsById, List<LineShifter.Shift> shifts,
-                          List<String> reloaded, Found found, Found inPlace, Stubbed stubbed) {
-        Splice(String text, IntUnaryOperator lineMap, Map<MethodId, Integer> shiftsById, List<LineShifter.Shift> shifts,
-               List<String> reloaded, Found found, Found inPlace) {
-            this(text, lineMap, shiftsById, shifts, reloaded, found, inPlace, null);
-        }
-    }
+                          List<String> reloaded, Found found, Found inPlace, Stubbed stubbed) {}
 
     /**
      * Method scope where only the method changed: the text with the other bodies stubbed, the
@@ -481,11 +479,10 @@ public final class ReloadPlanner {
             before = StubbedCompile.bodies(cu, snap.text);
             if (before == null) return null;
         }
-        String stubbedText = StubbedCompile.stub(text, StubbedCompile.moved(before, old.beginOffset(), old.endOffset(),
-                neu.endOffset() - neu.beginOffset()), neu.beginOffset(), neu.endOffset());
-        if (stubbedText == null) return null;
-        // the bodies of the new text: the others moved, and the method's own (its parse is of its text alone)
+        // the bodies of the new text: the others moved, and (below) the method's own, its parse being of its text alone
         List<int[]> after = StubbedCompile.moved(before, old.beginOffset(), old.endOffset(), neu.endOffset() - neu.beginOffset());
+        String stubbedText = StubbedCompile.stub(text, after, neu.beginOffset(), neu.endOffset());
+        if (stubbedText == null) return null;
         var body = neu.decl().getBody().flatMap(com.github.javaparser.ast.Node::getRange).orElse(null);
         if (body != null) {
             int[] starts = MethodSplicer.lineStarts(text.substring(neu.beginOffset(), neu.endOffset()));
@@ -537,7 +534,7 @@ public final class ReloadPlanner {
         String pkg = packageOf(edit);
         if (edit.snap() != null) reloaded.addAll(ChangedMethods.between(edit.snap().text, edit.text(), edit.path().toString(), pkg));
         else if (id != null) reloaded.add(pkg + id.label());
-        return new Splice(edit.text(), l -> l, Map.of(), List.of(), reloaded, neu, null);
+        return new Splice(edit.text(), l -> l, Map.of(), List.of(), reloaded, neu, null, null);
     }
 
     private static String packageOf(Edit edit) {

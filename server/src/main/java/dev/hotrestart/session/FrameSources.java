@@ -70,7 +70,7 @@ final class FrameSources {
                 s.setPath(found.file().toString());
                 s.setSourceReference(found.ref());
                 s.setOrigin(found.origin());
-            } else if (archives != null && archives.jdkMissing() != null && StepFilters.isJdk(ty.name())) {
+            } else if (archives != null && StepFilters.isJdk(ty.name())) {
                 String why = archives.jdkMissing(ty.name()); // a javax.* class of a library jar has no JDK to blame
                 if (why != null) s.setOrigin("no source: " + why);
             }

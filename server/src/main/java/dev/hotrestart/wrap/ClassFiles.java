@@ -1,5 +1,7 @@
 package dev.hotrestart.wrap;
 
+import dev.hotrestart.base.ClassPathEntries;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -93,18 +95,6 @@ public final class ClassFiles {
 
     /** Where a class is found on a class path, or null. */
     public static Path find(List<Path> classPath, String className) {
-        String entry = className.replace('.', '/') + ".class";
-        for (Path p : classPath) {
-            if (Files.isDirectory(p)) {
-                if (Files.isRegularFile(p.resolve(entry))) return p;
-            } else if (Files.isRegularFile(p)) {
-                try (JarFile jar = new JarFile(p.toFile())) {
-                    if (jar.getEntry(entry) != null) return p;
-                } catch (IOException ignored) {
-                    // not a jar
-                }
-            }
-        }
-        return null;
+        return new ClassPathEntries().holder(classPath, className.replace('.', '/') + ".class");
     }
 }
