@@ -95,9 +95,14 @@ public final class TestRunner {
                 MethodSource m = (MethodSource) source;
                 String cls = m.getClassName();
                 return cls.substring(cls.lastIndexOf('.') + 1) + "." + m.getMethodName()
-                        + (id.getDisplayName().startsWith(m.getMethodName() + "(") ? "" : " " + id.getDisplayName());
+                        + (shownAsMethod(id.getDisplayName(), m.getMethodName()) ? "" : " " + id.getDisplayName());
             }
             return id.getDisplayName();
+        }
+
+        /** Whether JUnit shows the test by its method's name: {@code addsTax()} (Jupiter) or {@code addsTax} (JUnit 4, through the vintage engine). */
+        private static boolean shownAsMethod(String displayName, String method) {
+            return displayName.equals(method) || displayName.startsWith(method + "(");
         }
     }
 }

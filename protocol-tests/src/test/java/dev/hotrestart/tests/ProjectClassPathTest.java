@@ -69,6 +69,24 @@ class ProjectClassPathTest {
                     + " ms; the adapter's log: " + resolution.trim());
         }
 
+        // a source of a module on the class path changes: Maven compiles, the class path stays the cached one
+        Path prices = shop.root.resolve("lib/src/main/java/shop/lib/Prices.java");
+        Files.writeString(prices, Files.readString(prices).replace("cents / 5", "cents / 2"));
+        Files.setLastModifiedTime(prices, FileTime.fromMillis(System.currentTimeMillis() + 2000));
+        try (Session s = shopSession(shop, cache)) {
+            s.launch();
+            s.assertExit(3);
+            assertEquals("{\"total\":150}\n", s.dap.stdout(), "the launch runs the sources as saved");
+            assertFalse(askedMaven(s), "the class path still comes from the cache");
+            String note = s.dap.allEvents().stream().map(Object::toString).filter(e -> e.contains("with Maven in")).findFirst().orElse("none");
+            assertTrue(note.contains("sources changed since lib/target/classes was built"), note);
+        }
+        try (Session s = shopSession(shop, cache)) {
+            s.launch();
+            s.assertExit(3);
+            assertTrue(s.dap.allEvents().stream().noneMatch(e -> e.toString().contains("with Maven in")), "built once, not again");
+        }
+
         // a pom of any module changes: its dependencies may have, so Maven is asked again
         Path pom = shop.root.resolve("lib/pom.xml");
         Files.setLastModifiedTime(pom, FileTime.fromMillis(Files.getLastModifiedTime(pom).toMillis() + 2000));
@@ -76,6 +94,19 @@ class ProjectClassPathTest {
             s.launch();
             s.assertExit(3);
             assertTrue(askedMaven(s), "a changed pom.xml sends the launch to Maven again");
+        }
+    }
+
+    /** F5 in a one-module project nobody has built yet: the adapter has Maven compile it, and the program runs. */
+    @Test
+    void aProjectNotBuiltYetIsCompiledByTheLaunch() throws Exception {
+        Fixture single = Fixture.maven("single"); // sources only, no target/ folder
+        try (Session s = shopSession(single, Fixture.tempDir("hotrestart-cache-"))) {
+            s.launch();
+            s.assertExit(4);
+            assertEquals("compiled by the launch\n", s.dap.stdout());
+            String note = s.dap.allEvents().stream().map(Object::toString).filter(e -> e.contains("from Maven in")).findFirst().orElse("none");
+            assertTrue(note.contains("compiled " + single.root.resolve("pom.xml")), note);
         }
     }
 

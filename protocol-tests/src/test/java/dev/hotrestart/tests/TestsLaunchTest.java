@@ -78,21 +78,44 @@ class TestsLaunchTest {
     void aFailingAssertionStopsAndTheFixedTestPassesInTheSameRun() throws Exception {
         Fixture shop = Fixture.maven("shop", "lib", "app");
         try (Session s = tests(shop, List.of("shop.CartTest"))) {
-            s.launch();
-            JsonObject stop = s.stopped("exception");
-            int thread = s.threadOf(stop);
-            String sentence = s.exceptionSentence(stop);
-            assertTrue(sentence.contains("expected: <3> but was: <2>") && sentence.contains("CartTest.smallPricesKeepTheirCents"), sentence);
-
-            Path test = shop.root.resolve("app/src/test/java/shop/CartTest.java");
-            Files.writeString(test, Files.readString(test).replace("assertEquals(3, Prices.withTax(2)); // WRONG", "assertEquals(2, Prices.withTax(2));"));
-            long t0 = System.nanoTime();
-            s.continueThread(thread);
-            s.dap.awaitStdout("✔ CartTest.smallPricesKeepTheirCents\n");
-            long ms = (System.nanoTime() - t0) / 1_000_000;
+            long ms = stopFixAndContinue(s, List.of("expected: <3> but was: <2>", "CartTest.smallPricesKeepTheirCents"),
+                    shop.root.resolve("app/src/test/java/shop/CartTest.java"), "assertEquals(3, Prices.withTax(2)); // WRONG",
+                    "assertEquals(2, Prices.withTax(2));", "✔ CartTest.smallPricesKeepTheirCents\n");
             System.out.println("[numbers] failing test fixed, continue to the test's result: " + ms + " ms");
-            s.assertExit(0);
             assertTrue(s.dap.stdout().contains("Tests: 2 passed, 0 failed"), s.dap.stdout());
         }
+    }
+
+    /** JUnit 4 tests through the vintage engine the project declares; the project was never built (the launch compiles it). */
+    @Test
+    void aJUnit4TestRunsThroughTheVintageEngineAndStopsWhereItFails() throws Exception {
+        Fixture vintage = Fixture.maven("vintage");
+        try (Session s = tests(vintage, List.of("legacy.DiscountTest"))) {
+            stopFixAndContinue(s, List.of("expected:<91> but was:<90>", "DiscountTest.tenPercent"),
+                    vintage.root.resolve("src/test/java/legacy/DiscountTest.java"), "assertEquals(91, Discount.apply(100, 10)); // WRONG",
+                    "assertEquals(90, Discount.apply(100, 10));", "✔ DiscountTest.tenPercent\n");
+            String out = s.dap.stdout();
+            assertTrue(out.contains("✔ DiscountTest.halfOff\n") && out.contains("Tests: 2 passed, 0 failed"), out);
+        }
+    }
+
+    /**
+     * Launches, stops where the test failed (its sentence holding each of {@code said}), saves the
+     * fix ({@code wrong} → {@code right}) and continues: ms from the continue to the {@code passed}
+     * line; the run then ends with exit code 0.
+     */
+    private static long stopFixAndContinue(Session s, List<String> said, Path test, String wrong, String right, String passed) throws Exception {
+        s.launch();
+        JsonObject stop = s.stopped("exception");
+        int thread = s.threadOf(stop);
+        String sentence = s.exceptionSentence(stop);
+        assertTrue(said.stream().allMatch(sentence::contains), sentence);
+        Files.writeString(test, Files.readString(test).replace(wrong, right));
+        long t0 = System.nanoTime();
+        s.continueThread(thread);
+        s.dap.awaitStdout(passed);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        s.assertExit(0);
+        return ms;
     }
 }

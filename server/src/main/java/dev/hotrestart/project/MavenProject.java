@@ -94,23 +94,66 @@ public final class MavenProject implements BuildProject {
         String stamp = stamp(scope);
         Path cached = cacheFile(module, scope);
         List<Path> hit = read(cached, stamp);
-        if (hit != null) return new ClassPath(hit, false, (System.nanoTime() - t0) / 1_000_000, null);
+        String unbuilt = hit == null ? null : unbuilt(hit);
+        if (hit != null && unbuilt == null) return new ClassPath(hit, false, (System.nanoTime() - t0) / 1_000_000, null, null);
 
         List<Path> entries = new ArrayList<>();
         if (scope == Scope.TEST) entries.add(module.resolve("target/test-classes"));
         entries.add(module.resolve("target/classes"));
-        progress.start("Resolving the class path of " + root.relativize(module.resolve("pom.xml")) + " with Maven");
+        String pom = root.relativize(module.resolve("pom.xml")).toString();
+        progress.start(hit == null ? "Compiling " + pom + " and resolving its class path with Maven"
+                : "Compiling " + pom + " with Maven (" + unbuilt + ")");
         String outcome = "failed";
         try {
-            for (String e : ask(module, scope).split(File.pathSeparator)) {
-                if (!e.isBlank()) entries.add(Paths.get(e.trim()));
+            String answer = ask(module, scope, hit == null);
+            if (hit != null) {
+                entries = hit;
+            } else {
+                for (String e : answer.split(File.pathSeparator)) {
+                    if (!e.isBlank()) entries.add(Paths.get(e.trim()));
+                }
             }
             outcome = "done";
         } finally {
             progress.end(outcome);
         }
-        String notKept = write(cached, stamp, entries);
-        return new ClassPath(entries, true, (System.nanoTime() - t0) / 1_000_000, notKept);
+        String notKept = hit != null ? null : write(cached, stamp, entries);
+        return new ClassPath(entries, true, (System.nanoTime() - t0) / 1_000_000, notKept, unbuilt);
+    }
+
+    /**
+     * Why the project's classes on the class path must be compiled before the program runs: an
+     * output folder of one of its modules (target/classes, target/test-classes) that is missing,
+     * or older than that module's sources; null when every one is up to date.
+     */
+    private String unbuilt(List<Path> classPath) {
+        for (Path e : classPath) {
+            if (!e.startsWith(root) || !e.getParent().getFileName().toString().equals("target")) continue;
+            String name = e.getFileName().toString();
+            Path sources = e.getParent().getParent().resolve(name.equals("classes") ? "src/main/java"
+                    : name.equals("test-classes") ? "src/test/java" : null);
+            if (sources == null || !Files.isDirectory(sources)) continue;
+            if (!Files.isDirectory(e)) return root.relativize(e) + " does not exist";
+            if (newest(sources, ".java") > newest(e, ".class")) return "sources changed since " + root.relativize(e) + " was built";
+        }
+        return null;
+    }
+
+    /** The newest modification time of the files under {@code dir} whose names end with {@code suffix}; 0 for none. */
+    private static long newest(Path dir, String suffix) {
+        long[] newest = {0};
+        try {
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                    if (f.getFileName().toString().endsWith(suffix)) newest[0] = Math.max(newest[0], a.lastModifiedTime().toMillis());
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // unreadable: taken as not newer
+        }
+        return newest[0];
     }
 
     @Override
@@ -137,8 +180,12 @@ public final class MavenProject implements BuildProject {
         }
     }
 
-    /** Runs Maven, offline first (the usual case: the project was built here); online only when offline cannot do it. */
-    private String ask(Path module, Scope scope) {
+    /**
+     * Runs Maven, offline first (the usual case: the project was built here); online only when
+     * offline cannot do it. It compiles the module (and, in a multi-module project, the modules it
+     * needs), and with {@code classPath} also writes the module's class path, which it returns.
+     */
+    private String ask(Path module, Scope scope, boolean classPath) {
         String mvn = mavenExecutable();
         Path out;
         try {
@@ -151,21 +198,24 @@ public final class MavenProject implements BuildProject {
             if (!module.equals(root)) {
                 // -am: the modules it needs are in the reactor, so Maven finds their classes without an install;
                 // the module itself comes last and writes the file last. Maven 3 takes a module's classes from
-                // the reactor only when the build compiles them, hence the phase (up to date, it costs a second).
-                cmd.addAll(List.of("-pl", root.relativize(module).toString(), "-am", scope == Scope.TEST ? "test-compile" : "compile"));
+                // the reactor only when the build compiles them, which the phase does anyway.
+                cmd.addAll(List.of("-pl", root.relativize(module).toString(), "-am"));
             }
-            cmd.addAll(List.of("dependency:build-classpath", "-Dmdep.outputFile=" + out, "-Dmdep.includeScope=" + scope.name));
+            // the program runs the compiled classes: a launch compiles what changed (up to date, it costs a second)
+            cmd.add(scope == Scope.TEST ? "test-compile" : "compile");
+            if (classPath) cmd.addAll(List.of("dependency:build-classpath", "-Dmdep.outputFile=" + out, "-Dmdep.includeScope=" + scope.name));
             Run run = run(cmd);
             if (run.code != 0 && run.output.contains("offline")) {
                 cmd.remove("-o");
                 run = run(cmd);
             }
             if (run.code != 0) {
-                throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Maven could not give the class path of "
-                        + module.resolve("pom.xml") + " (" + String.join(" ", cmd.subList(0, 3)) + " … exit code " + run.code + "):\n"
+                throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Maven could not " + (classPath ? "compile and give the class path of " : "compile ")
+                        + module.resolve("pom.xml") + " (" + String.join(" ", cmd.subList(0, 3)) + " … " + String.join(" ", cmd.subList(5, cmd.size()))
+                        .replaceAll(" -Dmdep.outputFile=\\S+", "") + ": exit code " + run.code + "):\n"
                         + lastLines(run.output, 15) + "\nFix the project, or set 'classPaths'.");
             }
-            return Files.readString(out, StandardCharsets.UTF_8).trim();
+            return classPath ? Files.readString(out, StandardCharsets.UTF_8).trim() : "";
         } catch (IOException e) {
             throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Running Maven (" + mvn + ") failed: " + e.getMessage());
         } finally {

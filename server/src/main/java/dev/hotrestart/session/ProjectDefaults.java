@@ -54,11 +54,14 @@ final class ProjectDefaults {
             if (!cfg.has(Attribute.SOURCE_PATHS)) {
                 added.put(Attribute.SOURCE_PATHS.key, project.sourceRoots(Scope.TEST).stream().map(Path::toString).toList());
             }
-            if (cp.fromBuildTool()) {
-                events.output("console", String.format("hotrestart: class path of %s from Maven in %.1f s (%s)%n",
-                        project.buildFile(), cp.millis() / 1000.0, cp.notKept() == null ? "kept until a pom.xml changes"
-                                : "not kept: " + cp.notKept() + "; every launch asks Maven until it can be. Set XDG_CACHE_HOME to a "
-                                + "folder you can write"));
+            if (cp.compiledBecause() != null) {
+                events.output("console", String.format("hotrestart: compiled %s with Maven in %.1f s (%s)%n",
+                        project.buildFile(), cp.millis() / 1000.0, cp.compiledBecause()));
+            } else if (cp.fromBuildTool()) {
+                events.output("console", String.format("hotrestart: compiled %s and took its class path from Maven in %.1f s (%s)%n",
+                        project.buildFile(), cp.millis() / 1000.0, cp.notKept() == null ? "the class path is kept until a pom.xml changes"
+                                : "the class path is not kept: " + cp.notKept() + "; every launch asks Maven until it can be. Set "
+                                + "XDG_CACHE_HOME to a folder you can write"));
             }
             LOG.info(() -> "project class path of " + project.buildFile() + (cp.fromBuildTool() ? " from the build tool in " : " from the cache in ")
                     + cp.millis() + " ms");
