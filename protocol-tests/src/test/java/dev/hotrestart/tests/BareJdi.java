@@ -1,12 +1,19 @@
 package dev.hotrestart.tests;
 
+import com.sun.jdi.AbsentInformationException;
 import com.sun.jdi.Bootstrap;
+import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.connect.AttachingConnector;
 import com.sun.jdi.connect.Connector;
+import com.sun.jdi.event.BreakpointEvent;
+import com.sun.jdi.event.ClassPrepareEvent;
 import com.sun.jdi.event.Event;
 import com.sun.jdi.event.EventSet;
 import com.sun.jdi.event.VMDisconnectEvent;
+import com.sun.jdi.request.BreakpointRequest;
+import com.sun.jdi.request.ClassPrepareRequest;
+import com.sun.jdi.request.EventRequest;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -83,6 +90,37 @@ final class BareJdi {
             set.resume();
         }
         return output();
+    }
+
+    /**
+     * Runs the program to {@code line} of {@code className} (a breakpoint that suspends its thread
+     * alone, then deleted) and returns that thread, suspended there.
+     */
+    ThreadReference stopAt(String className, int line) throws InterruptedException, AbsentInformationException {
+        ClassPrepareRequest prepare = vm.eventRequestManager().createClassPrepareRequest();
+        prepare.addClassFilter(className);
+        prepare.enable();
+        while (true) {
+            EventSet set = vm.eventQueue().remove();
+            for (Event e : set) {
+                if (e instanceof ClassPrepareEvent cp) {
+                    BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(cp.referenceType().locationsOfLine(line).get(0));
+                    r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+                    r.enable();
+                } else if (e instanceof BreakpointEvent bp) {
+                    vm.eventRequestManager().deleteEventRequest(bp.request());
+                    return bp.thread();
+                } else if (e instanceof VMDisconnectEvent) {
+                    throw new AssertionError("the program ended before " + className + ":" + line);
+                }
+            }
+            set.resume();
+        }
+    }
+
+    /** Ends the program. */
+    void kill() {
+        process.destroyForcibly();
     }
 
     /** What the program printed, once it has ended. */
