@@ -26,7 +26,7 @@ export async function emacsStory({ server, sample, out, javaHome, log }) {
             p.stdout.on('data', d => { output += d; });
             p.stderr.on('data', d => { output += d; });
             p.on('error', e => reject(new Error(`cannot start ${EMACS} (${e.message}): install Debian's emacs-nox and elpa-dap-mode`)));
-            const timer = setTimeout(() => p.kill('SIGKILL'), 300_000);
+            const timer = setTimeout(() => p.kill('SIGKILL'), 420_000); // beyond the story's own waits, which say what failed
             p.on('exit', c => { clearTimeout(timer); resolve({ code: c, output }); });
         });
         fs.writeFileSync(logFile, output);

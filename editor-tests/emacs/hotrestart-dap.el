@@ -13,13 +13,22 @@
 (defvar hotrestart-java "java"
   "The java (17 or newer) that runs the adapter.")
 
+(defun hotrestart-project-folder ()
+  "The outermost folder above the current one with a pom.xml (a Maven project's root), else the current folder."
+  (let ((dir (expand-file-name default-directory)) found)
+    (while dir
+      (when (file-exists-p (expand-file-name "pom.xml" dir)) (setq found dir))
+      (let ((up (file-name-directory (directory-file-name dir))))
+        (setq dir (unless (equal up dir) up))))
+    (or found (expand-file-name default-directory))))
+
 (dap-register-debug-provider
  "hotrestart"
  (lambda (conf)
    (unless (plist-get conf :dap-server-path)
      (setq conf (plist-put conf :dap-server-path (list hotrestart-java "-jar" hotrestart-server-jar))))
    (unless (plist-get conf :cwd)
-     (setq conf (plist-put conf :cwd (expand-file-name default-directory))))
+     (setq conf (plist-put conf :cwd (hotrestart-project-folder))))
    conf))
 
 ;; M-x dap-debug RET "hotrestart: launch": in a Maven project the adapter finds the class path and

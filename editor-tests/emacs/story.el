@@ -39,10 +39,9 @@
 (let* ((ws (file-name-as-directory (getenv "HOTRESTART_WORKSPACE")))
        (source (expand-file-name "src/main/java/demo/Receipt.java" ws))
        session frame)
-  ;; the user opens the file and starts the template, from the project
+  ;; the user opens the file and starts the template from it (the set-up finds the project's folder)
   (find-file source)
-  (let ((default-directory ws))
-    (dap-debug (list :type "hotrestart" :request "launch" :name "receipt")))
+  (dap-debug (list :type "hotrestart" :request "launch" :name "receipt"))
   (setq session (story-wait "a session" 10 #'dap--cur-session))
   (setq frame (story-wait "F5 should stop where the exception escapes count" 180
                           (lambda () (dap--debug-session-active-frame session))))
@@ -64,6 +63,9 @@
              (with-current-buffer "*hotrestart reload*" (car (split-string (buffer-string) "\n"))))
   ;; the fix, typed into the buffer dap-mode opened at the frame, and saved
   (with-current-buffer (find-buffer-visiting source)
+    (goto-char (point-min))
+    (unless (search-forward "line.substring(line.indexOf(' ') + 1).replace(\"x\", \"\"" nil t)
+      (story-fail "the first try is not in %s" source))
     (insert ")")
     (save-buffer))
   (story-say "fix saved")

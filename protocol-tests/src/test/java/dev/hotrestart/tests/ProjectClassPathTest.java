@@ -72,7 +72,9 @@ class ProjectClassPathTest {
         // a source of a module on the class path changes: Maven compiles, the class path stays the cached one
         Path prices = shop.root.resolve("lib/src/main/java/shop/lib/Prices.java");
         Files.writeString(prices, Files.readString(prices).replace("cents / 5", "cents / 2"));
-        Files.setLastModifiedTime(prices, FileTime.fromMillis(System.currentTimeMillis() + 2000));
+        // newer than its class, and in the past: Maven's compile below makes the class newer still
+        Path compiled = shop.root.resolve("lib/target/classes/shop/lib/Prices.class");
+        Files.setLastModifiedTime(prices, FileTime.fromMillis(Files.getLastModifiedTime(compiled).toMillis() + 1000));
         try (Session s = shopSession(shop, cache)) {
             s.launch();
             s.assertExit(3);

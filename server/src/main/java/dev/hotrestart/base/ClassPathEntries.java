@@ -19,12 +19,27 @@ import java.util.zip.ZipFile;
 public final class ClassPathEntries {
     private final Map<Path, Set<String>> classesByJar = new ConcurrentHashMap<>();
 
-    /** The first entry of {@code classPath} that holds {@code entry} ({@code a/b/C.class}); null when none does. */
+    /** The first entry of {@code classPath} that holds {@code entry} ({@code a/b/C.class}); null when none does. Jars' names are kept for the next question. */
     public Path holder(List<Path> classPath, String entry) {
+        return find(classPath, entry, jar -> classesOf(jar).contains(entry));
+    }
+
+    /** As {@link #holder}, for one question: each jar is asked for the entry alone, and nothing is kept. */
+    public static Path holderOnce(List<Path> classPath, String entry) {
+        return find(classPath, entry, jar -> {
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                return zip.getEntry(entry) != null;
+            } catch (IOException | RuntimeException e) {
+                return false; // not a jar
+            }
+        });
+    }
+
+    private static Path find(List<Path> classPath, String entry, java.util.function.Predicate<Path> jarHolds) {
         for (Path p : classPath) {
             if (Files.isDirectory(p)) {
                 if (Files.isRegularFile(p.resolve(entry))) return p;
-            } else if (Files.isRegularFile(p) && classesOf(p).contains(entry)) {
+            } else if (Files.isRegularFile(p) && jarHolds.test(p)) {
                 return p;
             }
         }

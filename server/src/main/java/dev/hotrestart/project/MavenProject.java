@@ -94,7 +94,7 @@ public final class MavenProject implements BuildProject {
         String stamp = stamp(scope);
         Path cached = cacheFile(module, scope);
         List<Path> hit = read(cached, stamp);
-        String unbuilt = hit == null ? null : unbuilt(hit);
+        String unbuilt = hit == null ? null : unbuilt(hit, builtAt(cached));
         if (hit != null && unbuilt == null) return new ClassPath(hit, false, (System.nanoTime() - t0) / 1_000_000, null, null);
 
         List<Path> entries = new ArrayList<>();
@@ -104,6 +104,7 @@ public final class MavenProject implements BuildProject {
         progress.start(hit == null ? "Compiling " + pom + " and resolving its class path with Maven"
                 : "Compiling " + pom + " with Maven (" + unbuilt + ")");
         String outcome = "failed";
+        long startedAt = System.currentTimeMillis(); // a source saved while Maven runs is newer than this build
         try {
             String answer = ask(module, scope, hit == null);
             if (hit != null) {
@@ -118,23 +119,50 @@ public final class MavenProject implements BuildProject {
             progress.end(outcome);
         }
         String notKept = hit != null ? null : write(cached, stamp, entries);
+        if (cached != null) {
+            try {
+                Files.writeString(builtFile(cached), Long.toString(startedAt));
+            } catch (IOException e) {
+                // not kept: the next launch compares with the class files alone
+            }
+        }
         return new ClassPath(entries, true, (System.nanoTime() - t0) / 1_000_000, notKept, unbuilt);
+    }
+
+    /** Where the time of the last compile this adapter had Maven make for the cached class path is kept. */
+    private static Path builtFile(Path cached) {
+        return cached.resolveSibling(cached.getFileName() + ".built");
+    }
+
+    /** When Maven last compiled for this cached class path (0: unknown). */
+    private static long builtAt(Path cached) {
+        try {
+            return cached == null ? 0 : Long.parseLong(Files.readString(builtFile(cached)).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**
      * Why the project's classes on the class path must be compiled before the program runs: an
      * output folder of one of its modules (target/classes, target/test-classes) that is missing,
-     * or older than that module's sources; null when every one is up to date.
+     * or older than that module's sources; null when every one is up to date. A compile Maven made
+     * for this launch's class path at {@code builtAt} counts as up to date for the sources older
+     * than it, whatever it wrote (sources it excludes or skips would otherwise compile every launch).
      */
-    private String unbuilt(List<Path> classPath) {
+    private String unbuilt(List<Path> classPath, long builtAt) {
         for (Path e : classPath) {
-            if (!e.startsWith(root) || !e.getParent().getFileName().toString().equals("target")) continue;
+            if (!e.startsWith(root) || e.getParent() == null || e.getParent().getFileName() == null
+                    || !e.getParent().getFileName().toString().equals("target")) continue;
             String name = e.getFileName().toString();
-            Path sources = e.getParent().getParent().resolve(name.equals("classes") ? "src/main/java"
-                    : name.equals("test-classes") ? "src/test/java" : null);
-            if (sources == null || !Files.isDirectory(sources)) continue;
+            String folder = name.equals("classes") ? "src/main/java" : name.equals("test-classes") ? "src/test/java" : null;
+            if (folder == null) continue; // a jar under target/, say
+            Path sources = e.getParent().getParent().resolve(folder);
+            if (!Files.isDirectory(sources)) continue;
+            long source = newest(sources, ".java");
+            if (source == 0 || source <= builtAt) continue;
             if (!Files.isDirectory(e)) return root.relativize(e) + " does not exist";
-            if (newest(sources, ".java") > newest(e, ".class")) return "sources changed since " + root.relativize(e) + " was built";
+            if (source > newest(e, ".class")) return "sources changed since " + root.relativize(e) + " was built";
         }
         return null;
     }
@@ -210,10 +238,10 @@ public final class MavenProject implements BuildProject {
                 run = run(cmd);
             }
             if (run.code != 0) {
+                List<String> shown = cmd.stream().filter(a -> !a.startsWith("-Dmdep.outputFile=")).toList();
                 throw new UserError(ErrorId.PROJECT_CLASS_PATH, "Maven could not " + (classPath ? "compile and give the class path of " : "compile ")
-                        + module.resolve("pom.xml") + " (" + String.join(" ", cmd.subList(0, 3)) + " … " + String.join(" ", cmd.subList(5, cmd.size()))
-                        .replaceAll(" -Dmdep.outputFile=\\S+", "") + ": exit code " + run.code + "):\n"
-                        + lastLines(run.output, 15) + "\nFix the project, or set 'classPaths'.");
+                        + module.resolve("pom.xml") + " (" + String.join(" ", shown) + ": exit code " + run.code + "):\n"
+                        + lastLines(run.output, 15) + "\nFix the project (the program runs its compiled classes), or set 'classPaths'.");
             }
             return classPath ? Files.readString(out, StandardCharsets.UTF_8).trim() : "";
         } catch (IOException e) {

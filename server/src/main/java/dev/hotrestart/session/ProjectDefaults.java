@@ -63,8 +63,9 @@ final class ProjectDefaults {
                                 : "the class path is not kept: " + cp.notKept() + "; every launch asks Maven until it can be. Set "
                                 + "XDG_CACHE_HOME to a folder you can write"));
             }
-            LOG.info(() -> "project class path of " + project.buildFile() + (cp.fromBuildTool() ? " from the build tool in " : " from the cache in ")
-                    + cp.millis() + " ms");
+            LOG.info(() -> "project class path of " + project.buildFile()
+                    + (cp.compiledBecause() != null ? " from the cache, the build tool compiling first (" + cp.compiledBecause() + "), in "
+                    : cp.fromBuildTool() ? " from the build tool in " : " from the cache in ") + cp.millis() + " ms");
         }
         if (!tests.isEmpty()) added.putAll(testLaunch(cfg, tests, classPath, project, events.progress(progressShown)));
         return added.isEmpty() ? cfg : cfg.with(added);

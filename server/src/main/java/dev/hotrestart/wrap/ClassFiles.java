@@ -95,6 +95,6 @@ public final class ClassFiles {
 
     /** Where a class is found on a class path, or null. */
     public static Path find(List<Path> classPath, String className) {
-        return new ClassPathEntries().holder(classPath, className.replace('.', '/') + ".class");
+        return ClassPathEntries.holderOnce(classPath, className.replace('.', '/') + ".class");
     }
 }

@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   (javac still cold) for the record. The baseline is the user's other way: the same test under
  *   plain Maven again.</li>
  * </ul>
- * Prints; does not judge. Run: {@code mvn -pl protocol-tests test -P bench -Dtest=TestsBench}.
+ * Prints; does not judge. Run: {@code mvn -pl protocol-tests test -P bench -Dtest=JUnitBench}.
  */
-class TestsBench {
+class JUnitBench {
     static final int RUNS = Integer.getInteger("bench.runs", 5);
     static final String WRONG = "assertEquals(3, Prices.withTax(2)); // WRONG";
     static final String RIGHT = "assertEquals(2, Prices.withTax(2));";
