@@ -1,11 +1,11 @@
 // The hot restart story in real editors, end to end: VS Code (code-server in Debian's Chromium,
-// driven by playwright-core) with the built .vsix, and Emacs (dap-mode, batch mode) with the
-// server jar. Each opens the Maven project in sample/ with no launch configuration of its own
+// driven by playwright-core) with the built .vsix, Emacs (dap-mode, batch mode) with the server
+// jar, and Neovim (nvim-dap, headless, the README's configuration) when a checkout of nvim-dap is given. Each opens the Maven project in sample/ with no launch configuration of its own
 // making, starts it, stops on the escaped exception, fixes the file and restarts the frame with
 // the reload, then reads the program's answer.
 //
-//   node run.mjs --vsix <hotrestart.vsix> --server <hotrestart-server.jar> [--only vscode|emacs]
-//                [--out <folder for screenshots and logs>] [--skip true]
+//   node run.mjs --vsix <hotrestart.vsix> --server <hotrestart-server.jar> [--only vscode|emacs|nvim]
+//                [--out <folder for screenshots and logs>] [--skip true] [--nvim-dap <checkout of nvim-dap>]
 //
 // The editors' tools (code-server, Node 24, playwright-core, from package-lock.json) are installed
 // once into a cache folder of their own; Chromium and Emacs come from Debian (.ci/run installs
@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, vscodeStory } from './vscode.mjs';
 import { emacsStory } from './emacs.mjs';
+import { nvimStory } from './nvim.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -134,6 +135,12 @@ async function main() {
     }
     if (!only || only === 'emacs') {
         await run('Emacs (dap-mode)', async () => emacsStory({ server: path.resolve(server), sample: path.join(here, 'sample'), out, javaHome, log }));
+    }
+    const nvimDap = arg('--nvim-dap') || process.env.HOTRESTART_NVIM_DAP;
+    if ((!only || only === 'nvim') && nvimDap) {
+        await run('Neovim (nvim-dap)', async () => nvimStory({ nvimDap: path.resolve(nvimDap), server: path.resolve(server), sample: path.join(here, 'sample'), out, javaHome, log }));
+    } else if (!only || only === 'nvim') {
+        log('Neovim (nvim-dap): not run, no checkout of nvim-dap given (--nvim-dap DIR or HOTRESTART_NVIM_DAP; no registry serves it)');
     }
     if (failures.length) {
         log(`failed: ${failures.join(', ')} (screenshots and logs in ${out})`);
