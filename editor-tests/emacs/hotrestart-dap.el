@@ -14,13 +14,24 @@
   "The java (17 or newer) that runs the adapter.")
 
 (defun hotrestart-project-folder ()
-  "The outermost folder above the current one with a pom.xml (a Maven project's root), else the current folder."
-  (let ((dir (expand-file-name default-directory)) found)
-    (while dir
-      (when (file-exists-p (expand-file-name "pom.xml" dir)) (setq found dir))
-      (let ((up (file-name-directory (directory-file-name dir))))
-        (setq dir (unless (equal up dir) up))))
-    (or found (expand-file-name default-directory))))
+  "The Maven project's root above the current folder: the nearest folder with a pom.xml, and its
+parents as long as their pom.xml lists it as a module; else the current folder."
+  (let ((found (locate-dominating-file default-directory "pom.xml")))
+    (if (not found)
+        (expand-file-name default-directory)
+      (setq found (file-name-as-directory (expand-file-name found)))
+      (let (up)
+        (while (and (setq up (file-name-directory (directory-file-name found)))
+                    (not (equal up found))
+                    (file-exists-p (expand-file-name "pom.xml" up))
+                    (with-temp-buffer
+                      (insert-file-contents (expand-file-name "pom.xml" up))
+                      (re-search-forward (concat "<module>\\s-*\\(\\./\\)?"
+                                                 (regexp-quote (file-name-nondirectory (directory-file-name found)))
+                                                 "/?\\s-*</module>")
+                                         nil t)))
+          (setq found up)))
+      found)))
 
 (dap-register-debug-provider
  "hotrestart"

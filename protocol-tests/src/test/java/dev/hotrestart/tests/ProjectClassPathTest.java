@@ -88,6 +88,17 @@ class ProjectClassPathTest {
             s.assertExit(3);
             assertTrue(s.dap.allEvents().stream().noneMatch(e -> e.toString().contains("with Maven in")), "built once, not again");
         }
+        // mvn clean, nothing edited: the launch compiles again
+        try (var files = Files.walk(shop.root.resolve("lib/target/classes"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        try (Session s = shopSession(shop, cache)) {
+            s.launch();
+            s.assertExit(3);
+            assertEquals("{\"total\":150}\n", s.dap.stdout());
+            String note = s.dap.allEvents().stream().map(Object::toString).filter(e -> e.contains("with Maven in")).findFirst().orElse("none");
+            assertTrue(note.contains("lib/target/classes does not exist"), note);
+        }
 
         // a pom of any module changes: its dependencies may have, so Maven is asked again
         Path pom = shop.root.resolve("lib/pom.xml");

@@ -104,7 +104,7 @@ public final class MavenProject implements BuildProject {
         progress.start(hit == null ? "Compiling " + pom + " and resolving its class path with Maven"
                 : "Compiling " + pom + " with Maven (" + unbuilt + ")");
         String outcome = "failed";
-        long startedAt = System.currentTimeMillis(); // a source saved while Maven runs is newer than this build
+        long startedAt = System.currentTimeMillis(); // sources saved from here on count as newer than this compile
         try {
             String answer = ask(module, scope, hit == null);
             if (hit != null) {
@@ -137,7 +137,8 @@ public final class MavenProject implements BuildProject {
     /** When Maven last compiled for this cached class path (0: unknown). */
     private static long builtAt(Path cached) {
         try {
-            return cached == null ? 0 : Long.parseLong(Files.readString(builtFile(cached)).trim());
+            long at = cached == null ? 0 : Long.parseLong(Files.readString(builtFile(cached)).trim());
+            return at > System.currentTimeMillis() ? 0 : at; // a clock set back: not trusted
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
@@ -148,7 +149,7 @@ public final class MavenProject implements BuildProject {
      * output folder of one of its modules (target/classes, target/test-classes) that is missing,
      * or older than that module's sources; null when every one is up to date. A compile Maven made
      * for this launch's class path at {@code builtAt} counts as up to date for the sources older
-     * than it, whatever it wrote (sources it excludes or skips would otherwise compile every launch).
+     * than it, whatever it wrote (sources it excludes would otherwise compile every launch).
      */
     private String unbuilt(List<Path> classPath, long builtAt) {
         for (Path e : classPath) {
@@ -160,9 +161,9 @@ public final class MavenProject implements BuildProject {
             Path sources = e.getParent().getParent().resolve(folder);
             if (!Files.isDirectory(sources)) continue;
             long source = newest(sources, ".java");
-            if (source == 0 || source <= builtAt) continue;
+            if (source == 0) continue;
             if (!Files.isDirectory(e)) return root.relativize(e) + " does not exist";
-            if (source > newest(e, ".class")) return "sources changed since " + root.relativize(e) + " was built";
+            if (source > builtAt && source > newest(e, ".class")) return "sources changed since " + root.relativize(e) + " was built";
         }
         return null;
     }
