@@ -10,6 +10,15 @@ import { copyTree } from './vscode.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const NVIM = process.env.HOTRESTART_NVIM || 'nvim';
 
+/** A JDK whose lib/src.zip is there (Debian's own JDKs link it to a package seldom installed): the given one, else one beside it. */
+function jdkWithSources(javaHome) {
+    const has = dir => fs.existsSync(path.join(dir, 'lib', 'src.zip')); // follows the link: a dangling one is no file
+    if (has(javaHome)) return javaHome;
+    const jvms = path.dirname(javaHome);
+    for (const d of fs.existsSync(jvms) ? fs.readdirSync(jvms) : []) if (has(path.join(jvms, d))) return path.join(jvms, d);
+    return '';
+}
+
 export async function nvimStory({ nvimDap, server, sample, out, javaHome, log }) {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hotrestart-nvim-'));
     const ws = path.join(work, 'receipt');
@@ -25,7 +34,7 @@ export async function nvimStory({ nvimDap, server, sample, out, javaHome, log })
                     ...process.env, HOME: work, XDG_CACHE_HOME: path.join(work, 'cache'), JAVA_HOME: javaHome,
                     PATH: `${path.join(javaHome, 'bin')}${path.delimiter}${process.env.PATH}`,
                     HOTRESTART_SERVER_JAR: server, HOTRESTART_README: path.join(here, '..', 'README.md'),
-                    HOTRESTART_WORKSPACE: ws, HOTRESTART_TESTS_WORKSPACE: shop,
+                    HOTRESTART_WORKSPACE: ws, HOTRESTART_TESTS_WORKSPACE: shop, HOTRESTART_SOURCES_JDK: jdkWithSources(javaHome),
                 },
             });
             let output = '';

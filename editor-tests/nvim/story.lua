@@ -108,6 +108,44 @@ local function story()
   wait("the tests' summary", 60, function() return output:find('Tests: 2 passed, 0 failed', 1, true) ~= nil end)
   say('the output shows: %s', output:match('Tests: 2 passed, 0 failed[^\n]*'))
   wait('the end of the session', 30, function() return dap.session() == nil end)
+
+  -- 3. The JDK's sources: the first configuration on a JDK that has its src.zip, JDK classes not
+  -- filtered from steps, a breakpoint at the call of Integer.parseInt and a step into it
+  local jdk = os.getenv('HOTRESTART_SOURCES_JDK')
+  if not jdk or jdk == '' then
+    say('JDK sources: not tried, no JDK with lib/src.zip here')
+    return
+  end
+  vim.cmd('cd ' .. ws)
+  vim.cmd('edit src/main/java/demo/Receipt.java')
+  local call
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
+    if l:find('Integer.parseInt(n)', 1, true) then call = i end
+  end
+  vim.api.nvim_win_set_cursor(0, { call, 0 })
+  dap.toggle_breakpoint()
+  output, stopped = '', nil
+  dap.run(vim.tbl_extend('force', java_config('Launch with hot restart'), { javaHome = jdk, stepFilters = { skipClasses = {} } }))
+  wait('a stop at the breakpoint', 120, function() return stopped ~= nil end)
+  if stopped.reason ~= 'breakpoint' then fail('stopped for %s, not the breakpoint', stopped.reason) end
+  wait('the stopped frame', 30, function() return dap.session() and dap.session().current_frame ~= nil end)
+  stopped = nil
+  dap.step_into()
+  wait('a stop in Integer.parseInt', 30, function()
+    local f = dap.session() and dap.session().current_frame
+    return stopped ~= nil and f ~= nil and f.name:find('parseInt', 1, true) ~= nil
+  end)
+  local frame = dap.session().current_frame
+  local path = frame.source and frame.source.path or ''
+  if not path:find('java/lang/Integer%.java$') then fail('the frame in parseInt has no JDK source path: %s', vim.inspect(frame.source)) end
+  wait('nvim-dap showing the JDK source', 10, function() return vim.api.nvim_buf_get_name(0) == path end)
+  local line = vim.api.nvim_buf_get_lines(0, frame.line - 1, frame.line, false)[1] or ''
+  if not line:find('parseInt', 1, true) and not line:find('return', 1, true) then
+    fail('line %d of %s is not the call it stopped at: %s', frame.line, path, line)
+  end
+  say('stepped into %s: %s line %d, "%s"', frame.name, frame.source.origin or path, frame.line, vim.trim(line))
+  dap.terminate()
+  wait('the end of the session', 30, function() return dap.session() == nil end)
 end
 
 local ok, err = xpcall(story, debug.traceback)
