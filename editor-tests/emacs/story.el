@@ -33,6 +33,14 @@
       (accept-process-output nil 0.05))
     (or value (story-fail "%s: not within %s s" what seconds))))
 
+(defun story-type-after (file text typed)
+  "In FILE's buffer, type TYPED after TEXT, and save."
+  (with-current-buffer (find-buffer-visiting file)
+    (goto-char (point-min))
+    (unless (search-forward text nil t) (story-fail "%s does not hold %s" file text))
+    (insert typed)
+    (save-buffer)))
+
 (defun story-output (session)
   (with-current-buffer (get-buffer-create (dap--debug-session-output-buffer session)) (buffer-string)))
 
@@ -49,12 +57,7 @@
     (story-fail "the stop's frame is %s, not count" (gethash "name" frame)))
   (story-say "stopped in %s, line %s" (gethash "name" frame) (gethash "line" frame))
   ;; a first try that does not compile: its errors come to *hotrestart reload*, the thread stays
-  (with-current-buffer (find-buffer-visiting source)
-    (goto-char (point-min))
-    (unless (search-forward "line.substring(line.indexOf(' ') + 1)" nil t)
-      (story-fail "the text to fix is not in %s" source))
-    (insert ".replace(\"x\", \"\"")
-    (save-buffer))
+  (story-type-after source "line.substring(line.indexOf(' ') + 1)" ".replace(\"x\", \"\"")
   (hotrestart-restart-frame)
   (story-wait "the compile error in *hotrestart reload*" 60
               (lambda () (let ((b (get-buffer "*hotrestart reload*")))
@@ -62,12 +65,7 @@
   (story-say "a reload that does not compile: %s"
              (with-current-buffer "*hotrestart reload*" (car (split-string (buffer-string) "\n"))))
   ;; the fix, typed into the buffer dap-mode opened at the frame, and saved
-  (with-current-buffer (find-buffer-visiting source)
-    (goto-char (point-min))
-    (unless (search-forward "line.substring(line.indexOf(' ') + 1).replace(\"x\", \"\"" nil t)
-      (story-fail "the first try is not in %s" source))
-    (insert ")")
-    (save-buffer))
+  (story-type-after source "line.substring(line.indexOf(' ') + 1).replace(\"x\", \"\"" ")")
   (story-say "fix saved")
   (hotrestart-restart-frame)
   (story-wait "the program's answer after the fix" 60

@@ -59,6 +59,14 @@ local function story()
     fail('the README has no configuration named %q', name)
   end
 
+  -- waits for the stop and its frame, for that reason
+  local function stopped_on(what, reason)
+    wait(what, 180, function() return stopped ~= nil end)
+    if stopped.reason ~= reason then fail('%s: stopped for %s', what, stopped.reason) end
+    wait('the stopped frame', 30, function() return dap.session() and dap.session().current_frame ~= nil end)
+    say('stopped in %s, line %d', dap.session().current_frame.name, dap.session().current_frame.line)
+  end
+
   local function replace_in_buffer(file, from, to)
     vim.cmd('edit ' .. file)
     local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
@@ -78,10 +86,7 @@ local function story()
   vim.cmd('cd ' .. ws)
   vim.cmd('edit src/main/java/demo/Receipt.java')
   dap.run(java_config('Launch with hot restart'))
-  wait('a stop where the exception escapes count', 180, function() return stopped ~= nil end)
-  if stopped.reason ~= 'exception' then fail('stopped for %s', stopped.reason) end
-  wait('the stopped frame', 30, function() return dap.session() and dap.session().current_frame ~= nil end)
-  say('stopped in %s, line %d', dap.session().current_frame.name, dap.session().current_frame.line)
+  stopped_on('a stop where the exception escapes count', 'exception')
   replace_in_buffer('src/main/java/demo/Receipt.java', "line.substring(line.indexOf(' ') + 1)",
     "line.substring(line.indexOf(' ') + 1).replace(\"x\", \"\")")
   say('fix saved')
@@ -97,10 +102,7 @@ local function story()
   output, stopped = '', nil
   vim.fn.input = function() return 'shop.CartTest' end
   dap.run(java_config('Test this class'))
-  wait('a stop where the test fails', 180, function() return stopped ~= nil end)
-  if stopped.reason ~= 'exception' then fail('stopped for %s', stopped.reason) end
-  wait('the stopped frame', 30, function() return dap.session() and dap.session().current_frame ~= nil end)
-  say('stopped in %s, line %d', dap.session().current_frame.name, dap.session().current_frame.line)
+  stopped_on('a stop where the test fails', 'exception')
   replace_in_buffer('app/src/test/java/shop/CartTest.java', 'assertEquals(3, Prices.withTax(2)); // WRONG',
     'assertEquals(2, Prices.withTax(2));')
   say('fix saved')
@@ -126,9 +128,7 @@ local function story()
   dap.toggle_breakpoint()
   output, stopped = '', nil
   dap.run(vim.tbl_extend('force', java_config('Launch with hot restart'), { javaHome = jdk, stepFilters = { skipClasses = {} } }))
-  wait('a stop at the breakpoint', 120, function() return stopped ~= nil end)
-  if stopped.reason ~= 'breakpoint' then fail('stopped for %s, not the breakpoint', stopped.reason) end
-  wait('the stopped frame', 30, function() return dap.session() and dap.session().current_frame ~= nil end)
+  stopped_on('a stop at the breakpoint', 'breakpoint')
   stopped = nil
   dap.step_into()
   wait('a stop in Integer.parseInt', 30, function()

@@ -481,8 +481,9 @@ public final class ReloadPlanner {
         }
         // the bodies of the new text: the others moved, and (below) the method's own, its parse being of its text alone
         List<int[]> after = StubbedCompile.moved(before, old.beginOffset(), old.endOffset(), neu.endOffset() - neu.beginOffset());
-        String stubbedText = StubbedCompile.stub(text, after, neu.beginOffset(), neu.endOffset());
-        if (stubbedText == null) return null;
+        // the stubbed text only for a merge: the bodies alone are kept otherwise
+        String stubbedText = merge ? StubbedCompile.stub(text, after, neu.beginOffset(), neu.endOffset()) : null;
+        if (merge && stubbedText == null) return null;
         var body = neu.decl().getBody().flatMap(com.github.javaparser.ast.Node::getRange).orElse(null);
         if (body != null) {
             int[] starts = MethodSplicer.lineStarts(text.substring(neu.beginOffset(), neu.endOffset()));
