@@ -1,8 +1,10 @@
 package dev.hotrestart.agent;
 
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodTooLargeException;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AnnotationNode;
@@ -41,29 +43,49 @@ final class HandlerWriter {
         return WrapPolicy.HOT.equals(mark(info.invisibleAnnotations, info.visibleAnnotations));
     }
 
+    /**
+     * The class with a handler around each method to wrap, or null when it has none. Only those
+     * methods' code is read and written again; the others are copied as they are (a class of a
+     * thousand methods with one wrapped costs about what a small one does, at every load and
+     * every redefinition).
+     */
     static byte[] rewrite(byte[] bytes, String className, boolean packageWrapped, WrapPolicy policy) {
+        ClassReader reader = new ClassReader(bytes);
+        final ClassNode shape = new ClassNode(); // the declarations and their annotations, no code
+        reader.accept(shape, ClassReader.SKIP_CODE);
+        if ((shape.access & Opcodes.ACC_ANNOTATION) != 0) return null;
+        String typeMark = mark(shape.invisibleAnnotations, shape.visibleAnnotations);
         Set<String> tooLarge = new HashSet<String>();
         while (true) {
-            ClassNode cls = new ClassNode();
-            new ClassReader(bytes).accept(cls, ClassReader.EXPAND_FRAMES);
-            if ((cls.access & Opcodes.ACC_ANNOTATION) != 0) return null;
-            String typeMark = mark(cls.invisibleAnnotations, cls.visibleAnnotations);
-            boolean changed = false;
-            for (MethodNode m : cls.methods) {
+            final Set<String> wrapped = new HashSet<String>();
+            for (MethodNode m : shape.methods) {
+                // abstract and native methods are the ones without code
                 if (m.name.startsWith("<") || (m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_SYNTHETIC
-                        | Opcodes.ACC_BRIDGE)) != 0 || m.instructions.size() == 0
-                        || WrapPolicy.compilerMade((cls.access & Opcodes.ACC_ENUM) != 0, m.name, m.desc)
+                        | Opcodes.ACC_BRIDGE)) != 0
+                        || WrapPolicy.compilerMade((shape.access & Opcodes.ACC_ENUM) != 0, m.name, m.desc)
                         || tooLarge.contains(m.name + m.desc)) {
                     continue;
                 }
                 String methodMark = mark(m.invisibleAnnotations, m.visibleAnnotations);
-                if (!policy.decide(className, m.name, methodMark, typeMark, packageWrapped)) continue;
-                addHandler(cls, m);
-                changed = true;
+                if (policy.decide(className, m.name, methodMark, typeMark, packageWrapped)) wrapped.add(m.name + m.desc);
             }
-            if (!changed) return null;
-            ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-            cls.accept(w);
+            if (wrapped.isEmpty()) return null;
+            // the reader given to the writer: a method visited straight through is copied as bytes, unread
+            ClassWriter w = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+            reader.accept(new ClassVisitor(Opcodes.ASM9, w) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
+                    final MethodVisitor out = super.visitMethod(access, name, desc, signature, exceptions);
+                    if (!wrapped.contains(name + desc)) return out;
+                    return new MethodNode(Opcodes.ASM9, access, name, desc, signature, exceptions) {
+                        @Override
+                        public void visitEnd() {
+                            addHandler(shape, this);
+                            accept(out);
+                        }
+                    };
+                }
+            }, ClassReader.EXPAND_FRAMES);
             try {
                 return w.toByteArray();
             } catch (MethodTooLargeException e) {

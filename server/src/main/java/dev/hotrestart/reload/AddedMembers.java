@@ -197,6 +197,27 @@ final class AddedMembers {
         return new Fitted(classes, changes ? handOver : Map.of(), defines, problems, commit);
     }
 
+    /**
+     * The fit of classes whose members are the running classes' (one method's code replaced in
+     * the bytes they run, see {@link StubbedCompile}) when no reload of the session has added a
+     * member anywhere: they go as they are, and nothing is read. Null when something was added
+     * (the bytes are then fitted whole).
+     */
+    synchronized Fitted asRunning(Map<ReferenceType, byte[]> compiled, Function<ReferenceType, byte[]> before) {
+        if (!outside.isEmpty() || !companions.isEmpty() || !outsideNest.isEmpty()) return null;
+        for (ReferenceType t : compiled.keySet()) {
+            byte[] sentBefore = sent.get(t);
+            // the JVM runs what the merge started from (a lambda renamed by an earlier fit would differ)
+            if (sentBefore != null && !java.util.Arrays.equals(sentBefore, before.apply(t))) return null;
+        }
+        Map<ReferenceType, byte[]> classes = new LinkedHashMap<>(compiled);
+        return new Fitted(classes, Map.of(), List.of(), List.of(), () -> {
+            synchronized (this) {
+                classes.forEach(sent::put);
+            }
+        });
+    }
+
     /** Whether {@link LambdaNames} renamed a lambda body of the class (its bytes must then be written anew). */
     private static boolean lambdasRenamed(ClassNode n, byte[] javac) {
         java.util.Set<String> names = new java.util.HashSet<>();

@@ -193,10 +193,12 @@ public final class ReloadPlanner {
             compiled = HookMarks.rewrite(compiled, markers);
         }
         List<LineShifter.Shift> shifts = splice.shifts();
+        boolean wasMerged = false;
         if (compiled == null && withConditions == null && splice.stubbed() != null) {
             Map<String, byte[]> merged = merged(anchor, edit, splice, javac);
             if (merged != null) {
                 compiled = merged;
+                wasMerged = true;
                 shifts = List.of(); // the method has the file's lines; the others are the JVM's as they are
             }
         }
@@ -210,7 +212,7 @@ public final class ReloadPlanner {
             }
         }
         awaitQuietly(shapeAsked); // done long since; waited for so no answer lands after the redefinition
-        Checked checked = checkStructure(anchor, compiled, shifts, practice);
+        Checked checked = checkStructure(anchor, compiled, shifts, practice, wasMerged);
         java.util.Set<String> defined = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Runnable commit = commit(anchor, id, edit, splice, checked, defined);
         // the JVM runs what this compile carries: no conditions at all when none were wanted
@@ -487,9 +489,11 @@ public final class ReloadPlanner {
         var body = neu.decl().getBody().flatMap(com.github.javaparser.ast.Node::getRange).orElse(null);
         if (body != null) {
             int[] starts = MethodSplicer.lineStarts(text.substring(neu.beginOffset(), neu.endOffset()));
+            // never left out of later stubs, only stubbed (its parse alone does not say what its class extends)
             after.add(new int[]{neu.beginOffset() + MethodSplicer.offset(starts, body.begin.line, body.begin.column),
-                    neu.beginOffset() + MethodSplicer.offset(starts, body.end.line, body.end.column)});
-            after.sort((a, b) -> Integer.compare(a[0], b[0]));
+                    neu.beginOffset() + MethodSplicer.offset(starts, body.end.line, body.end.column), neu.beginOffset(), neu.beginOffset(),
+                    neu.beginOffset(), 0});
+            after.sort((a, b) -> Integer.compare(a[StubbedCompile.OPEN], b[StubbedCompile.OPEN]));
         }
         String className = packageOf(edit) + String.join("$", id.typePath());
         return new Stubbed(stubbedText, className, id.name(), neu.beginLine(), neu.endLine(), new SourceSnapshots.Snapshot.Bodies(text, after), merge);
@@ -563,7 +567,7 @@ public final class ReloadPlanner {
         } catch (CompileFailure asSaved) {
             return asSaved;
         }
-        List<String> problems = structure(anchor, whole, List.of(), false).problems();
+        List<String> problems = structure(anchor, whole, List.of(), false, false).problems();
         String needs = spliced.diagnostics().isEmpty() ? "" : " (in the file as the JVM runs it: "
                 + spliced.diagnostics().get(0).message().replace("\n", ", ").replaceAll("\\s+", " ").strip() + ")";
         if (!problems.isEmpty()) {
@@ -588,8 +592,9 @@ public final class ReloadPlanner {
                            List<AddedMembers.NewClass> defines, Map<String, byte[]> unloaded, List<String> problems, Runnable commit,
                            String limit) {}
 
-    private Checked checkStructure(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice) {
-        Checked checked = structure(anchor, compiled, shifts, practice);
+    private Checked checkStructure(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice,
+                                   boolean merged) {
+        Checked checked = structure(anchor, compiled, shifts, practice, merged);
         if (!checked.problems().isEmpty()) {
             String problems = String.join("; ", checked.problems());
             if (checked.limit() == null) {
@@ -603,7 +608,9 @@ public final class ReloadPlanner {
         return checked;
     }
 
-    private Checked structure(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice) {
+    /** {@code merged}: the compiled class is the running one with one method's code replaced (see {@link StubbedCompile}). */
+    private Checked structure(ReferenceType anchor, Map<String, byte[]> compiled, List<LineShifter.Shift> shifts, boolean practice,
+                              boolean merged) {
         String limit = memberLimit();
         Map<ReferenceType, byte[]> changed = new LinkedHashMap<>();
         Map<String, byte[]> unloaded = new LinkedHashMap<>();
@@ -625,7 +632,8 @@ public final class ReloadPlanner {
             changed.put(t, bytes);
         }
         if (limit != null) return new Checked(changed, changed, Map.of(), List.of(), Map.of(), problems, () -> {}, limit);
-        AddedMembers.Fitted fitted = added.fit(changed, unloaded, onDisk, versions::bytesOf, name -> loadedBeside(anchor, name));
+        AddedMembers.Fitted fitted = merged && unloaded.isEmpty() ? added.asRunning(changed, versions::bytesOf) : null;
+        if (fitted == null) fitted = added.fit(changed, unloaded, onDisk, versions::bytesOf, name -> loadedBeside(anchor, name));
         problems.addAll(fitted.problems());
         return new Checked(fitted.classes(), changed, fitted.companions(), fitted.defines(), unloaded, problems, fitted.commit(), null);
     }

@@ -39,19 +39,48 @@ import java.util.Set;
 final class StubbedCompile {
     private StubbedCompile() {}
 
-    /** The offsets of the braces of every method body not inside another body (constructors and initializers keep theirs). */
+    /** An entry of {@link #bodies}: the offsets of a body's braces, of its declaration's start and name, and whether it may go. */
+    static final int OPEN = 0, CLOSE = 1, DECLARED = 2, NAME = 3, NAME_END = 4, REMOVABLE = 5;
+
+    /**
+     * Every method body not inside another body (constructors and initializers keep theirs), in
+     * text order: see {@link #OPEN} and the others. A method may go from the stubbed text when
+     * leaving it out cannot change how the rest compiles, whatever calls it: it has no annotation
+     * and cannot override or implement anything (static or private, or its class extends and
+     * implements nothing), and it is a member of a named class, record or enum.
+     */
     static List<int[]> bodies(CompilationUnit cu, String text) {
         int[] starts = MethodSplicer.lineStarts(text);
         List<int[]> out = new ArrayList<>();
         for (MethodDeclaration m : cu.findAll(MethodDeclaration.class)) {
             if (m.getBody().isEmpty() || insideBody(m)) continue;
             BlockStmt body = m.getBody().get();
-            if (body.getRange().isEmpty()) return null;
+            if (body.getRange().isEmpty() || m.getRange().isEmpty() || m.getName().getRange().isEmpty()) return null;
             var r = body.getRange().get();
-            out.add(new int[]{MethodSplicer.offset(starts, r.begin.line, r.begin.column), MethodSplicer.offset(starts, r.end.line, r.end.column)});
+            var d = m.getRange().get();
+            var n = m.getName().getRange().get();
+            out.add(new int[]{MethodSplicer.offset(starts, r.begin.line, r.begin.column), MethodSplicer.offset(starts, r.end.line, r.end.column),
+                    MethodSplicer.offset(starts, d.begin.line, d.begin.column), MethodSplicer.offset(starts, n.begin.line, n.begin.column),
+                    MethodSplicer.offset(starts, n.end.line, n.end.column) + 1, removable(m) ? 1 : 0});
         }
         out.sort((a, b) -> Integer.compare(a[0], b[0]));
         return out;
+    }
+
+    private static boolean removable(MethodDeclaration m) {
+        if (!m.getAnnotations().isEmpty()) return false;
+        Node owner = m.getParentNode().orElse(null);
+        boolean free;
+        if (owner instanceof com.github.javaparser.ast.body.ClassOrInterfaceDeclaration c) {
+            free = !c.isInterface() && c.getExtendedTypes().isEmpty() && c.getImplementedTypes().isEmpty();
+        } else if (owner instanceof com.github.javaparser.ast.body.RecordDeclaration r) {
+            free = r.getImplementedTypes().isEmpty();
+        } else if (owner instanceof com.github.javaparser.ast.body.EnumDeclaration e) {
+            free = e.getImplementedTypes().isEmpty();
+        } else {
+            return false; // an anonymous class's, an enum constant's: what they implement is not written beside them
+        }
+        return free || m.isStatic() || m.isPrivate();
     }
 
     private static boolean insideBody(Node n) {
@@ -70,25 +99,77 @@ final class StubbedCompile {
         List<int[]> out = new ArrayList<>();
         int by = length - (end - begin);
         for (int[] b : bodies) {
-            if (b[1] < begin) out.add(b);
-            else if (b[0] >= end) out.add(new int[]{b[0] + by, b[1] + by});
+            if (b[CLOSE] < begin) {
+                out.add(b);
+            } else if (b[OPEN] >= end) {
+                int[] m = b.clone();
+                for (int k = OPEN; k <= NAME_END; k++) m[k] += by;
+                out.add(m);
+            }
         }
         return out;
     }
 
-    /** The text with every body but those overlapping {@code [keepBegin, keepEnd)} made {@code throw null;}, its newlines kept. */
+    /**
+     * The text with every body but those overlapping {@code [keepBegin, keepEnd)} made {@code throw
+     * null;}, and the methods that may go ({@link #REMOVABLE}) and that no compiled text names left
+     * out, their newlines kept: javac's work then grows with what the method can reach, not with
+     * the file.
+     */
     static String stub(String text, List<int[]> bodies, int keepBegin, int keepEnd) {
+        java.util.Set<String> named = namesOutside(text, bodies, keepBegin, keepEnd);
+        if (named == null) return null;
         StringBuilder b = new StringBuilder(text.length());
         int at = 0;
         for (int[] body : bodies) {
-            int open = body[0], close = body[1];
+            int open = body[OPEN], close = body[CLOSE];
             if (close >= keepBegin && open < keepEnd) continue; // the reloaded method
             if (open < at || close >= text.length() || text.charAt(open) != '{' || text.charAt(close) != '}') return null;
+            if (body[REMOVABLE] == 1 && !named.contains(text.substring(body[NAME], body[NAME_END]))) {
+                b.append(text, at, body[DECLARED]);
+                for (int i = body[DECLARED]; i <= close; i++) if (text.charAt(i) == '\n') b.append('\n');
+                at = close + 1;
+                continue;
+            }
             b.append(text, at, open + 1).append(" throw null; ");
             for (int i = open + 1; i < close; i++) if (text.charAt(i) == '\n') b.append('\n');
             at = close;
         }
         return b.append(text, at, text.length()).toString();
+    }
+
+    /**
+     * The identifiers of the text that is compiled whatever is left out: all but the other
+     * methods' bodies and the whole declarations of those that may go (in comments and strings
+     * too: a name more only keeps a method more). Null when the offsets do not fit the text.
+     */
+    private static java.util.Set<String> namesOutside(String text, List<int[]> bodies, int keepBegin, int keepEnd) {
+        java.util.Set<String> out = new HashSet<>();
+        int at = 0;
+        for (int[] body : bodies) {
+            if (body[CLOSE] >= keepBegin && body[OPEN] < keepEnd) continue;
+            int skipFrom = body[REMOVABLE] == 1 ? body[DECLARED] : body[OPEN];
+            if (skipFrom < at || body[CLOSE] >= text.length()) return null;
+            identifiers(text, at, skipFrom, out);
+            at = body[CLOSE] + 1;
+        }
+        identifiers(text, at, text.length(), out);
+        return out;
+    }
+
+    private static void identifiers(String text, int from, int to, java.util.Set<String> out) {
+        int i = from;
+        while (i < to) {
+            char c = text.charAt(i);
+            if (Character.isJavaIdentifierStart(c) && (i == from || !Character.isJavaIdentifierPart(text.charAt(i - 1)))) {
+                int j = i + 1;
+                while (j < to && Character.isJavaIdentifierPart(text.charAt(j))) j++;
+                out.add(text.substring(i, j));
+                i = j;
+            } else {
+                i++;
+            }
+        }
     }
 
     /**

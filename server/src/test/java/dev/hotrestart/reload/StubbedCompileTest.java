@@ -48,13 +48,55 @@ class StubbedCompileTest {
         int plus = SRC.indexOf("    static int plus"), end = SRC.indexOf("    static String anon");
         String stubbed = StubbedCompile.stub(SRC, bodies, plus, end);
         assertEquals(SRC.split("\n", -1).length, stubbed.split("\n", -1).length, "no line moves");
-        assertTrue(stubbed.contains("static int twice(int x) { throw null; \n\n\n}"), stubbed);
+        assertTrue(!stubbed.contains("twice") && !stubbed.contains("anon"), "static methods nothing compiled names are left out: " + stubbed);
         assertTrue(stubbed.contains("IntUnaryOperator g = y -> y + base;"), "the kept method is whole: " + stubbed);
-        assertTrue(stubbed.contains("static String anon() { throw null; \n\n}"), stubbed);
+        assertTrue(stubbed.contains("C() { base = 2; }"), "a constructor keeps its body: " + stubbed);
         // a method replaced by a longer text: the bodies after it move, those in it go
         List<int[]> moved = StubbedCompile.moved(bodies, plus, end, end - plus + 7);
         assertEquals(2, moved.size());
         assertEquals(bodies.get(2)[0] + 7, moved.get(1)[0]);
+    }
+
+    @Test
+    void aMethodStaysStubbedWhenLeavingItOutCouldChangeTheCompile() throws Exception {
+        String src = String.join("\n",
+                "package p;",
+                "public class C {",
+                "    static final int SEED = seed();",
+                "    static int seed() { return 4; }",
+                "    static int helper(int x) { return x + 1; }",
+                "    static int helper(long x) { return 2; }",
+                "    /** Not called by the edited method. */",
+                "    static <T> T unused(T t) {",
+                "        return t;",
+                "    }",
+                "    @Deprecated static int marked() { return 0; }",
+                "    int edited(int x) {",
+                "        return helper(x) + SEED;",
+                "    }",
+                "    static class Task implements Runnable {",
+                "        public void run() { System.out.println(); }",
+                "        private void alone() { }",
+                "    }",
+                "    class Free {",
+                "        void alone() { }",
+                "    }",
+                "}",
+                "");
+        List<int[]> bodies = StubbedCompile.bodies(MethodSplicer.parse(src, "C.java"), src);
+        int begin = src.indexOf("    int edited"), end = src.indexOf("    static class Task");
+        String stubbed = StubbedCompile.stub(src, bodies, begin, end);
+        assertNotNull(stubbed);
+        assertEquals(src.split("\n", -1).length, stubbed.split("\n", -1).length, "no line moves: " + stubbed);
+        assertTrue(stubbed.contains("static int seed() { throw null; }"), "named by a field's initializer: " + stubbed);
+        assertTrue(stubbed.contains("static int helper(int x) { throw null; }") && stubbed.contains("static int helper(long x) { throw null; }"),
+                "every overload of a name the method uses: " + stubbed);
+        assertTrue(!stubbed.contains("unused") && stubbed.contains("/** Not called by the edited method. */"), stubbed);
+        assertTrue(stubbed.contains("@Deprecated static int marked() { throw null; }"), "an annotated method stays: " + stubbed);
+        assertTrue(stubbed.contains("public void run() { throw null; }"), "it may implement what its class implements: " + stubbed);
+        assertTrue(!stubbed.contains("alone"), "a private method goes even there, any method in a class that extends nothing: " + stubbed);
+        assertTrue(stubbed.contains("int edited(int x) {\n        return helper(x) + SEED;"), stubbed);
+        compile(stubbed); // it compiles
     }
 
     @Test
