@@ -50,6 +50,11 @@ final class HandlerWriter {
      * every redefinition).
      */
     static byte[] rewrite(byte[] bytes, String className, boolean packageWrapped, WrapPolicy policy) {
+        return rewrite(bytes, className, packageWrapped, policy, false);
+    }
+
+    /** As {@link #rewrite(byte[], String, boolean, WrapPolicy)}; {@code mark}: the class says so (see {@link Prewrap}). */
+    static byte[] rewrite(byte[] bytes, String className, boolean packageWrapped, WrapPolicy policy, final boolean mark) {
         ClassReader reader = new ClassReader(bytes);
         final ClassNode shape = new ClassNode(); // the declarations and their annotations, no code
         reader.accept(shape, ClassReader.SKIP_CODE);
@@ -84,6 +89,12 @@ final class HandlerWriter {
                             accept(out);
                         }
                     };
+                }
+
+                @Override
+                public void visitEnd() {
+                    if (mark) super.visitAnnotation(Prewrap.MARK, false).visitEnd();
+                    super.visitEnd();
                 }
             }, ClassReader.EXPAND_FRAMES);
             try {

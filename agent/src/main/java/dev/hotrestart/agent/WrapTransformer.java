@@ -52,6 +52,8 @@ final class WrapTransformer implements ClassFileTransformer {
             byte[] original = originals.remove(redefined);
             if (original != null) bytes = original;
         }
+        // a redefinition whose bytes the debugger wrapped already (see Prewrap): as they are
+        if (redefined != null && Prewrap.marked(bytes)) return null;
         String className = internalName.replace('/', '.');
         if (WrapPolicy.neverWrapped(className)) return null;
         try {

@@ -81,4 +81,54 @@ class InPlaceReloadTest {
             assertTrue(s.dap.stdout().contains("value 4"), "round 2 ran the last edit, with the lambda: " + s.dap.stdout());
         }
     }
+
+    /**
+     * A method reloaded from a file whose other methods the compile leaves out (nothing it compiles
+     * names them) runs its edit with the helper it calls, and its next escape stops once; the
+     * caller gets the exception after it.
+     */
+    @Test
+    void aMethodOfAFileWhoseOtherMethodsAreLeftOutRunsItsEditAndStopsOnceAtItsNextEscape() throws Exception {
+        StringBuilder others = new StringBuilder();
+        for (int k = 0; k < 40; k++) others.append("    static int unused").append(k).append("(int x) {\n        return x + ").append(k).append(";\n    }\n\n");
+        Fixture f = Fixture.generated("leftout", Map.of("lo/Counter.java", """
+                package lo;
+
+                import dev.hotrestart.HotRestart;
+
+                public class Counter {
+                    public static void main(String[] args) {
+                        try {
+                            System.out.println("count " + new Counter().count(3));
+                        } catch (IllegalStateException e) {
+                            System.out.println("caught " + e.getMessage());
+                        }
+                    }
+
+                    static int helper(int n) {
+                        return n * 10;
+                    }
+
+                """ + others + """
+                    @HotRestart
+                    int count(int n) {
+                        int sum = helper(n);
+                        if (sum > 0) throw new IllegalStateException("v0 " + sum); // EDIT
+                        return sum;
+                    }
+                }
+                """));
+        try (Session s = Session.start(f, "lo.Counter").with("continueAction", "propagate")) {
+            int tid = s.launchUntilEscape();
+            f.edit("lo/Counter.java", "throw new IllegalStateException(\"v0 \" + sum); // EDIT",
+                    "throw new IllegalStateException(\"v1 \" + (sum + helper(1))); // EDIT");
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            JsonObject escape = s.stopped("exception");
+            assertTrue(s.exceptionSentence(escape).contains("v1 40"), "the edit ran, with the helper: " + s.exceptionSentence(escape));
+            s.continueThread(s.threadOf(escape));
+            s.assertExit(0);
+            assertTrue(s.dap.stdout().contains("caught v1 40"), s.dap.stdout());
+            assertEquals(2, EscapeTest.exceptionStops(s), "one stop per escape: " + s.dap.allEvents());
+        }
+    }
 }

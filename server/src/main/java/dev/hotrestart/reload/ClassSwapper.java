@@ -37,10 +37,19 @@ public final class ClassSwapper {
         this.calls = calls;
     }
 
-    ClassSwapper(VirtualMachine vm, ReplacedFrames frames, Consumer<Set<ReferenceType>> afterSwap) {
+    /**
+     * The bytes to redefine a class with, the agent's handler already in (null: as they are): the
+     * agent leaves such bytes as they are, instead of reading and writing the class in the
+     * program's JVM. Null when the agent does not wrap.
+     */
+    private final java.util.function.BiFunction<String, byte[], byte[]> prewrap;
+
+    ClassSwapper(VirtualMachine vm, ReplacedFrames frames, Consumer<Set<ReferenceType>> afterSwap,
+                 java.util.function.BiFunction<String, byte[], byte[]> prewrap) {
         this.vm = vm;
         this.frames = frames;
         this.afterSwap = afterSwap;
+        this.prewrap = prewrap;
     }
 
     /**
@@ -57,7 +66,7 @@ public final class ClassSwapper {
         define(plan, stopped.keySet());
         HandedOver handed = handOver(plan.companions());
         try {
-            vm.redefineClasses(plan.classes());
+            vm.redefineClasses(prewrapped(plan.classes()));
         } catch (UnsupportedOperationException e) {
             handed.takeBack();
             throw new UserError(ErrorId.SWAP_REFUSED, "The JVM refused the swap (" + e.getMessage() + "); it still runs the old code. "
@@ -72,6 +81,21 @@ public final class ClassSwapper {
         plan.commit().run();
         afterSwap.accept(plan.classes().keySet());
         return plan.reloaded();
+    }
+
+    private Map<ReferenceType, byte[]> prewrapped(Map<ReferenceType, byte[]> classes) {
+        if (prewrap == null) return classes;
+        Map<ReferenceType, byte[]> out = new java.util.LinkedHashMap<>();
+        classes.forEach((t, bytes) -> {
+            byte[] wrapped = null;
+            try {
+                wrapped = prewrap.apply(t.name(), bytes);
+            } catch (RuntimeException e) {
+                // the agent wraps them, as at every load
+            }
+            out.put(t, wrapped != null ? wrapped : bytes);
+        });
+        return out;
     }
 
     /**

@@ -32,10 +32,17 @@ public final class Rehearsal {
      */
     static final int PRACTICE_RUNS = 150;
     /**
-     * The most time practice takes per session, whatever the count: a large file compiles slower,
-     * and each of its compiles runs javac's code more often, so fewer of them teach the JIT as much.
+     * The most time practice takes per session, whatever the count, the first run aside (it parses
+     * the file and sets up practice's javac, once): a large file compiles slower, and each of its
+     * compiles runs javac's code more often, so fewer of them teach the JIT as much.
      */
     static final long PRACTICE_BUDGET_MS = 2_500;
+    /**
+     * A file this long is not parsed whole at each practice run: the plan parses it once, which
+     * runs the parser's code as much as many runs over a small file (a 10,000-line file took over a
+     * second there, the whole budget).
+     */
+    static final int LARGE_FILE_CHARS = 100_000;
     /** A stop shorter than this is not an edit: a step, a client continuing, a benchmark. */
     static final long PRACTICE_AFTER_MS = 250;
     /** A practice thread that waits this long for a stop ends (a later stop starts another). */
@@ -46,11 +53,16 @@ public final class Rehearsal {
     private final Versions versions;
     private final SourceSnapshots snapshots;
 
-    Rehearsal(ReloadPlanner planner, Compilers compilers, Versions versions, SourceSnapshots snapshots) {
+    /** What a swap does to a class's bytes before they go (see ClassSwapper), practised on the class as it runs; may be null. */
+    private final java.util.function.Consumer<ReferenceType> swapPractice;
+
+    Rehearsal(ReloadPlanner planner, Compilers compilers, Versions versions, SourceSnapshots snapshots,
+              java.util.function.Consumer<ReferenceType> swapPractice) {
         this.planner = planner;
         this.compilers = compilers;
         this.versions = versions;
         this.snapshots = snapshots;
+        this.swapPractice = swapPractice;
     }
 
     // ---------------------------------------------------------------- what the session tells
@@ -333,7 +345,8 @@ public final class Rehearsal {
                 if (file == null) return;
                 long start = System.nanoTime();
                 if (javac == null) javac = compilers.fresh();
-                MethodSplicer.parseForPractice(file.text()); // the parser's code, for the splice
+                // the parser's code, for the splice; in a large file the plan's own parse (once) runs it as much
+                if (file.text().length() <= LARGE_FILE_CHARS) MethodSplicer.parseForPractice(file.text());
                 if (!practisePlan(file, javac)) {
                     try {
                         javac.compile(file.fileName(), file.text(), file.release(), l -> l, file.fileName());
@@ -341,8 +354,8 @@ public final class Rehearsal {
                         return; // the file as it runs does not compile (it was built otherwise): nothing to practise on
                     }
                 }
-                practised.incrementAndGet();
-                practiceNanos.addAndGet(System.nanoTime() - start);
+                // a session's first run also parses the file and sets up practice's javac, once: not practice
+                if (practised.incrementAndGet() > 1) practiceNanos.addAndGet(System.nanoTime() - start);
             }
         } catch (InterruptedException | RuntimeException e) {
             // practice is best effort
@@ -359,6 +372,7 @@ public final class Rehearsal {
         if (file.id() == null) return false;
         try {
             planner.practise(file.type(), file.id(), javac);
+            if (swapPractice != null) swapPractice.accept(file.type());
             return true;
         } catch (UserError e) {
             return false;

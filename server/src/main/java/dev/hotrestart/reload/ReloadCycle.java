@@ -35,9 +35,12 @@ public record ReloadCycle(ReloadPlanner planner, ClassSwapper swapper, Restarter
         Rehearsal[] rehearsal = new Rehearsal[1]; // the planner pauses practice, which plans with the planner
         ReloadPlanner planner = new ReloadPlanner(vm, sources, snapshots, classFiles, index, versions, compilers,
                 () -> rehearsal[0].threadResumed(), m -> agentWraps && wrapRules.isWrapped(m), new AddedMembers());
-        rehearsal[0] = new Rehearsal(planner, compilers, versions, snapshots);
+        rehearsal[0] = new Rehearsal(planner, compilers, versions, snapshots, !agentWraps ? null : type -> {
+            byte[] bytes = planner.runningBytes(type);
+            if (bytes != null) wrapRules.prewrapped(type.name(), bytes);
+        });
         ReplacedFrames frames = new ReplacedFrames(vm, versions, snapshots);
-        ClassSwapper swapper = new ClassSwapper(vm, frames, afterSwap);
+        ClassSwapper swapper = new ClassSwapper(vm, frames, afterSwap, agentWraps ? wrapRules::prewrapped : null);
         return new ReloadCycle(planner, swapper, new Restarter(planner, swapper, wrapRules), frames, rehearsal[0]);
     }
 

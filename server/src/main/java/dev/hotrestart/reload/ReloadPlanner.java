@@ -476,10 +476,12 @@ public final class ReloadPlanner {
         if (known != null && known.text() == snap.text) {
             before = known.braces();
         } else {
-            CompilationUnit cu = MethodSplicer.parseIfKnown(snap.text);
+            String base = snap.text;
+            CompilationUnit cu = MethodSplicer.parseIfKnown(base);
             if (cu == null) return null; // parsing it here would cost what the stub saves: the next reload has it
-            before = StubbedCompile.bodies(cu, snap.text);
+            before = StubbedCompile.bodies(cu, base);
             if (before == null) return null;
+            snap.bodies = new SourceSnapshots.Snapshot.Bodies(base, before); // true of that text whoever asks (practice too)
         }
         // the bodies of the new text: the others moved, and (below) the method's own, its parse being of its text alone
         List<int[]> after = StubbedCompile.moved(before, old.beginOffset(), old.endOffset(), neu.endOffset() - neu.beginOffset());
@@ -546,11 +548,18 @@ public final class ReloadPlanner {
         return edit.key().substring(0, edit.key().lastIndexOf('/') + 1).replace('/', '.');
     }
 
-    /** Where the method lies in the snapshot: known from the last reload that edited it in place, else parsed. */
+    /**
+     * Where the method lies in the snapshot: known from the last reload that edited it in place or
+     * the last parse that looked for it (practice's among them), else parsed, and kept.
+     */
     private static Found oldMethod(SourceSnapshots.Snapshot snap, MethodId id, Path path) {
-        if (snap.placedIn == snap.text && id.equals(snap.placedId)) return snap.placed;
-        CompilationUnit baseCu = MethodSplicer.parse(snap.text, path + " (as loaded)");
-        return MethodSplicer.findOne(baseCu, snap.text, id, path + " (as loaded)");
+        String text = snap.text;
+        SourceSnapshots.Snapshot.Placed known = snap.placed;
+        if (known != null && known.in() == text && id.equals(known.id())) return known.found();
+        CompilationUnit baseCu = MethodSplicer.parse(text, path + " (as loaded)");
+        Found found = MethodSplicer.findOne(baseCu, text, id, path + " (as loaded)");
+        snap.placed = new SourceSnapshots.Snapshot.Placed(id, found, text);
+        return found;
     }
 
     // ---------------------------------------------------------------- 3. compile: JavaCompilerService
@@ -628,7 +637,8 @@ public final class ReloadPlanner {
             }
             byte[] before = versions.bytesOf(t);
             if (before != null && Arrays.equals(before, bytes) && !practice) continue;
-            problems.addAll(StructureCheck.problems(t, bytes, before, limit == null));
+            // a merged class has the running class's members, flags and hierarchy (StubbedCompile checks the method's)
+            if (!merged) problems.addAll(StructureCheck.problems(t, bytes, before, limit == null));
             changed.put(t, bytes);
         }
         if (limit != null) return new Checked(changed, changed, Map.of(), List.of(), Map.of(), problems, () -> {}, limit);
@@ -687,9 +697,7 @@ public final class ReloadPlanner {
             snap.lineShifts.clear();
             if (edit.methodScope()) snap.lineShifts.putAll(LineShifts.encode(splice.shiftsById()));
             snap.bodies = splice.stubbed() == null ? null : splice.stubbed().after();
-            snap.placedId = splice.inPlace() == null ? null : id;
-            snap.placed = splice.inPlace();
-            snap.placedIn = splice.inPlace() == null ? null : splice.text();
+            snap.placed = splice.inPlace() == null ? null : new SourceSnapshots.Snapshot.Placed(id, splice.inPlace(), splice.text());
         };
     }
 

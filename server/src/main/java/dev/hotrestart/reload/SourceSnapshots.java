@@ -24,10 +24,13 @@ public final class SourceSnapshots {
         public final Map<String, Integer> lineShifts = new HashMap<>();
         /** When the file had been saved as read, in epoch ms (-1 unknown); cleared by the first reload. */
         long savedAt;
-        /** The method the last reload edited in place, and where it lies in {@link #text}: the next reload of it needs no parse. */
-        MethodSplicer.MethodId placedId;
-        MethodSplicer.Found placed;
-        String placedIn;
+        /**
+         * Where a method lies in a text: the one the last reload edited in place, or the last one a
+         * parse looked for (practice too). Kept for {@link #text}, so the next reload of it needs no parse.
+         */
+        volatile Placed placed;
+
+        record Placed(MethodSplicer.MethodId id, MethodSplicer.Found found, String in) {}
         /** Where the method bodies of a text are (see StubbedCompile), kept for {@link #text} so a reload needs no parse for them. */
         volatile Bodies bodies;
 

@@ -252,7 +252,9 @@ final class StubbedCompile {
         // nothing changed (a restart without an edit, an edit of a comment): the running bytes, so the class is not redefined
         MethodNode before = null;
         for (MethodNode m : old.methods) if (m.name.equals(name) && m.desc.equals(desc)) before = m;
-        boolean same = before != null && written(before).equals(written(edited));
+        // changed modifiers are a change of the class's structure, which the whole compile's check names
+        if (before == null || before.access != edited.access) return null;
+        boolean same = written(before).equals(written(edited));
         for (MethodNode l : added) {
             MethodNode o = null;
             for (MethodNode m : old.methods) if (m.name.equals(l.name) && m.desc.equals(l.desc)) o = m;

@@ -3,6 +3,7 @@ package dev.hotrestart.wrap;
 import com.sun.jdi.ClassType;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
+import dev.hotrestart.agent.Prewrap;
 import dev.hotrestart.agent.WrapPolicy;
 import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.ClassReader;
@@ -57,6 +58,19 @@ public final class WrapRules {
             if (bytes != null) scan(bytes, marks);
             return marks;
         });
+    }
+
+    /**
+     * The class file with the agent's handler around the methods it wraps (see {@link Prewrap}),
+     * to redefine the class with in a JVM whose agent wraps; null when it wraps none.
+     */
+    public byte[] prewrapped(String className, byte[] bytes) {
+        int dot = className.lastIndexOf('.');
+        boolean pkg;
+        synchronized (this) {
+            pkg = dot > 0 && packageWrapped(className.substring(0, dot));
+        }
+        return Prewrap.wrap(bytes, className, pkg, policy);
     }
 
     private boolean packageWrapped(String pkg) {
