@@ -195,10 +195,18 @@ public final class ClassSwapper {
      * makes the strings and the array and sets the field); the redefined code links to them when
      * it first runs.
      */
+    private volatile List<ReferenceType> linksTypes;
+    private volatile List<ReferenceType> objectArrays;
+
     private HandedOver handOver(Map<String, byte[]> companions) {
         if (companions.isEmpty()) return HandedOver.NOTHING;
-        List<ReferenceType> links = vm.classesByName(AddedMembers.LINKS.replace('/', '.'));
-        List<ReferenceType> objects = vm.classesByName("java.lang.Object[]");
+        List<ReferenceType> links = linksTypes;
+        List<ReferenceType> objects = objectArrays;
+        if (links == null || links.isEmpty() || objects == null || objects.isEmpty()) {
+            // asked once a session (neither class is ever unloaded; the agent loads Links at start)
+            links = linksTypes = vm.classesByName(AddedMembers.LINKS.replace('/', '.'));
+            objects = objectArrays = vm.classesByName("java.lang.Object[]");
+        }
         if (links.isEmpty() || objects.isEmpty()) {
             throw new UserError(ErrorId.SWAP_REFUSED, "The agent's Links class is not loaded in the program, so the members this edit "
                     + "adds have nowhere to go; nothing was changed. Restart the program to run the edit.");

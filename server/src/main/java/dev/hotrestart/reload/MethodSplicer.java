@@ -146,6 +146,62 @@ public final class MethodSplicer {
         return out;
     }
 
+    /** The methods matching each of the ids, as {@link #find} gives them, from one walk of the parse. */
+    static Map<MethodId, List<Found>> findEach(CompilationUnit cu, String text, java.util.Collection<MethodId> ids) {
+        Map<String, List<MethodId>> byName = new java.util.HashMap<>();
+        for (MethodId id : ids) byName.computeIfAbsent(id.name(), k -> new ArrayList<>()).add(id);
+        Map<MethodId, List<Found>> out = new java.util.LinkedHashMap<>();
+        for (MethodId id : ids) out.put(id, new ArrayList<>());
+        if (ids.isEmpty()) return out;
+        int[] lineStarts = lineStarts(text);
+        for (MethodDeclaration m : cu.findAll(MethodDeclaration.class)) {
+            List<MethodId> named = byName.get(m.getNameAsString());
+            if (named == null) continue;
+            List<String> path = typePath(m);
+            Range r = m.getRange().orElse(null);
+            if (path == null || r == null) continue;
+            for (MethodId id : named) {
+                if (!path.equals(id.typePath()) || !paramsMatch(m, id.paramTypes())) continue;
+                out.get(id).add(new Found(m, r.begin.line, r.end.line, offset(lineStarts, r.begin.line, r.begin.column),
+                        offset(lineStarts, r.end.line, r.end.column) + 1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether two parsed texts have the same tokens, whitespace and comments aside, outside the
+     * given ranges of offsets ({@code [begin, end)}) of each: what compiles from them differs only there.
+     */
+    static boolean sameTokensOutside(CompilationUnit a, String aText, List<int[]> aSkip, CompilationUnit b, String bText,
+                                     List<int[]> bSkip) {
+        var at = tokensOutside(a, aText, aSkip);
+        var bt = tokensOutside(b, bText, bSkip);
+        if (at == null || bt == null) return false;
+        while (at.hasNext() && bt.hasNext()) {
+            com.github.javaparser.JavaToken x = at.next(), y = bt.next();
+            if (x.getKind() != y.getKind() || !x.getText().equals(y.getText())) return false;
+        }
+        return !at.hasNext() && !bt.hasNext();
+    }
+
+    private static java.util.Iterator<com.github.javaparser.JavaToken> tokensOutside(CompilationUnit cu, String text, List<int[]> skip) {
+        var range = cu.getTokenRange().orElse(null);
+        if (range == null) return null;
+        int[] lineStarts = lineStarts(text);
+        List<com.github.javaparser.JavaToken> out = new ArrayList<>();
+        for (com.github.javaparser.JavaToken t : range) {
+            if (t.getCategory().isWhitespaceOrComment() || t.getKind() == com.github.javaparser.GeneratedJavaParserConstants.EOF) continue;
+            Range r = t.getRange().orElse(null);
+            if (r == null) return null;
+            int offset = offset(lineStarts, r.begin.line, r.begin.column);
+            boolean skipped = false;
+            for (int[] s : skip) skipped |= offset >= s[0] && offset < s[1];
+            if (!skipped) out.add(t);
+        }
+        return out.iterator();
+    }
+
     /** The one method matching the id, or an error saying it is gone or ambiguous. */
     public static Found findOne(CompilationUnit cu, String text, MethodId id, String fileName) {
         List<Found> found = find(cu, text, id);

@@ -28,7 +28,8 @@ import java.util.Set;
  */
 final class NeededMembers {
     /** A member declared by the edited file and not by the text the JVM runs: its text and where it begins there. */
-    record Member(String text, int beginLine, List<MethodId> methods, String label) {}
+    /** {@code beginOffset}: where {@code text} starts in the edited file. */
+    record Member(String text, int beginLine, int beginOffset, List<MethodId> methods, String label) {}
 
     private NeededMembers() {}
 
@@ -62,8 +63,8 @@ final class NeededMembers {
         for (BodyDeclaration<?> m : type.getMembers()) {
             if (!brought.contains(m)) continue;
             Range r = m.getRange().orElseThrow();
-            String text = editedText.substring(MethodSplicer.offset(lineStarts, r.begin.line, r.begin.column),
-                    MethodSplicer.offset(lineStarts, r.end.line, r.end.column) + 1);
+            int begin = MethodSplicer.offset(lineStarts, r.begin.line, r.begin.column);
+            String text = editedText.substring(begin, MethodSplicer.offset(lineStarts, r.end.line, r.end.column) + 1);
             List<MethodId> methods = new ArrayList<>();
             List<MethodDeclaration> inside = m instanceof MethodDeclaration md ? List.of(md) : m.findAll(MethodDeclaration.class);
             for (MethodDeclaration md : inside) {
@@ -71,7 +72,7 @@ final class NeededMembers {
                 if (path != null) methods.add(new MethodId(path, md.getNameAsString(), MethodSplicer.paramTypes(md)));
             }
             String label = m instanceof MethodDeclaration ? methods.get(0).label() : String.join(".", id.typePath()) + "." + nameOf(m);
-            out.add(new Member(text, r.begin.line, methods, label));
+            out.add(new Member(text, r.begin.line, begin, methods, label));
         }
         return out;
     }

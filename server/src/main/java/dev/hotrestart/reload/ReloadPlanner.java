@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -432,7 +433,15 @@ public final class ReloadPlanner {
             neu = MethodSplicer.findOne(editedCu, edit.text(), id, edit.path().toString());
             baseCu = MethodSplicer.parse(snap.text, edit.path() + " (as loaded)");
             text = MethodSplicer.splice(snap.text, old, edit.text(), neu, baseCu, editedCu);
-            text = bring(text, snap.text, baseCu, editedCu, edit, neu, id, shiftsById, reloaded, broughtLines);
+            List<int[]> broughtRanges = new ArrayList<>();
+            text = bring(text, snap.text, baseCu, editedCu, edit, neu, id, shiftsById, reloaded, broughtLines, broughtRanges);
+            broughtRanges.add(new int[]{neu.beginOffset(), neu.endOffset()});
+            if (MethodSplicer.sameTokensOutside(baseCu, snap.text, List.of(new int[]{old.beginOffset(), old.endOffset()}),
+                    editedCu, edit.text(), broughtRanges)) {
+                // the file as saved is the text the JVM runs with the method and what it brings: it is the splice, every
+                // line where the file has it (no line table moves), and the next reload's base is a text parsed already
+                return new Splice(edit.text(), l -> l, new HashMap<>(), List.of(), reloaded, neu, null, null);
+            }
         }
         int delta = neu.beginLine() - old.beginLine();
         int begin = old.beginLine();
@@ -448,11 +457,12 @@ public final class ReloadPlanner {
             shifts.add(new LineShifter.Shift(begin, end, delta));
             for (int[] b : broughtLines) shifts.add(new LineShifter.Shift(b[0], b[1], b[2]));
             int moved = (neu.endLine() - neu.beginLine()) - (old.endLine() - old.beginLine());
-            for (Map.Entry<MethodId, Integer> e : stored.entrySet()) {
-                if (e.getValue() == 0 || e.getKey().equals(id)) continue;
-                for (Found f : MethodSplicer.find(baseCu, snap.text, e.getKey())) {
+            List<MethodId> shifted = new ArrayList<>();
+            for (Map.Entry<MethodId, Integer> e : stored.entrySet()) if (e.getValue() != 0 && !e.getKey().equals(id)) shifted.add(e.getKey());
+            for (Map.Entry<MethodId, List<Found>> e : MethodSplicer.findEach(baseCu, snap.text, shifted).entrySet()) {
+                for (Found f : e.getValue()) {
                     int by = f.beginLine() > old.endLine() ? moved : 0;
-                    shifts.add(new LineShifter.Shift(f.beginLine() + by, f.endLine() + by, e.getValue()));
+                    shifts.add(new LineShifter.Shift(f.beginLine() + by, f.endLine() + by, stored.get(e.getKey())));
                 }
             }
         }
@@ -508,8 +518,9 @@ public final class ReloadPlanner {
      */
     private static String bring(String spliced, String baseText, CompilationUnit baseCu, CompilationUnit editedCu, Edit edit,
                                 Found neu, MethodId id, Map<MethodId, Integer> shiftsById, List<String> reloaded,
-                                List<int[]> broughtLines) {
+                                List<int[]> broughtLines, List<int[]> broughtRanges) {
         List<NeededMembers.Member> needed = NeededMembers.of(baseCu, editedCu, edit.text(), neu, id);
+        for (NeededMembers.Member m : needed) broughtRanges.add(new int[]{m.beginOffset(), m.beginOffset() + m.text().length()});
         if (needed.isEmpty()) return spliced;
         int at = NeededMembers.insertionPoint(baseCu, baseText, id, spliced.length() - baseText.length());
         if (at < 0) return spliced;

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Finding the method a frame runs in a source text, by the names and types JDI reports. */
 class MethodSplicerTest {
@@ -98,5 +100,23 @@ class MethodSplicerTest {
         List<MethodSplicer.Found> found = find(text, id);
         assertEquals(1, found.size(), id + " found " + found.size() + " times");
         return found.get(0).beginLine();
+    }
+
+    @Test
+    void textsWithTheSameTokensOutsideTheirEditsCompareEqualWhateverTheLayoutAndComments() {
+        String base = "class A {\n    int f() { return 1; }\n\n    int g() { return 2; }\n}\n";
+        String edited = "class A {\n    // now f's helper comes first\n    int f() { return 1; }\n\n    static int h() { return 3; }\n\n"
+                + "    int g() {\n        return h();\n    }\n}\n";
+        CompilationUnit b = MethodSplicer.parse(base, "A.java"), e = MethodSplicer.parse(edited, "A.java");
+        int[] g = {base.indexOf("    int g"), base.indexOf("}\n}") + 1};
+        int[] g2 = {edited.indexOf("    int g"), edited.lastIndexOf("}\n}") + 1};
+        int[] h = {edited.indexOf("    static int h"), edited.indexOf("3; }") + 4};
+        assertTrue(MethodSplicer.sameTokensOutside(b, base, List.of(g), e, edited, List.of(g2, h)),
+                "the method and the added helper aside, only a comment and blank lines differ");
+        assertFalse(MethodSplicer.sameTokensOutside(b, base, List.of(g), e, edited, List.of(g2)), "the helper is outside the edits");
+        String other = edited.replace("return 1;", "return 10;");
+        assertFalse(MethodSplicer.sameTokensOutside(b, base, List.of(g), MethodSplicer.parse(other, "A.java"), other, List.of(
+                new int[]{other.indexOf("    int g"), other.lastIndexOf("}\n}") + 1},
+                new int[]{other.indexOf("    static int h"), other.indexOf("3; }") + 4})), "another method changed");
     }
 }
