@@ -27,6 +27,7 @@ public final class Agent {
         load("dev.hotrestart.agent.PageText");
         load("dev.hotrestart.agent.Links"); // the debugger hands it what a reload adds
         load("dev.hotrestart.agent.Hook"); // conditions compiled into methods call it
+        load("dev.hotrestart.agent.Prewrap"); // tells the debugger this agent leaves the bytes it wrapped as they are
         inst.addTransformer(new WrapTransformer(WrapPolicy.decode(args), new HookPlacement(inst)), false);
     }
 
@@ -44,6 +45,7 @@ public final class Agent {
         load("dev.hotrestart.agent.Hook");
         load("dev.hotrestart.agent.PageText");
         load("dev.hotrestart.agent.Links");
+        load("dev.hotrestart.agent.Prewrap");
     }
 
     /** Loads and initializes one of the agent's classes, so the debugger finds it among the loaded ones. */

@@ -42,10 +42,10 @@ public final class ClassSwapper {
      * agent leaves such bytes as they are, instead of reading and writing the class in the
      * program's JVM. Null when the agent does not wrap.
      */
-    private final java.util.function.BiFunction<String, byte[], byte[]> prewrap;
+    private final java.util.function.BiFunction<ReferenceType, byte[], byte[]> prewrap;
 
     ClassSwapper(VirtualMachine vm, ReplacedFrames frames, Consumer<Set<ReferenceType>> afterSwap,
-                 java.util.function.BiFunction<String, byte[], byte[]> prewrap) {
+                 java.util.function.BiFunction<ReferenceType, byte[], byte[]> prewrap) {
         this.vm = vm;
         this.frames = frames;
         this.afterSwap = afterSwap;
@@ -89,7 +89,7 @@ public final class ClassSwapper {
         classes.forEach((t, bytes) -> {
             byte[] wrapped = null;
             try {
-                wrapped = prewrap.apply(t.name(), bytes);
+                wrapped = prewrap.apply(t, bytes);
             } catch (RuntimeException e) {
                 // the agent wraps them, as at every load
             }

@@ -191,7 +191,9 @@ public final class MethodSplicer {
         int[] lineStarts = lineStarts(text);
         List<com.github.javaparser.JavaToken> out = new ArrayList<>();
         for (com.github.javaparser.JavaToken t : range) {
-            if (t.getCategory().isWhitespaceOrComment() || t.getKind() == com.github.javaparser.GeneratedJavaParserConstants.EOF) continue;
+            if (t.getKind() == com.github.javaparser.GeneratedJavaParserConstants.EOF || t.getCategory().isWhitespace()) continue;
+            // a comment is nothing to javac unless a unicode escape in it ends it, or it deprecates
+            if (t.getCategory().isComment() && !t.getText().contains("\\u") && !t.getText().contains("@deprecated")) continue;
             Range r = t.getRange().orElse(null);
             if (r == null) return null;
             int offset = offset(lineStarts, r.begin.line, r.begin.column);

@@ -37,7 +37,11 @@ public record ReloadCycle(ReloadPlanner planner, ClassSwapper swapper, Restarter
                 () -> rehearsal[0].threadResumed(), m -> agentWraps && wrapRules.isWrapped(m), new AddedMembers());
         rehearsal[0] = new Rehearsal(planner, compilers, versions, snapshots, !agentWraps ? null : type -> {
             byte[] bytes = planner.runningBytes(type);
-            if (bytes != null) wrapRules.prewrapped(type.name(), bytes);
+            try {
+                if (bytes != null) wrapRules.prewrapped(type, bytes);
+            } catch (RuntimeException e) {
+                // the swap leaves such a class to the agent
+            }
         });
         ReplacedFrames frames = new ReplacedFrames(vm, versions, snapshots);
         ClassSwapper swapper = new ClassSwapper(vm, frames, afterSwap, agentWraps ? wrapRules::prewrapped : null);

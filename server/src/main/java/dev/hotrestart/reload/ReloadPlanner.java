@@ -491,7 +491,7 @@ public final class ReloadPlanner {
             if (cu == null) return null; // parsing it here would cost what the stub saves: the next reload has it
             before = StubbedCompile.bodies(cu, base);
             if (before == null) return null;
-            snap.bodies = new SourceSnapshots.Snapshot.Bodies(base, before); // true of that text whoever asks (practice too)
+            if (snap.text == base) snap.bodies = new SourceSnapshots.Snapshot.Bodies(base, before); // true of that text whoever asks (practice too)
         }
         // the bodies of the new text: the others moved, and (below) the method's own, its parse being of its text alone
         List<int[]> after = StubbedCompile.moved(before, old.beginOffset(), old.endOffset(), neu.endOffset() - neu.beginOffset());
@@ -569,7 +569,7 @@ public final class ReloadPlanner {
         if (known != null && known.in() == text && id.equals(known.id())) return known.found();
         CompilationUnit baseCu = MethodSplicer.parse(text, path + " (as loaded)");
         Found found = MethodSplicer.findOne(baseCu, text, id, path + " (as loaded)");
-        snap.placed = new SourceSnapshots.Snapshot.Placed(id, found, text);
+        if (snap.text == text) snap.placed = new SourceSnapshots.Snapshot.Placed(id, found, text); // (a reload may have moved on)
         return found;
     }
 

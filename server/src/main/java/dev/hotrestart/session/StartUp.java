@@ -1,16 +1,14 @@
 package dev.hotrestart.session;
 
-import com.sun.jdi.Field;
 import com.sun.jdi.PathSearchingVirtualMachine;
 import com.sun.jdi.ReferenceType;
-import com.sun.jdi.StringReference;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VMDisconnectedException;
-import com.sun.jdi.Value;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequestManager;
 import dev.hotrestart.agent.WrapPolicy;
+import dev.hotrestart.wrap.WrapRules;
 import dev.hotrestart.base.AfterResponse;
 import dev.hotrestart.base.ErrorId;
 import dev.hotrestart.base.SourceLocator;
@@ -41,7 +39,6 @@ import java.util.logging.Logger;
  */
 public final class StartUp {
     private static final Logger LOG = Logger.getLogger(StartUp.class.getName());
-    private static final String AGENT_CLASS = "dev.hotrestart.agent.Agent";
 
     /** What the session does with a JVM it connected to (see {@link DebugSession}). */
     interface Wiring {
@@ -196,14 +193,12 @@ public final class StartUp {
      */
     private boolean agentInAttachedJvm(Config cfg) {
         String wanted = WrapPolicy.encode(cfg.list(Attribute.WRAP), cfg.list(Attribute.NO_WRAP));
-        List<ReferenceType> agent = vm.classesByName(AGENT_CLASS);
+        List<ReferenceType> agent = vm.classesByName(WrapRules.AGENT);
         if (!agent.isEmpty()) {
-            Field f = agent.get(0).fieldByName("arguments");
-            Value v = f == null ? null : agent.get(0).getValue(f);
-            String had = v instanceof StringReference str ? str.value() : null;
-            if (had != null && !(had.isEmpty() ? WrapPolicy.encode(List.of(), List.of()) : had).equals(wanted)) {
+            String had = WrapRules.agentArguments(agent.get(0));
+            if (had != null && !had.equals(wanted)) {
                 events.output("console", "hotrestart: the hotrestart agent in this JVM was loaded with other wrap patterns ("
-                        + (had.isEmpty() ? "none" : had) + "); those stay in force, this session's 'wrap' and "
+                        + (had.equals(WrapPolicy.encode(List.of(), List.of())) ? "none" : had) + "); those stay in force, this session's 'wrap' and "
                         + "'noWrap' apply only where the agent wraps too. Restart the JVM to change them.\n");
             }
             return true;

@@ -2,7 +2,11 @@ package dev.hotrestart.wrap;
 
 import com.sun.jdi.ClassType;
 import com.sun.jdi.Method;
+import com.sun.jdi.Field;
 import com.sun.jdi.ReferenceType;
+import com.sun.jdi.StringReference;
+import com.sun.jdi.Value;
+import com.sun.jdi.VirtualMachine;
 import dev.hotrestart.agent.Prewrap;
 import dev.hotrestart.agent.WrapPolicy;
 import org.objectweb.asm.AnnotationVisitor;
@@ -28,7 +32,12 @@ public final class WrapRules {
     private final Map<String, Boolean> packageMarks = new HashMap<>();
     private final Map<Method, Boolean> decided = new HashMap<>();
 
+    private final List<String> wrap;
+    private final List<String> noWrap;
+
     public WrapRules(List<String> wrap, List<String> noWrap, ClassFiles classFiles) {
+        this.wrap = List.copyOf(wrap);
+        this.noWrap = List.copyOf(noWrap);
         this.policy = new WrapPolicy(wrap, noWrap);
         this.classFiles = classFiles;
     }
@@ -62,15 +71,50 @@ public final class WrapRules {
 
     /**
      * The class file with the agent's handler around the methods it wraps (see {@link Prewrap}),
-     * to redefine the class with in a JVM whose agent wraps; null when it wraps none.
+     * to redefine the class with in a JVM whose agent wraps; null when it wraps none, or when the
+     * agent is to decide: it may wrap otherwise (an agent loaded with other patterns, or one too old
+     * to leave such bytes alone), the class is the boot loader's (never wrapped), or its package
+     * carries a mark (the agent reads it from the class's own folder or jar, these rules from the
+     * whole class path).
      */
-    public byte[] prewrapped(String className, byte[] bytes) {
+    public byte[] prewrapped(ReferenceType type, byte[] bytes) {
+        if (type.classLoader() == null || !agentTakesPrewrapped(type.virtualMachine())) return null;
+        String className = type.name();
         int dot = className.lastIndexOf('.');
-        boolean pkg;
         synchronized (this) {
-            pkg = dot > 0 && packageWrapped(className.substring(0, dot));
+            if (dot > 0 && packageWrapped(className.substring(0, dot))) return null;
         }
-        return Prewrap.wrap(bytes, className, pkg, policy);
+        return Prewrap.wrap(bytes, className, false, policy);
+    }
+
+    private Boolean agentTakesPrewrapped;
+
+    /** Whether the program's agent leaves bytes the debugger wrapped as they are and wraps by these rules: asked once. */
+    private synchronized boolean agentTakesPrewrapped(VirtualMachine vm) {
+        if (agentTakesPrewrapped == null) {
+            boolean takes = false;
+            try {
+                List<ReferenceType> agent = vm.classesByName(AGENT);
+                if (!agent.isEmpty() && !vm.classesByName(Prewrap.class.getName()).isEmpty()) {
+                    takes = agentArguments(agent.get(0)).equals(WrapPolicy.encode(wrap, noWrap));
+                }
+            } catch (RuntimeException e) {
+                // the program is gone, or the agent is not what it should be: the agent decides
+            }
+            agentTakesPrewrapped = takes;
+        }
+        return agentTakesPrewrapped;
+    }
+
+    /** The agent's class in the program. */
+    public static final String AGENT = "dev.hotrestart.agent.Agent";
+
+    /** The wrap patterns the program's agent was loaded with, as {@link WrapPolicy#encode} writes them (null: unknown). */
+    public static String agentArguments(ReferenceType agent) {
+        Field f = agent.fieldByName("arguments");
+        Value v = f == null ? null : agent.getValue(f);
+        String had = v instanceof StringReference str ? str.value() : null;
+        return had == null ? null : had.isEmpty() ? WrapPolicy.encode(List.of(), List.of()) : had;
     }
 
     private boolean packageWrapped(String pkg) {
