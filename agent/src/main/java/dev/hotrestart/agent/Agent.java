@@ -40,12 +40,12 @@ public final class Agent {
         arguments = args == null ? "" : args;
         WrapTransformer transformer = new WrapTransformer(WrapPolicy.decode(args), new HookPlacement(inst));
         inst.addTransformer(transformer, true);
+        load("dev.hotrestart.agent.Prewrap"); // from now on this agent leaves the bytes the debugger wrapped as they are
         transformer.wrapLoaded(inst);
         // the debugger breaks in the hook: have it loaded and ready before agentmain returns
         load("dev.hotrestart.agent.Hook");
         load("dev.hotrestart.agent.PageText");
         load("dev.hotrestart.agent.Links");
-        load("dev.hotrestart.agent.Prewrap");
     }
 
     /** Loads and initializes one of the agent's classes, so the debugger finds it among the loaded ones. */

@@ -9,6 +9,11 @@ package dev.hotrestart.agent;
  */
 public final class Prewrap {
     static final String MARK = "Ldev/hotrestart/agent/Prewrapped;";
+    /**
+     * The handler's version (how it calls {@link Hook}): the debugger wraps only for an agent of
+     * the same one. Raise it with any change of the handler's code or of the hook it calls.
+     */
+    public static final int HANDLER = 1;
     private static final byte[] MARK_BYTES = MARK.substring(1, MARK.length() - 1).getBytes();
 
     private Prewrap() {}

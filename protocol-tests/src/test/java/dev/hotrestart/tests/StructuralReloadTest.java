@@ -185,6 +185,30 @@ class StructuralReloadTest {
         }
     }
 
+    /**
+     * A method-scope reload brings a new helper with an anonymous class that the file declares above
+     * a loaded anonymous class: the helper goes after the loaded one, so neither is renumbered, and
+     * the method runs with it (compiling the file as saved would have renumbered the loaded one).
+     */
+    @Test
+    void aHelperWithAnAnonymousClassAboveALoadedOneReloadsWithTheMethod() throws Exception {
+        Fixture f = Fixture.of("hot");
+        try (Session s = ReloadTest.versions(f)) {
+            int tid = s.launchUntilEscape();
+            String first = "Runnable a = new Runnable() {\n            public void run() {\n            }\n        };\n        a.run();\n        ";
+            f.edit(V, BODY, first + BODY);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            tid = s.threadOf(s.stopped("exception")); // the anonymous Runnable ran: it is loaded
+            f.edit(V, MEMBERS, "    static int one() {\n        return new java.util.function.IntSupplier() {\n"
+                    + "            public int getAsInt() {\n                return 1;\n            }\n        }.getAsInt();\n    }\n\n" + MEMBERS);
+            f.edit(V, BODY, "int y = x + one();");
+            f.edit(V, ReloadTest.FIX_FROM, ReloadTest.FIX_TO);
+            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+            assertEndsWithoutStopping(s, "the helper with its anonymous class");
+            assertTrue(s.dap.stdout().contains("answer=21"), s.dap.stdout());
+        }
+    }
+
     /** What a reload still cannot change is named, and nothing changes. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {

@@ -190,14 +190,15 @@ public final class ClassSwapper {
         }
     }
 
+    /** The agent's Links class and Object[], asked once a session. */
+    private volatile List<ReferenceType> linksTypes;
+    private volatile List<ReferenceType> objectArrays;
+
     /**
      * Leaves the companions in the agent's {@code Links.companions} (no thread needed: the JVM
      * makes the strings and the array and sets the field); the redefined code links to them when
      * it first runs.
      */
-    private volatile List<ReferenceType> linksTypes;
-    private volatile List<ReferenceType> objectArrays;
-
     private HandedOver handOver(Map<String, byte[]> companions) {
         if (companions.isEmpty()) return HandedOver.NOTHING;
         List<ReferenceType> links = linksTypes;

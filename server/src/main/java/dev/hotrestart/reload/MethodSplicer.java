@@ -204,6 +204,17 @@ public final class MethodSplicer {
         return out.iterator();
     }
 
+    /**
+     * Whether the text declares a class javac names by a number (an anonymous class, a local class
+     * or record, an enum constant's body): where it stands among the others decides its name.
+     */
+    static boolean declaresNumberedClasses(CompilationUnit cu) {
+        return cu.findFirst(ObjectCreationExpr.class, e -> e.getAnonymousClassBody().isPresent()).isPresent()
+                || cu.findFirst(LocalClassDeclarationStmt.class).isPresent()
+                || cu.findFirst(com.github.javaparser.ast.stmt.LocalRecordDeclarationStmt.class).isPresent()
+                || cu.findFirst(EnumConstantDeclaration.class, c -> !c.getClassBody().isEmpty()).isPresent();
+    }
+
     /** The one method matching the id, or an error saying it is gone or ambiguous. */
     public static Found findOne(CompilationUnit cu, String text, MethodId id, String fileName) {
         List<Found> found = find(cu, text, id);

@@ -436,7 +436,9 @@ public final class ReloadPlanner {
             List<int[]> broughtRanges = new ArrayList<>();
             text = bring(text, snap.text, baseCu, editedCu, edit, neu, id, shiftsById, reloaded, broughtLines, broughtRanges);
             broughtRanges.add(new int[]{neu.beginOffset(), neu.endOffset()});
-            if (MethodSplicer.sameTokensOutside(baseCu, snap.text, List.of(new int[]{old.beginOffset(), old.endOffset()}),
+            // (not where javac numbers classes or access$ methods by where they stand: the brought members would move them)
+            if (edit.origin().release() >= 11 && !MethodSplicer.declaresNumberedClasses(editedCu)
+                    && MethodSplicer.sameTokensOutside(baseCu, snap.text, List.of(new int[]{old.beginOffset(), old.endOffset()}),
                     editedCu, edit.text(), broughtRanges)) {
                 // the file as saved is the text the JVM runs with the method and what it brings: it is the splice, every
                 // line where the file has it (no line table moves), and the next reload's base is a text parsed already

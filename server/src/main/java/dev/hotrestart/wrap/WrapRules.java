@@ -65,6 +65,7 @@ public final class WrapRules {
             Marks marks = new Marks();
             byte[] bytes = classFiles.read(name);
             if (bytes != null) scan(bytes, marks);
+            marks.read = bytes != null;
             return marks;
         });
     }
@@ -82,28 +83,34 @@ public final class WrapRules {
         String className = type.name();
         int dot = className.lastIndexOf('.');
         synchronized (this) {
-            if (dot > 0 && packageWrapped(className.substring(0, dot))) return null;
+            // a class these rules cannot read (a fat jar, a loader of its own) may carry a package mark they do not see
+            if (!marks(type).read || dot > 0 && packageWrapped(className.substring(0, dot))) return null;
         }
         return Prewrap.wrap(bytes, className, false, policy);
     }
 
     private Boolean agentTakesPrewrapped;
 
-    /** Whether the program's agent leaves bytes the debugger wrapped as they are and wraps by these rules: asked once. */
+    /**
+     * Whether the program's agent leaves bytes the debugger wrapped as they are, with the handler of
+     * this build, and wraps by these rules: asked until the answer is sure (an agent loading now may
+     * not have said yet).
+     */
     private synchronized boolean agentTakesPrewrapped(VirtualMachine vm) {
-        if (agentTakesPrewrapped == null) {
-            boolean takes = false;
-            try {
-                List<ReferenceType> agent = vm.classesByName(AGENT);
-                if (!agent.isEmpty() && !vm.classesByName(Prewrap.class.getName()).isEmpty()) {
-                    takes = agentArguments(agent.get(0)).equals(WrapPolicy.encode(wrap, noWrap));
-                }
-            } catch (RuntimeException e) {
-                // the program is gone, or the agent is not what it should be: the agent decides
-            }
-            agentTakesPrewrapped = takes;
+        if (agentTakesPrewrapped != null) return agentTakesPrewrapped;
+        try {
+            List<ReferenceType> agent = vm.classesByName(AGENT);
+            List<ReferenceType> prewrap = vm.classesByName(Prewrap.class.getName());
+            String had = agent.isEmpty() ? null : agentArguments(agent.get(0));
+            if (had == null || prewrap.isEmpty()) return false;
+            Field f = prewrap.get(0).fieldByName("HANDLER");
+            Value handler = f == null ? null : prewrap.get(0).getValue(f);
+            agentTakesPrewrapped = handler instanceof com.sun.jdi.IntegerValue i && i.value() == Prewrap.HANDLER
+                    && had.equals(WrapPolicy.encode(wrap, noWrap));
+            return agentTakesPrewrapped;
+        } catch (RuntimeException e) {
+            return false; // the program is gone, or the agent is not what it should be: the agent decides
         }
-        return agentTakesPrewrapped;
     }
 
     /** The agent's class in the program. */
@@ -128,6 +135,8 @@ public final class WrapRules {
     }
 
     private static final class Marks {
+        /** The class file was found and read. */
+        boolean read;
         String type;
         final Map<String, String> methods = new HashMap<>();
     }
