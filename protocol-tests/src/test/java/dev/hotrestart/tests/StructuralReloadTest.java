@@ -157,6 +157,17 @@ class StructuralReloadTest {
         }
     }
 
+    static final String LOADED_ANONYMOUS = "Runnable a = new Runnable() {\n            public void run() {\n            }\n        };\n"
+            + "        a.run();\n        ";
+
+    /** Stops at the first escape, reloads the method with an anonymous Runnable that runs (so it is loaded), stops again: that thread. */
+    static int withALoadedAnonymousClass(Fixture f, Session s) throws Exception {
+        int tid = s.launchUntilEscape();
+        f.edit(V, BODY, LOADED_ANONYMOUS + BODY);
+        s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
+        return s.threadOf(s.stopped("exception"));
+    }
+
     /**
      * javac numbers anonymous classes in the order they appear: a new one placed before one that
      * is loaded would take its name. That is refused with both named; placed after, it reloads.
@@ -165,11 +176,8 @@ class StructuralReloadTest {
     void anAnonymousClassThatWouldRenumberALoadedOneIsNamed() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = ReloadTest.versions(f)) {
-            int tid = s.launchUntilEscape();
-            String first = "Runnable a = new Runnable() {\n            public void run() {\n            }\n        };\n        a.run();\n        ";
-            f.edit(V, BODY, first + BODY);
-            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
-            tid = s.threadOf(s.stopped("exception")); // the anonymous Runnable ran: it is loaded
+            int tid = withALoadedAnonymousClass(f, s);
+            String first = LOADED_ANONYMOUS;
             String second = "java.util.function.IntSupplier b = new java.util.function.IntSupplier() {\n"
                     + "            public int getAsInt() {\n                return 1;\n            }\n        };\n        ";
             f.edit(V, first, second + first);
@@ -194,11 +202,7 @@ class StructuralReloadTest {
     void aHelperWithAnAnonymousClassAboveALoadedOneReloadsWithTheMethod() throws Exception {
         Fixture f = Fixture.of("hot");
         try (Session s = ReloadTest.versions(f)) {
-            int tid = s.launchUntilEscape();
-            String first = "Runnable a = new Runnable() {\n            public void run() {\n            }\n        };\n        a.run();\n        ";
-            f.edit(V, BODY, first + BODY);
-            s.dap.ok("restartFrameWithReload", Map.of("threadId", tid, "resume", true));
-            tid = s.threadOf(s.stopped("exception")); // the anonymous Runnable ran: it is loaded
+            int tid = withALoadedAnonymousClass(f, s);
             f.edit(V, MEMBERS, "    static int one() {\n        return new java.util.function.IntSupplier() {\n"
                     + "            public int getAsInt() {\n                return 1;\n            }\n        }.getAsInt();\n    }\n\n" + MEMBERS);
             f.edit(V, BODY, "int y = x + one();");
