@@ -57,8 +57,11 @@ public final class JvmConnector {
         long deadline = System.currentTimeMillis() + Math.max(timeoutMs, 1);
         IOException last = null;
         do {
+            long left = deadline - System.currentTimeMillis();
+            // refused until now and next to no time left: an attempt now could only run out of time, which says something else
+            if (last != null && left < 100) break;
             try {
-                return attachWithin(connector, args, Math.max(deadline - System.currentTimeMillis(), 1));
+                return attachWithin(connector, args, Math.max(left, 1));
             } catch (TimeoutException e) {
                 throw new UserError(ErrorId.ATTACH_FAILED, "Cannot attach to " + host + ":" + port + ": something listens there but gave no JDWP answer within "
                         + timeoutMs + " ms. Is " + port + " the JVM's debug port (-agentlib:jdwp=transport=dt_socket,server=y,address="
@@ -107,17 +110,26 @@ public final class JvmConnector {
             return result.get(ms, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             if (result.completeExceptionally(e)) throw e;
-            return result.join(); // it answered just now
+            // it finished just now: its answer, or why it failed
+            try {
+                return result.join();
+            } catch (java.util.concurrent.CompletionException done) {
+                throw rethrown(done.getCause());
+            }
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) throw io;
-            if (cause instanceof IllegalConnectorArgumentsException ia) throw ia;
-            if (cause instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(cause);
+            throw rethrown(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while attaching", e);
         }
+    }
+
+    /** The attach's failure as the caller takes it. */
+    private static IOException rethrown(Throwable cause) throws IllegalConnectorArgumentsException {
+        if (cause instanceof IOException io) return io;
+        if (cause instanceof IllegalConnectorArgumentsException ia) throw ia;
+        if (cause instanceof RuntimeException re) throw re;
+        throw new IllegalStateException(cause);
     }
 
     @SuppressWarnings("unchecked")
