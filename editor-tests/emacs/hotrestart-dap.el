@@ -37,7 +37,8 @@ parents as long as their pom.xml lists it as a module; else the current folder."
  "hotrestart"
  (lambda (conf)
    (unless (plist-get conf :dap-server-path)
-     (setq conf (plist-put conf :dap-server-path (list hotrestart-java "-jar" hotrestart-server-jar))))
+     (setq conf (plist-put conf :dap-server-path (list hotrestart-java "-XX:TieredStopAtLevel=1" "-XX:+UseSerialGC" "-Xmn32m"
+                                                                 "-jar" hotrestart-server-jar))))
    (unless (plist-get conf :cwd)
      (setq conf (plist-put conf :cwd (hotrestart-project-folder))))
    conf))

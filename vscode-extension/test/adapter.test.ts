@@ -31,7 +31,7 @@ test('starts the jar shipped in the extension with java -jar, in the session\'s 
     );
     const e = await factory.createDebugAdapterDescriptor({ workspaceFolder: folder });
     assert.equal(e.command, '/opt/jdk17/bin/java');
-    assert.deepEqual(e.args, ['-XX:TieredStopAtLevel=1', '-jar', path.join('/ext/hotrestart-0.1.0', 'server', 'hotrestart-server.jar')]);
+    assert.deepEqual(e.args, ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmn32m', '-jar', path.join('/ext/hotrestart-0.1.0', 'server', 'hotrestart-server.jar')]);
     assert.deepEqual(e.options, { cwd: '/work/shop' });
     assert.equal(serverJarPath('/ext/x'), path.join('/ext/x', 'server', 'hotrestart-server.jar'));
 });

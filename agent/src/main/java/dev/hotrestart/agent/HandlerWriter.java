@@ -79,6 +79,13 @@ final class HandlerWriter {
             ClassWriter w = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
             reader.accept(new ClassVisitor(Opcodes.ASM9, w) {
                 @Override
+                public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+                    super.visit(version, access, name, signature, superName, interfaces);
+                    // first of the attributes the writer is given: it writes them in the other order, so this one last
+                    if (mark) super.visitAttribute(new Prewrap.Mark());
+                }
+
+                @Override
                 public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
                     final MethodVisitor out = super.visitMethod(access, name, desc, signature, exceptions);
                     if (!wrapped.contains(name + desc)) return out;
@@ -91,11 +98,6 @@ final class HandlerWriter {
                     };
                 }
 
-                @Override
-                public void visitEnd() {
-                    if (mark) super.visitAnnotation(Prewrap.MARK, false).visitEnd();
-                    super.visitEnd();
-                }
             }, ClassReader.EXPAND_FRAMES);
             try {
                 return w.toByteArray();

@@ -107,8 +107,14 @@ public final class DapClient implements Closeable {
      * class-data archive), on this JVM's Java, keeping the archive under {@code cache}.
      */
     public static DapClient viaScript(Path cache) throws IOException {
+        return viaScript(cache, Map.of());
+    }
+
+    /** As {@link #viaScript(Path)}, with variables added to the script's environment. */
+    public static DapClient viaScript(Path cache, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(Path.of("..", "hotrestart").toAbsolutePath().normalize().toString());
         pb.environment().putAll(Map.of("XDG_CACHE_HOME", cache.toString(), "JAVA_HOME", System.getProperty("java.home")));
+        pb.environment().putAll(env);
         Process p = pb.start();
         return new DapClient(p, p.getInputStream(), p.getOutputStream());
     }

@@ -11,6 +11,7 @@ import com.sun.jdi.ThreadReference;
 import com.sun.jdi.Value;
 import com.sun.jdi.VirtualMachine;
 import dev.hotrestart.base.ErrorId;
+import dev.hotrestart.base.Stages;
 import dev.hotrestart.base.UserError;
 
 import java.util.ArrayList;
@@ -63,23 +64,30 @@ public final class ClassSwapper {
             return plan.reloaded();
         }
         Map<ThreadReference, Map<Integer, ReplacedFrames.OldFrame>> noted = frames.before(plan, stopped);
+        Stages.mark("noted");
         define(plan, stopped.keySet());
-        HandedOver handed = handOver(plan.companions());
+        handOver(plan.companions());
+        Stages.mark("handedOver");
         try {
-            vm.redefineClasses(prewrapped(plan.classes()));
+            Map<ReferenceType, byte[]> ready = prewrapped(plan.classes());
+            Stages.mark("prewrap");
+            vm.redefineClasses(ready);
+            Stages.mark("redefine");
         } catch (UnsupportedOperationException e) {
-            handed.takeBack();
+            // the refused swap's companions are never linked: the code naming them is not in
+            String back = plan.companions().isEmpty() ? "" : takeBack();
             throw new UserError(ErrorId.SWAP_REFUSED, "The JVM refused the swap (" + e.getMessage() + "); it still runs the old code. "
-                    + "Undo the structural change, or restart the program.");
+                    + "Undo the structural change, or restart the program." + back);
         } catch (LinkageError | RuntimeException e) {
-            handed.takeBack();
-            throw new UserError(ErrorId.SWAP_REFUSED, "The JVM refused the new class (" + e + "); it still runs the old code.");
-        } finally {
-            handed.release();
+            String back = plan.companions().isEmpty() ? "" : takeBack();
+            throw new UserError(ErrorId.SWAP_REFUSED, "The JVM refused the new class (" + e + "); it still runs the old code." + back);
         }
+        if (!plan.companions().isEmpty()) handed = plan.companions();
         frames.swapped(noted);
         plan.commit().run();
+        Stages.mark("commit");
         afterSwap.accept(plan.classes().keySet());
+        Stages.mark("breakpoints");
         return plan.reloaded();
     }
 
@@ -168,39 +176,34 @@ public final class ClassSwapper {
         return String.join(", ", out);
     }
 
-    /** The agent's companions before a hand-over: put back when the JVM refuses the swap, let go of after. */
-    private record HandedOver(ClassType links, Field field, Value before) {
-        static final HandedOver NOTHING = new HandedOver(null, null, null);
-
-        void takeBack() {
-            if (links == null) return;
-            try {
-                links.setValue(field, before); // the refused swap's companions are never linked: the code naming them is not in
-            } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException | RuntimeException ignored) {
-                // the program is gone
-            }
-        }
-
-        void release() {
-            try {
-                if (before instanceof ObjectReference o) o.enableCollection();
-            } catch (RuntimeException ignored) {
-                // the program is gone
-            }
-        }
-    }
-
     /** The agent's Links class and Object[], asked once a session. */
     private volatile List<ReferenceType> linksTypes;
     private volatile List<ReferenceType> objectArrays;
+    /** The companions the agent was last left with by a swap the JVM took (null: none yet). */
+    private Map<String, byte[]> handed;
+
+    /**
+     * What a refused swap leaves in the agent's {@code Links.companions}: those the last swap taken
+     * left there. What the user is told when they could not be put back, else "".
+     */
+    private String takeBack() {
+        try {
+            if (handed != null) handOver(handed);
+            return "";
+        } catch (RuntimeException e) {
+            return " The members the last reload added could not be given back to the agent (" + e.getMessage() + "): code of "
+                    + "that reload that has not run yet may fail to reach them; restart the program if it does.";
+        }
+    }
 
     /**
      * Leaves the companions in the agent's {@code Links.companions} (no thread needed: the JVM
      * makes the strings and the array and sets the field); the redefined code links to them when
-     * it first runs.
+     * it first runs. Five requests for one companion: each object the JVM makes is stored at once,
+     * unpinned, and made again in the rare case that the program's collector took it in between.
      */
-    private HandedOver handOver(Map<String, byte[]> companions) {
-        if (companions.isEmpty()) return HandedOver.NOTHING;
+    private void handOver(Map<String, byte[]> companions) {
+        if (companions.isEmpty()) return;
         List<ReferenceType> links = linksTypes;
         List<ReferenceType> objects = objectArrays;
         if (links == null || links.isEmpty() || objects == null || objects.isEmpty()) {
@@ -214,32 +217,43 @@ public final class ClassSwapper {
         }
         ClassType type = (ClassType) links.get(0);
         Field field = type.fieldByName("companions");
-        Value before = type.getValue(field);
-        if (before instanceof ObjectReference o) o.disableCollection();
-        List<ObjectReference> made = new ArrayList<>();
-        try {
-            ArrayReference all = ((ArrayType) objects.get(0)).newInstance(companions.size() * 2);
-            all.disableCollection();
-            made.add(all);
-            List<Value> values = new ArrayList<>();
-            for (Map.Entry<String, byte[]> c : companions.entrySet()) {
-                StringReference key = vm.mirrorOf(c.getKey());
-                key.disableCollection();
-                made.add(key);
-                StringReference code = vm.mirrorOf(asChars(c.getValue()));
-                code.disableCollection();
-                made.add(code);
-                values.add(key);
-                values.add(code);
+        Exception last = null;
+        for (int attempt = 0; attempt < 4; attempt++) {
+            boolean pin = attempt == 3; // the last try keeps each object from the collector until it is stored
+            List<ObjectReference> pinned = new ArrayList<>();
+            try {
+                List<Value> values = new ArrayList<>();
+                for (Map.Entry<String, byte[]> c : companions.entrySet()) {
+                    values.add(made(vm.mirrorOf(c.getKey()), pin, pinned));
+                    values.add(made(vm.mirrorOf(asChars(c.getValue())), pin, pinned));
+                }
+                ArrayReference all = made(((ArrayType) objects.get(0)).newInstance(values.size()), pin, pinned);
+                all.setValues(values);
+                type.setValue(field, all);
+                return;
+            } catch (com.sun.jdi.ObjectCollectedException e) {
+                last = e; // collected before it was stored: made again
+            } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException | RuntimeException e) {
+                last = e;
+                break;
+            } finally {
+                for (ObjectReference o : pinned) {
+                    try {
+                        o.enableCollection();
+                    } catch (RuntimeException ignored) {
+                        // collected or gone: nothing to let go of
+                    }
+                }
             }
-            all.setValues(values);
-            type.setValue(field, all);
-        } catch (com.sun.jdi.InvalidTypeException | com.sun.jdi.ClassNotLoadedException | RuntimeException e) {
-            new HandedOver(null, null, before).release();
-            throw new UserError(ErrorId.SWAP_REFUSED, "Could not hand the added members to the agent (" + e + "); nothing was changed.");
-        } finally {
-            for (ObjectReference o : made) o.enableCollection();
         }
-        return new HandedOver(type, field, before);
+        throw new UserError(ErrorId.SWAP_REFUSED, "Could not hand the added members to the agent (" + last + "); nothing was changed.");
+    }
+
+    private static <T extends ObjectReference> T made(T o, boolean pin, List<ObjectReference> pinned) {
+        if (pin) {
+            o.disableCollection();
+            pinned.add(o);
+        }
+        return o;
     }
 }

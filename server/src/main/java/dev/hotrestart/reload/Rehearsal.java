@@ -3,6 +3,7 @@ package dev.hotrestart.reload;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
 import dev.hotrestart.base.Niceness;
+import dev.hotrestart.base.Stages;
 import dev.hotrestart.base.UserError;
 import dev.hotrestart.reload.MethodSplicer.MethodId;
 
@@ -356,6 +357,7 @@ public final class Rehearsal {
                 }
                 // a session's first run also parses the file and sets up practice's javac, once: not practice
                 if (practised.incrementAndGet() > 1) practiceNanos.addAndGet(System.nanoTime() - start);
+                if (Stages.ON) Stages.note("practice run " + practised.get() + " took " + (System.nanoTime() - start) / 1_000_000 + " ms");
             }
         } catch (InterruptedException | RuntimeException e) {
             // practice is best effort

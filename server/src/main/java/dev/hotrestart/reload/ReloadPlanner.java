@@ -7,6 +7,7 @@ import com.sun.jdi.VirtualMachine;
 import dev.hotrestart.base.ClassIndex;
 import dev.hotrestart.base.ErrorId;
 import dev.hotrestart.base.SourceLocator;
+import dev.hotrestart.base.Stages;
 import dev.hotrestart.base.UserError;
 import dev.hotrestart.reload.MethodSplicer.Found;
 import dev.hotrestart.reload.MethodSplicer.MethodId;
@@ -166,7 +167,9 @@ public final class ReloadPlanner {
         if (!practice) reloadStarts.run();
         Future<?> shapeAsked = askAhead(anchor);
         Edit edit = readEdit(anchor, id, scope, warnings);
+        if (!practice) Stages.mark("read");
         Splice splice = edit.methodScope() ? spliceMethod(edit, id, javac, practice) : wholeFile(edit, id, javac, practice);
+        if (!practice) Stages.mark("splice");
         return compileAndCheck(anchor, id, edit, splice, warnings, javac, practice, shapeAsked);
     }
 
@@ -212,8 +215,10 @@ public final class ReloadPlanner {
                 throw spliceFailed(anchor, id, edit, javac, failed);
             }
         }
+        if (!practice) Stages.mark("compiled");
         awaitQuietly(shapeAsked); // done long since; waited for so no answer lands after the redefinition
         Checked checked = checkStructure(anchor, compiled, shifts, practice, wasMerged);
+        if (!practice) Stages.mark("checked");
         java.util.Set<String> defined = java.util.concurrent.ConcurrentHashMap.newKeySet();
         Runnable commit = commit(anchor, id, edit, splice, checked, defined);
         // the JVM runs what this compile carries: no conditions at all when none were wanted
@@ -430,11 +435,13 @@ public final class ReloadPlanner {
             text = edit.text(); // only the method changed: the edited text is the splice
         } else {
             CompilationUnit editedCu = parseEdited(edit, javac, practice);
+            if (!practice) Stages.mark("parsedEdit");
             neu = MethodSplicer.findOne(editedCu, edit.text(), id, edit.path().toString());
             baseCu = MethodSplicer.parse(snap.text, edit.path() + " (as loaded)");
             text = MethodSplicer.splice(snap.text, old, edit.text(), neu, baseCu, editedCu);
             List<int[]> broughtRanges = new ArrayList<>();
             text = bring(text, snap.text, baseCu, editedCu, edit, neu, id, shiftsById, reloaded, broughtLines, broughtRanges);
+            if (!practice) Stages.mark("brought");
             broughtRanges.add(new int[]{neu.beginOffset(), neu.endOffset()});
             // (not where javac numbers classes or access$ methods by where they stand: the brought members would move them)
             if (edit.origin().release() >= 11 && !MethodSplicer.declaresNumberedClasses(editedCu)

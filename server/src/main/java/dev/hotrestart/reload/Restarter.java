@@ -10,6 +10,7 @@ import com.sun.jdi.StackFrame;
 import com.sun.jdi.ThreadReference;
 import dev.hotrestart.base.ErrorId;
 import dev.hotrestart.base.MethodLabel;
+import dev.hotrestart.base.Stages;
 import dev.hotrestart.base.UserError;
 import dev.hotrestart.jvm.NativeFrames;
 import dev.hotrestart.wrap.WrapRules;
@@ -60,6 +61,7 @@ public final class Restarter {
         } catch (IncompatibleThreadStateException e) {
             throw new UserError(ErrorId.THREAD_RUNNING, "Thread \"" + t.name() + "\" is running; pause it first.");
         }
+        Stages.mark("frames");
         List<String> reloaded = List.of();
         if (scope != null) {
             ReloadPlan plan = planner.plan(method, scope);
@@ -82,6 +84,7 @@ public final class Restarter {
             throw new UserError(ErrorId.CANNOT_RESTART, (scope == null ? "" : "The new code is in, but ") + "cannot "
                     + (callAgain ? "call " : "pop ") + MethodLabel.of(method) + " again: " + e.getMessage());
         }
+        Stages.mark("popped");
         return new Restarted(reloaded, method, !callAgain);
     }
 

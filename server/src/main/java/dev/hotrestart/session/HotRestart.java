@@ -7,6 +7,7 @@ import com.sun.jdi.ThreadReference;
 import dev.hotrestart.base.AfterResponse;
 import dev.hotrestart.base.ErrorId;
 import dev.hotrestart.base.MethodLabel;
+import dev.hotrestart.base.Stages;
 import dev.hotrestart.base.UserError;
 import dev.hotrestart.reload.CompileFailure;
 import dev.hotrestart.reload.ReloadCycle;
@@ -55,6 +56,7 @@ public final class HotRestart {
 
     /** {@code frameId} or else {@code threadId} (or else the one thread stopped on an escape) names the frame. */
     public Map<String, Object> restartFrameWithReload(Integer frameId, Integer threadId, String scope, boolean resume) {
+        Stages.begin("reload");
         String s = scope == null ? "method" : scope;
         if (!s.equals("method") && !s.equals("class")) {
             throw new UserError(ErrorId.BAD_REQUEST, "'scope' must be \"method\" or \"class\", got \"" + s + "\".");
@@ -85,7 +87,8 @@ public final class HotRestart {
         Restarter.Restarted done = toConsole(scope != null, () -> {
             Method method;
             try {
-                method = stacks.methodAt(t, depth, t.frame(depth).location());
+                // all frames: the restart checks them next, and JDI keeps them while the thread stays suspended (one request)
+                method = stacks.methodAt(t, depth, t.frames().get(depth).location());
             } catch (IncompatibleThreadStateException e) {
                 throw ThreadStops.running(t);
             }

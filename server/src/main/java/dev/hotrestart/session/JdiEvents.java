@@ -29,6 +29,7 @@ import com.sun.jdi.request.StepRequest;
 import dev.hotrestart.base.ClassIndex;
 import dev.hotrestart.base.MethodLabel;
 import dev.hotrestart.base.SourceLocator;
+import dev.hotrestart.base.Stages;
 import dev.hotrestart.eval.BreakpointRule;
 import dev.hotrestart.eval.Debuggee;
 import dev.hotrestart.eval.Evaluator;
@@ -358,6 +359,7 @@ public final class JdiEvents implements EventLoop.Handler {
             run.step(e.thread(), StepRequest.STEP_OUT, StepRequest.STEP_LINE);
             return false;
         }
+        Stages.mark("stepEvent");
         run.stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);
         if (restart && rehearsal != null) rehearsal.editExpected(m);
         vm.eventRequestManager().deleteEventRequest(e.request());

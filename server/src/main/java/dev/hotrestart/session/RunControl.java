@@ -20,6 +20,7 @@ import com.sun.jdi.request.MethodExitRequest;
 import com.sun.jdi.request.StepRequest;
 import dev.hotrestart.base.AfterResponse;
 import dev.hotrestart.base.MethodLabel;
+import dev.hotrestart.base.Stages;
 import dev.hotrestart.base.UserError;
 import dev.hotrestart.eval.Returned;
 import dev.hotrestart.jvm.DebuggeeProcess;
@@ -103,7 +104,9 @@ public final class RunControl {
         if (rehearsal != null) rehearsal.threadStopped();
         stops.stopped(thread, stop);
         if (suspendAll) suspendEveryThread(thread);
+        Stages.mark("decided");
         events.stopped(thread, stop.reason(), hitIds, text, description);
+        Stages.end("sent");
         // a reload may come next: it is practised while the user edits
         if (rehearsal != null && stop.isEscape()) rehearsal.editExpected(stop.targetMethod());
     }
@@ -232,8 +235,10 @@ public final class RunControl {
         stops.restarting(t);
         AfterResponse.run(() -> {
             synchronized (stops) {
+                Stages.mark("respond");
                 step(t, StepRequest.STEP_INTO, StepRequest.STEP_LINE);
                 resumeFully(t);
+                Stages.mark("resumed");
             }
         });
     }
