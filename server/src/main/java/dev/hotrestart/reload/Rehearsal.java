@@ -44,6 +44,47 @@ public final class Rehearsal {
      * second there, the whole budget).
      */
     static final int LARGE_FILE_CHARS = 100_000;
+    /**
+     * How many times the quiet warm-up compiles and parses the program's first file (one over
+     * {@value #LARGE_FILE_CHARS} characters once: then a class of the shapes below alone), while
+     * the program runs and until a thread stops and runs on or a reload starts. javac's code runs in
+     * the interpreter until the JIT has seen it run a few dozen times: a reload adding a helper and
+     * a lambda spent 14-20 ms in javac at a session's first reloads and 7-8 ms at its fiftieth.
+     */
+    static final int QUIET_RUNS = 30;
+    /**
+     * What the quiet warm-up's compiles add to the program's file, so that they also run javac's
+     * code for what edits add: lambdas, a method reference, an anonymous class, a generic helper,
+     * a record (a class of its own after the file's, named as no program names one).
+     */
+    static final String SHAPES = """
+
+            class HotRestartWarmUpShapes {
+                private int count;
+                static <T> T helper(java.util.function.Supplier<T> s) {
+                    return s.get();
+                }
+                String run(java.util.List<String> items) {
+                    java.util.function.Function<String, Integer> length = String::length;
+                    Runnable r = new Runnable() {
+                        public void run() {
+                            count++;
+                        }
+                    };
+                    r.run();
+                    int total = 0;
+                    for (String s : items) total += length.apply(s);
+                    String v = helper(() -> "v" + count);
+                    items.sort(java.util.Comparator.comparing(s -> s.length()));
+                    try {
+                        return v + total + new Pair(total, count);
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                record Pair(int a, int b) {}
+            }
+            """;
     /** A stop shorter than this is not an edit: a step, a client continuing, a benchmark. */
     static final long PRACTICE_AFTER_MS = 250;
     /** A practice thread that waits this long for a stop ends (a later stop starts another). */
@@ -159,6 +200,22 @@ public final class Rehearsal {
             quietly(javac -> {
                 MethodSplicer.parse(text, fileName);
                 javac.compile(fileName, text, release, l -> l, fileName);
+                int at = resumes.get();
+                // a large file compiles for tens of ms each time, and its first reload would wait for the compile under way:
+                // the class of shapes alone then (it is not public, so it compiles under the file's name)
+                boolean large = text.length() > LARGE_FILE_CHARS;
+                String file = large ? "" : text;
+                String shapes = release >= 16 ? file + SHAPES : null; // records from Java 16 on
+                if (large && shapes == null) return;
+                for (int i = 1; i < QUIET_RUNS && !closed && resumes.get() == at; i++) {
+                    if (!large) MethodSplicer.parseForPractice(text);
+                    try {
+                        javac.compile(fileName, shapes != null ? shapes : text, release, l -> l, fileName);
+                    } catch (UserError e) {
+                        if (shapes == null || large) return;
+                        shapes = null; // the file does not take a class beside its own: the file alone
+                    }
+                }
             });
         }
         background(() -> compilers.forReloads().compile(fileName, text, release, l -> l, fileName));

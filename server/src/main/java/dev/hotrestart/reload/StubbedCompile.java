@@ -127,15 +127,20 @@ final class StubbedCompile {
             if (open < at || close >= text.length() || text.charAt(open) != '{' || text.charAt(close) != '}') return null;
             if (body[REMOVABLE] == 1 && !named.contains(text.substring(body[NAME], body[NAME_END]))) {
                 b.append(text, at, body[DECLARED]);
-                for (int i = body[DECLARED]; i <= close; i++) if (text.charAt(i) == '\n') b.append('\n');
+                newlines(b, text, body[DECLARED], close + 1);
                 at = close + 1;
                 continue;
             }
             b.append(text, at, open + 1).append(" throw null; ");
-            for (int i = open + 1; i < close; i++) if (text.charAt(i) == '\n') b.append('\n');
+            newlines(b, text, open + 1, close);
             at = close;
         }
         return b.append(text, at, text.length()).toString();
+    }
+
+    /** As many line ends as {@code text} has from {@code from} to before {@code to}: what stays of the text left out. */
+    private static void newlines(StringBuilder b, String text, int from, int to) {
+        for (int i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) b.append('\n');
     }
 
     /**
