@@ -87,7 +87,7 @@ function hash(text: string): string {
  * untouched pages and paused 30-60 ms on two cores (a reload in a 10,000-line file: 24-28 ms
  * against 40-45).
  */
-export const JIT_ARGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmn32m'];
+export const JVM_ARGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmn32m'];
 
 /**
  * The command line that starts the server jar shipped inside the extension, on the Java that
@@ -102,7 +102,7 @@ export async function adapterCommand(deps: AdapterDeps, workspaceFolder?: string
     }
     const java = await findJava(deps.javaEnvironment);
     const options = deps.hoverCalls ? ['--hover-calls'] : [];
-    return { command: java.java, args: [...JIT_ARGS, ...archiveArgs(java, jar, deps), '-jar', jar, ...options], cwd: workspaceFolder, java };
+    return { command: java.java, args: [...JVM_ARGS, ...archiveArgs(java, jar, deps), '-jar', jar, ...options], cwd: workspaceFolder, java };
 }
 
 /**

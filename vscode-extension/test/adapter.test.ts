@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
-import { archiveArgs, descriptorFactory, JIT_ARGS, serverJarPath } from '../src/adapter';
+import { archiveArgs, descriptorFactory, JVM_ARGS, serverJarPath } from '../src/adapter';
 import { FoundJava, JavaEnvironment } from '../src/java';
 
 /** Stands in for vscode.DebugAdapterExecutable: records what VS Code would start. */
@@ -42,9 +42,9 @@ test('the hotrestart.hoverCalls setting starts the adapter with --hover-calls', 
         (command, args, options) => new Executable(command, args, options),
     ).createDebugAdapterDescriptor({ workspaceFolder: folder });
     const jar = path.join('/ext/h', 'server', 'hotrestart-server.jar');
-    assert.deepEqual((await start(true)).args, [...JIT_ARGS, '-jar', jar, '--hover-calls']);
-    assert.deepEqual((await start(false)).args, [...JIT_ARGS, '-jar', jar]);
-    assert.deepEqual((await start()).args, [...JIT_ARGS, '-jar', jar]);
+    assert.deepEqual((await start(true)).args, [...JVM_ARGS, '-jar', jar, '--hover-calls']);
+    assert.deepEqual((await start(false)).args, [...JVM_ARGS, '-jar', jar]);
+    assert.deepEqual((await start()).args, [...JVM_ARGS, '-jar', jar]);
 });
 
 test('a hotrestart.java.home that is no JDK is reported, and the next Java is used', async () => {

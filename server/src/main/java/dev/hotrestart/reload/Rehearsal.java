@@ -201,19 +201,16 @@ public final class Rehearsal {
                 MethodSplicer.parse(text, fileName);
                 javac.compile(fileName, text, release, l -> l, fileName);
                 int at = resumes.get();
-                // a large file compiles for tens of ms each time, and its first reload would wait for the compile under way:
-                // the class of shapes alone then (it is not public, so it compiles under the file's name)
+                // what each run compiles: the file with the shapes beside it (records from Java 16 on); a large file takes
+                // tens of ms a compile, which its first reload would wait for: the shapes alone (not public: any file name)
                 boolean large = text.length() > LARGE_FILE_CHARS;
-                String file = large ? "" : text;
-                String shapes = release >= 16 ? file + SHAPES : null; // records from Java 16 on
-                if (large && shapes == null) return;
-                for (int i = 1; i < QUIET_RUNS && !closed && resumes.get() == at; i++) {
+                String run = release < 16 ? (large ? null : text) : (large ? SHAPES : text + SHAPES);
+                for (int i = 1; run != null && i < QUIET_RUNS && !closed && resumes.get() == at; i++) {
                     if (!large) MethodSplicer.parseForPractice(text);
                     try {
-                        javac.compile(fileName, shapes != null ? shapes : text, release, l -> l, fileName);
+                        javac.compile(fileName, run, release, l -> l, fileName);
                     } catch (UserError e) {
-                        if (shapes == null || large) return;
-                        shapes = null; // the file does not take a class beside its own: the file alone
+                        run = run == text || large ? null : text; // the file does not take a class beside its own: the file alone
                     }
                 }
             });

@@ -160,6 +160,7 @@ public final class HotRestart {
         try {
             done = work.get();
         } catch (UserError e) {
+            Stages.end("failed"); // (when timed) no stop ends this reload
             events.failure(e.getMessage());
             if (reload) events.reloadDiagnostics(e instanceof CompileFailure c ? c.diagnostics() : List.of(), e);
             throw e;
