@@ -88,6 +88,7 @@ final class DapMessageReader implements MessageProducer, Closeable {
                     LOG.warning("The client's input ended inside a message (" + body.length + " of its " + length + " bytes).");
                     return;
                 }
+                dev.hotrestart.base.Stages.arrived();
                 deliver(new String(body, StandardCharsets.UTF_8), callback);
             }
         } catch (IOException e) {

@@ -51,6 +51,7 @@ public final class ClassSwapper {
         this.frames = frames;
         this.afterSwap = afterSwap;
         this.prewrap = prewrap;
+        WholeRedefine.available(); // its look-up of JDI's members now, not in the first reload
     }
 
     /**
@@ -71,8 +72,12 @@ public final class ClassSwapper {
         try {
             Map<ReferenceType, byte[]> ready = prewrapped(plan.classes());
             Stages.mark("prewrap");
-            vm.redefineClasses(ready);
-            Stages.mark("redefine");
+            if (WholeRedefine.redefine(vm, ready)) {
+                Stages.mark("redefine");
+            } else {
+                vm.redefineClasses(ready);
+                Stages.mark("redefineByJdi");
+            }
         } catch (UnsupportedOperationException e) {
             // the refused swap's companions are never linked: the code naming them is not in
             String back = plan.companions().isEmpty() ? "" : takeBack();

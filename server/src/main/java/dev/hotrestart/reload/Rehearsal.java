@@ -233,6 +233,20 @@ public final class Rehearsal {
      * {@value #PRACTICE_BUDGET_MS} ms, per session in all.
      */
     public void editExpected(Method method) {
+        editExpected(method, -1);
+    }
+
+    /** How many times a stopped thread ran on or a reload started, for {@link #editExpected(Method, int)}. */
+    public int resumes() {
+        return resumes.get();
+    }
+
+    /**
+     * As {@link #editExpected(Method)}, unless a thread ran on or a reload started since
+     * {@link #resumes()} was {@code resumesBefore} (-1: whatever happened): the client may answer a
+     * stop before the method is known.
+     */
+    public void editExpected(Method method, int resumesBefore) {
         if (closed || !practiceLeft()) return;
         ReferenceType type = method.declaringType();
         Versions.Origin origin = versions.origin(type);
@@ -240,6 +254,7 @@ public final class Rehearsal {
         SourceSnapshots.Snapshot snap = snapshots.get(origin.key());
         if (snap == null) return;
         synchronized (practiceLock) {
+            if (resumesBefore >= 0 && resumes.get() != resumesBefore) return; // (threadResumed counts before it takes the lock)
             MethodId id = MethodId.of(type.name(), method.name(), method.argumentTypeNames());
             boolean plannable = id.inNamedTypes() && !method.isConstructor() && !method.isStaticInitializer();
             practiceFile = new PracticeFile(type, plannable ? id : null, snap.path.getFileName().toString(), snap.text, origin.release());

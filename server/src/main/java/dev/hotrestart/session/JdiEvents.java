@@ -344,10 +344,11 @@ public final class JdiEvents implements EventLoop.Handler {
             run.step(e.thread(), then, StepRequest.STEP_LINE); // out of the hook: now the user's step
             return false;
         }
-        Method m = e.location().method();
         boolean restart = stops.takeRestarting(e.thread());
         StepFilters filters = run.stepFilters();
-        if (!restart && filters.skipsSynthetic(m)) {
+        // (after a restart the method is read once the client has been told: a reload cleared
+        // what JDI knew of the class's methods, and reading them again takes a round trip)
+        if (!restart && filters.skipsSynthetic(e.location().method())) {
             // step on through compiler-made bridges and accessors
             run.step(e.thread(), StepRequest.STEP_INTO, StepRequest.STEP_LINE);
             return false;
@@ -360,8 +361,9 @@ public final class JdiEvents implements EventLoop.Handler {
             return false;
         }
         Stages.mark("stepEvent");
+        int resumes = rehearsal != null ? rehearsal.resumes() : 0;
         run.stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);
-        if (restart && rehearsal != null) rehearsal.editExpected(m);
+        if (restart && rehearsal != null) rehearsal.editExpected(e.location().method(), resumes);
         vm.eventRequestManager().deleteEventRequest(e.request());
         return true;
     }

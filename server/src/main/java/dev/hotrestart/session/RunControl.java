@@ -237,6 +237,7 @@ public final class RunControl {
             synchronized (stops) {
                 Stages.mark("respond");
                 step(t, StepRequest.STEP_INTO, StepRequest.STEP_LINE);
+                Stages.mark("stepSet");
                 resumeFully(t);
                 Stages.mark("resumed");
             }
