@@ -51,7 +51,6 @@ public final class ClassSwapper {
         this.frames = frames;
         this.afterSwap = afterSwap;
         this.prewrap = prewrap;
-        WholeRedefine.available(); // its look-up of JDI's members now, not in the first reload
     }
 
     /**

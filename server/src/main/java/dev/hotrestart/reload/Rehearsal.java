@@ -97,6 +97,8 @@ public final class Rehearsal {
 
     /** What a swap does to a class's bytes before they go (see ClassSwapper), practised on the class as it runs; may be null. */
     private final java.util.function.Consumer<ReferenceType> swapPractice;
+    /** How many of the quiet warm-up's runs also put the agent's handler into the class (its first reload's "prewrap" stage: 12-18 ms cold). */
+    static final int HANDLER_RUNS = 10;
 
     Rehearsal(ReloadPlanner planner, Compilers compilers, Versions versions, SourceSnapshots snapshots,
               java.util.function.Consumer<ReferenceType> swapPractice) {
@@ -198,6 +200,7 @@ public final class Rehearsal {
         int release = Math.max(8, type.majorVersion() - 44);
         if (JavaCompilerService.inProcess(release)) { // else the debuggee JDK's javac, in a worker JVM of the reloads' javac
             quietly(javac -> {
+                WholeRedefine.available(); // its look-up of JDI's members: not in the first reload, nor in the launch
                 MethodSplicer.parse(text, fileName);
                 javac.compile(fileName, text, release, l -> l, fileName);
                 int at = resumes.get();
@@ -212,6 +215,8 @@ public final class Rehearsal {
                     } catch (UserError e) {
                         run = run == text || large ? null : text; // the file does not take a class beside its own: the file alone
                     }
+                    // the agent's handler put into the class as it runs, as a swap does (the adapter's copy of the agent's code)
+                    if (swapPractice != null && i <= HANDLER_RUNS && resumes.get() == at) swapPractice.accept(type);
                 }
             });
         }

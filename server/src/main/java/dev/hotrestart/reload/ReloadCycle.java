@@ -36,8 +36,8 @@ public record ReloadCycle(ReloadPlanner planner, ClassSwapper swapper, Restarter
         ReloadPlanner planner = new ReloadPlanner(vm, sources, snapshots, classFiles, index, versions, compilers,
                 () -> rehearsal[0].threadResumed(), m -> agentWraps && wrapRules.isWrapped(m), new AddedMembers());
         rehearsal[0] = new Rehearsal(planner, compilers, versions, snapshots, !agentWraps ? null : type -> {
-            byte[] bytes = planner.runningBytes(type);
             try {
+                byte[] bytes = planner.runningBytes(type);
                 if (bytes != null) wrapRules.prewrapped(type, bytes);
             } catch (RuntimeException e) {
                 // the swap leaves such a class to the agent

@@ -26,6 +26,7 @@ import com.sun.jdi.event.VMStartEvent;
 import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.StepRequest;
+import dev.hotrestart.base.AfterUnlock;
 import dev.hotrestart.base.ClassIndex;
 import dev.hotrestart.base.MethodLabel;
 import dev.hotrestart.base.SourceLocator;
@@ -115,6 +116,11 @@ public final class JdiEvents implements EventLoop.Handler {
 
     @Override
     public boolean handle(EventSet set) {
+        // what follows a stop, once the client has been told, runs after the lock is let go
+        return AfterUnlock.handle(() -> handleLocked(set));
+    }
+
+    private boolean handleLocked(EventSet set) {
         synchronized (stops) {
             boolean resume = true;
             List<Hit> hits = new ArrayList<>();
@@ -230,8 +236,26 @@ public final class JdiEvents implements EventLoop.Handler {
                 StopDescription.escape(stop.targetMethod()));
         if (hintShown) return;
         hintShown = true;
-        events.output("console", "hotrestart: " + escapeDescription(stop) + ". Fix the method and continue to run it again "
-                + "with your edits (or use restartFrameWithReload; propagateException lets it go on).\n");
+        // (the exception's message takes round trips to the program: not before the client's next request; when the
+        // thread has run on meanwhile, the hint waits for the next escape)
+        int resumes = rehearsal != null ? rehearsal.resumes() : 0;
+        AfterUnlock.run(() -> {
+            if (rehearsal != null && rehearsal.resumes() != resumes) {
+                hintShown = false;
+                return;
+            }
+            events.output("console", "hotrestart: " + hintDescription(stop) + ". Fix the method and continue to run it again "
+                    + "with your edits (or use restartFrameWithReload; propagateException lets it go on).\n");
+        });
+    }
+
+    /** The stop's sentence, or without the message where the exception is gone (the client restarted at once). */
+    private static String hintDescription(Stop stop) {
+        try {
+            return escapeDescription(stop);
+        } catch (com.sun.jdi.ObjectCollectedException e) {
+            return "An exception escaped " + MethodLabel.of(stop.targetMethod());
+        }
     }
 
     /** The stop's sentence: {@code <Class>: <message> escaped <Type.method(params)>}. */
@@ -244,8 +268,10 @@ public final class JdiEvents implements EventLoop.Handler {
         if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) return hookHit(e);
         if (Boolean.TRUE.equals(e.request().getProperty(RunControl.RESTART))) {
             vm.eventRequestManager().deleteEventRequest(e.request());
+            int resumes = rehearsal != null ? rehearsal.resumes() : 0;
             run.stopped(e.thread(), Stop.plain("restart"), null, null, null);
-            if (rehearsal != null) rehearsal.editExpected(e.location().method());
+            Method m = e.location().method();
+            if (rehearsal != null) AfterUnlock.run(() -> rehearsal.editExpected(m, resumes));
             return true;
         }
         if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) {
@@ -363,7 +389,10 @@ public final class JdiEvents implements EventLoop.Handler {
         Stages.mark("stepEvent");
         int resumes = rehearsal != null ? rehearsal.resumes() : 0;
         run.stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);
-        if (restart && rehearsal != null) rehearsal.editExpected(e.location().method(), resumes);
+        if (restart && rehearsal != null) {
+            Method m = e.location().method(); // (under the lock: JDI's cache of the class's methods is not read beside a redefinition)
+            AfterUnlock.run(() -> rehearsal.editExpected(m, resumes));
+        }
         vm.eventRequestManager().deleteEventRequest(e.request());
         return true;
     }
