@@ -2,6 +2,7 @@ package dev.hotrestart.reload;
 
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
+import dev.hotrestart.base.AfterUnlock;
 import dev.hotrestart.base.Niceness;
 import dev.hotrestart.base.Stages;
 import dev.hotrestart.base.UserError;
@@ -52,6 +53,8 @@ public final class Rehearsal {
      * a lambda spent 14-20 ms in javac at a session's first reloads and 7-8 ms at its fiftieth.
      */
     static final int QUIET_RUNS = 30;
+    /** How many of those runs also put the agent's handler into the class (its first reload's "prewrap" stage: 12-18 ms cold). */
+    static final int HANDLER_RUNS = 10;
     /**
      * What the quiet warm-up's compiles add to the program's file, so that they also run javac's
      * code for what edits add: lambdas, a method reference, an anonymous class, a generic helper,
@@ -97,8 +100,6 @@ public final class Rehearsal {
 
     /** What a swap does to a class's bytes before they go (see ClassSwapper), practised on the class as it runs; may be null. */
     private final java.util.function.Consumer<ReferenceType> swapPractice;
-    /** How many of the quiet warm-up's runs also put the agent's handler into the class (its first reload's "prewrap" stage: 12-18 ms cold). */
-    static final int HANDLER_RUNS = 10;
 
     Rehearsal(ReloadPlanner planner, Compilers compilers, Versions versions, SourceSnapshots snapshots,
               java.util.function.Consumer<ReferenceType> swapPractice) {
@@ -238,20 +239,18 @@ public final class Rehearsal {
      * {@value #PRACTICE_BUDGET_MS} ms, per session in all.
      */
     public void editExpected(Method method) {
-        editExpected(method, -1);
+        // on the JDI event thread, once it lets go of the session's lock (the client's next request
+        // does not wait for it), and not when the thread has run on or a reload started by then
+        int before = resumes.get();
+        AfterUnlock.run(() -> editExpected(method, before));
     }
 
-    /** How many times a stopped thread ran on or a reload started, for {@link #editExpected(Method, int)}. */
+    /** How many times a stopped thread ran on or a reload started: what happened since a stop. */
     public int resumes() {
         return resumes.get();
     }
 
-    /**
-     * As {@link #editExpected(Method)}, unless a thread ran on or a reload started since
-     * {@link #resumes()} was {@code resumesBefore} (-1: whatever happened): the client may answer a
-     * stop before the method is known.
-     */
-    public void editExpected(Method method, int resumesBefore) {
+    private void editExpected(Method method, int resumesBefore) {
         if (closed || !practiceLeft()) return;
         ReferenceType type = method.declaringType();
         Versions.Origin origin = versions.origin(type);
@@ -259,7 +258,7 @@ public final class Rehearsal {
         SourceSnapshots.Snapshot snap = snapshots.get(origin.key());
         if (snap == null) return;
         synchronized (practiceLock) {
-            if (resumesBefore >= 0 && resumes.get() != resumesBefore) return; // (threadResumed counts before it takes the lock)
+            if (resumes.get() != resumesBefore) return; // (threadResumed counts before it takes the lock)
             MethodId id = MethodId.of(type.name(), method.name(), method.argumentTypeNames());
             boolean plannable = id.inNamedTypes() && !method.isConstructor() && !method.isStaticInitializer();
             practiceFile = new PracticeFile(type, plannable ? id : null, snap.path.getFileName().toString(), snap.text, origin.release());

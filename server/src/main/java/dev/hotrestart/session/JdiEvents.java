@@ -240,22 +240,17 @@ public final class JdiEvents implements EventLoop.Handler {
         // thread has run on meanwhile, the hint waits for the next escape)
         int resumes = rehearsal != null ? rehearsal.resumes() : 0;
         AfterUnlock.run(() -> {
-            if (rehearsal != null && rehearsal.resumes() != resumes) {
-                hintShown = false;
-                return;
+            try {
+                if (rehearsal == null || rehearsal.resumes() == resumes) {
+                    events.output("console", "hotrestart: " + escapeDescription(stop) + ". Fix the method and continue to run it "
+                            + "again with your edits (or use restartFrameWithReload; propagateException lets it go on).\n");
+                    return;
+                }
+            } catch (RuntimeException gone) {
+                // the exception or the program is gone
             }
-            events.output("console", "hotrestart: " + hintDescription(stop) + ". Fix the method and continue to run it again "
-                    + "with your edits (or use restartFrameWithReload; propagateException lets it go on).\n");
+            hintShown = false;
         });
-    }
-
-    /** The stop's sentence, or without the message where the exception is gone (the client restarted at once). */
-    private static String hintDescription(Stop stop) {
-        try {
-            return escapeDescription(stop);
-        } catch (com.sun.jdi.ObjectCollectedException e) {
-            return "An exception escaped " + MethodLabel.of(stop.targetMethod());
-        }
     }
 
     /** The stop's sentence: {@code <Class>: <message> escaped <Type.method(params)>}. */
@@ -268,10 +263,8 @@ public final class JdiEvents implements EventLoop.Handler {
         if (Boolean.TRUE.equals(e.request().getProperty(HOOK))) return hookHit(e);
         if (Boolean.TRUE.equals(e.request().getProperty(RunControl.RESTART))) {
             vm.eventRequestManager().deleteEventRequest(e.request());
-            int resumes = rehearsal != null ? rehearsal.resumes() : 0;
             run.stopped(e.thread(), Stop.plain("restart"), null, null, null);
-            Method m = e.location().method();
-            if (rehearsal != null) AfterUnlock.run(() -> rehearsal.editExpected(m, resumes));
+            if (rehearsal != null) rehearsal.editExpected(e.location().method());
             return true;
         }
         if (Boolean.TRUE.equals(e.request().getProperty(ENTRY))) {
@@ -387,12 +380,9 @@ public final class JdiEvents implements EventLoop.Handler {
             return false;
         }
         Stages.mark("stepEvent");
-        int resumes = rehearsal != null ? rehearsal.resumes() : 0;
         run.stopped(e.thread(), Stop.plain(restart ? "restart" : "step"), null, null, null);
-        if (restart && rehearsal != null) {
-            Method m = e.location().method(); // (under the lock: JDI's cache of the class's methods is not read beside a redefinition)
-            AfterUnlock.run(() -> rehearsal.editExpected(m, resumes));
-        }
+        // (the method read under the lock: JDI's cache of the class's methods is not read beside a redefinition)
+        if (restart && rehearsal != null) rehearsal.editExpected(e.location().method());
         vm.eventRequestManager().deleteEventRequest(e.request());
         return true;
     }

@@ -19,7 +19,6 @@ import com.sun.jdi.request.MethodEntryRequest;
 import com.sun.jdi.request.MethodExitRequest;
 import com.sun.jdi.request.StepRequest;
 import dev.hotrestart.base.AfterResponse;
-import dev.hotrestart.base.AfterUnlock;
 import dev.hotrestart.base.MethodLabel;
 import dev.hotrestart.base.Stages;
 import dev.hotrestart.base.UserError;
@@ -109,11 +108,7 @@ public final class RunControl {
         events.stopped(thread, stop.reason(), hitIds, text, description);
         Stages.end("sent");
         // a reload may come next: it is practised while the user edits
-        if (rehearsal != null && stop.isEscape()) {
-            int resumes = rehearsal.resumes();
-            Method target = stop.targetMethod();
-            AfterUnlock.run(() -> rehearsal.editExpected(target, resumes));
-        }
+        if (rehearsal != null && stop.isEscape()) rehearsal.editExpected(stop.targetMethod());
     }
 
     /** The thread runs on: what the client knew of its frames and values is stale. */

@@ -55,12 +55,7 @@ class PrewrapTest {
         r.accept(new ClassVisitor(Opcodes.ASM9, w) {
             @Override
             public void visitEnd() {
-                super.visitAttribute(new Attribute("OtherCompiler") {
-                    @Override
-                    protected ByteVector write(ClassWriter cw, byte[] code, int len, int maxStack, int maxLocals) {
-                        return new ByteVector().putInt(42);
-                    }
-                });
+                super.visitAttribute(attribute("OtherCompiler", 42));
                 super.visitEnd();
             }
         }, 0);
@@ -75,17 +70,22 @@ class PrewrapTest {
             @Override
             public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
                 super.visit(version, access, name, signature, superName, interfaces);
-                super.visitAttribute(new Attribute("AnotherAgent") {
-                    @Override
-                    protected ByteVector write(ClassWriter cw, byte[] code, int len, int maxStack, int maxLocals) {
-                        return new ByteVector().putInt(7);
-                    }
-                });
+                super.visitAttribute(attribute("AnotherAgent", 7));
             }
         }, 0);
         byte[] moved = w2.toByteArray();
         assertFalse(Prewrap.endsWithMark(moved));
         assertTrue(Prewrap.marked(moved));
+    }
+
+    /** A class attribute of another tool's: a name and an int. */
+    private static Attribute attribute(String name, int value) {
+        return new Attribute(name) {
+            @Override
+            protected ByteVector write(ClassWriter cw, byte[] code, int len, int maxStack, int maxLocals) {
+                return new ByteVector().putInt(value);
+            }
+        };
     }
 
     /** How many exception handlers the method's code has. */
